@@ -1,0 +1,30 @@
+namespace EtcdForge.Artifacts;
+
+// Where every produced file lives. Downloads are shared between clusters; everything else is per cluster,
+// so two cluster descriptions never share a CA.
+public sealed class ArtifactLayout(string root, string clusterName)
+{
+    public string Root { get; } = Path.GetFullPath(root);
+    public string Cluster => Path.Combine(Root, clusterName);
+
+    public string Downloads => Path.Combine(Root, "cache", "downloads");
+    public string EtcdDir => Path.Combine(Cluster, "etcd");
+    public string EtcdRecord => Path.Combine(EtcdDir, "obtained.json");
+    public string Pki => Path.Combine(Cluster, "pki");
+    public string Bundles => Path.Combine(Cluster, "bundles");
+    public string Nodes => Path.Combine(Cluster, "nodes");
+    public string Reports => Path.Combine(Cluster, "reports");
+
+    public string CaCert => Path.Combine(Pki, "etcd-root-ca.pem");
+    public string CaKey => Path.Combine(Pki, "etcd-root-ca-key.pem");
+    public string ServerCert(string node) => Path.Combine(Pki, $"{node}.pem");
+    public string ServerKey(string node) => Path.Combine(Pki, $"{node}-key.pem");
+    public string PeerCert(string node) => Path.Combine(Pki, $"{node}-peer.pem");
+    public string PeerKey(string node) => Path.Combine(Pki, $"{node}-peer-key.pem");
+    public string ClientCert(string name) => Path.Combine(Pki, $"{name}.pem");
+    public string ClientKey(string name) => Path.Combine(Pki, $"{name}-key.pem");
+
+    public string NodeBundle(string node) => Path.Combine(Bundles, $"{node}.tar.gz");
+    public string ClientBundle => Path.Combine(Bundles, "client.tar.gz");
+    public string LocalNodeRoot(string node) => Path.Combine(Nodes, node);
+}

@@ -1,0 +1,89 @@
+using System.Net;
+
+namespace EtcdForge.Configuration;
+
+// The validated cluster description that tasks work from; built only by ClusterLoader.
+public sealed record Cluster(
+    string Name,
+    string Token,
+    EtcdSettings Etcd,
+    PkiSettings Pki,
+    IReadOnlyList<Node> Nodes,
+    string SourceFile)
+{
+    public string InitialCluster =>
+        string.Join(",", Nodes.Select(n => $"{n.Name}={n.PeerUrl(Etcd.PeerPort)}"));
+}
+
+public sealed record EtcdSettings(
+    EtcdVersion Version,
+    string DownloadUrl,
+    string? Sha256,
+    string? Archive,
+    bool DistributionFallback,
+    int ClientPort,
+    int PeerPort,
+    string DataDir,
+    int HeartbeatIntervalMs,
+    int ElectionTimeoutMs,
+    int SnapshotCount,
+    long QuotaBackendBytes,
+    string AutoCompactionRetention);
+
+public enum KeyAlgorithm { EcdsaP256, EcdsaP384, Rsa2048, Rsa4096 }
+
+public static class KeyAlgorithmNames
+{
+    public static readonly IReadOnlyDictionary<string, KeyAlgorithm> ByName = new Dictionary<string, KeyAlgorithm>
+    {
+        ["ecdsa-p256"] = KeyAlgorithm.EcdsaP256,
+        ["ecdsa-p384"] = KeyAlgorithm.EcdsaP384,
+        ["rsa-2048"] = KeyAlgorithm.Rsa2048,
+        ["rsa-4096"] = KeyAlgorithm.Rsa4096,
+    };
+
+    public static string Name(this KeyAlgorithm algorithm) => ByName.First(p => p.Value == algorithm).Key;
+}
+
+public sealed record Subject(
+    string CommonName, string? Organization = null, string? OrganizationalUnit = null,
+    string? Country = null, string? Locality = null, string? State = null);
+
+// cfssl's vocabulary: "signing", "key encipherment", "digital signature", "server auth", "client auth".
+public sealed record CertProfile(TimeSpan Validity, IReadOnlyList<string> Usages)
+{
+    public bool Has(string usage) => Usages.Contains(usage, StringComparer.OrdinalIgnoreCase);
+}
+
+public sealed record ClientCert(string Name, Subject Subject);
+
+public sealed record PkiSettings(
+    KeyAlgorithm KeyAlgorithm,
+    Subject CaSubject,
+    TimeSpan CaValidity,
+    CertProfile Server,
+    CertProfile Peer,
+    CertProfile Client,
+    TimeSpan RenewBefore,
+    IReadOnlyList<ClientCert> Clients,
+    string? CfsslSource);
+
+public enum ConnectionType { Local, Ssh }
+
+public enum ServiceKind { Process, Systemd }
+
+public sealed record Connection(
+    ConnectionType Type, string? User, int Port, string? KeyFile, string? HostKey, string? KnownHosts);
+
+public sealed record Node(
+    string Name,
+    IPAddress Address,
+    IReadOnlyList<string> Hostnames,
+    IReadOnlyList<string> ExtraSans,
+    Connection Connection,
+    ServiceKind Service)
+{
+    public string Host => Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{Address}]" : Address.ToString();
+    public string PeerUrl(int port) => $"https://{Host}:{port}";
+    public string ClientUrl(int port) => $"https://{Host}:{port}";
+}

@@ -1,0 +1,54 @@
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
+
+namespace EtcdForge.Configuration;
+
+// Reads a cluster description, checks its shape and meaning, and returns the validated Cluster.
+// Every problem found is reported at once, each with file, line and field.
+public static class ClusterLoader
+{
+    public sealed record Result(Cluster Cluster, IReadOnlyList<ConfigProblem> Warnings);
+
+    public static Result Load(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new ForgeError($"{path}: cluster description not found; pass --config=FILE with a file from config/");
+        }
+        var text = File.ReadAllText(path);
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (YamlException ex)
+        {
+            throw new ConfigError([new ConfigProblem(path, (int)ex.Start.Line, "", $"malformed YAML: {Inner(ex).Message}")]);
+        }
+        if (stream.Documents.Count == 0)
+        {
+            throw new ConfigError([new ConfigProblem(path, 1, "", "the file is empty; see config/cluster.yaml for an example")]);
+        }
+        var shape = YamlShape.Check(path, stream.Documents[0].RootNode, typeof(ClusterConfig));
+        if (shape.Problems.Count > 0) throw new ConfigError(shape.Problems);
+
+        ClusterConfig raw;
+        try
+        {
+            raw = new DeserializerBuilder()
+                .WithNamingConvention(CamelCaseNamingConvention.Instance)
+                .Build()
+                .Deserialize<ClusterConfig>(text) ?? new ClusterConfig();
+        }
+        catch (YamlException ex)
+        {
+            throw new ConfigError([new ConfigProblem(path, (int)ex.Start.Line, "", Inner(ex).Message)]);
+        }
+        var cfssl = CfsslProfiles.TryLoad(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        return new ClusterValidator(path, shape, cfssl).Validate(raw);
+    }
+
+    private static Exception Inner(Exception ex) => ex.InnerException is { } inner ? Inner(inner) : ex;
+}

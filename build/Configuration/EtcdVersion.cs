@@ -1,0 +1,38 @@
+using System.Text.RegularExpressions;
+
+namespace EtcdForge.Configuration;
+
+public readonly partial record struct EtcdVersion(int Major, int Minor, int Patch) : IComparable<EtcdVersion>
+{
+    public static readonly EtcdVersion OldestSupported = new(3, 4, 0);
+    public const string SupportedRange = "3.4.x, 3.5.x or 3.6.x";
+
+    public bool IsSupported => Major == 3 && Minor is >= 4 and <= 6;
+
+    // etcdutl ships from 3.5; the v2 API and its flag are gone in 3.6.
+    public bool HasEtcdutl => this >= new EtcdVersion(3, 5, 0);
+    public bool HasV2Flag => this < new EtcdVersion(3, 6, 0);
+
+    public static bool TryParse(string? text, out EtcdVersion version)
+    {
+        version = default;
+        if (text is null) return false;
+        var m = Pattern().Match(text.Trim());
+        if (!m.Success) return false;
+        version = new EtcdVersion(int.Parse(m.Groups[1].Value), int.Parse(m.Groups[2].Value), int.Parse(m.Groups[3].Value));
+        return true;
+    }
+
+    public int CompareTo(EtcdVersion other) =>
+        (Major, Minor, Patch).CompareTo((other.Major, other.Minor, other.Patch));
+
+    public static bool operator <(EtcdVersion a, EtcdVersion b) => a.CompareTo(b) < 0;
+    public static bool operator >(EtcdVersion a, EtcdVersion b) => a.CompareTo(b) > 0;
+    public static bool operator <=(EtcdVersion a, EtcdVersion b) => a.CompareTo(b) <= 0;
+    public static bool operator >=(EtcdVersion a, EtcdVersion b) => a.CompareTo(b) >= 0;
+
+    public override string ToString() => $"{Major}.{Minor}.{Patch}";
+
+    [GeneratedRegex(@"^v?(\d+)\.(\d+)\.(\d+)$")]
+    private static partial Regex Pattern();
+}

@@ -1,0 +1,149 @@
+using System.Collections;
+using System.Globalization;
+using System.Reflection;
+using YamlDotNet.RepresentationModel;
+using YamlDotNet.Serialization.NamingConventions;
+
+namespace EtcdForge.Configuration;
+
+// Walks the YAML tree against the typed model before deserializing, so that every unknown key and every
+// value of the wrong type is reported with its line, and so later checks can point at a field's line.
+internal sealed class YamlShape
+{
+    private readonly string _file;
+    private readonly Dictionary<string, int> _lines = new(StringComparer.Ordinal);
+    public List<ConfigProblem> Problems { get; } = [];
+
+    private YamlShape(string file) => _file = file;
+
+    public static YamlShape Check(string file, YamlNode root, Type model)
+    {
+        var shape = new YamlShape(file);
+        shape.Walk(root, model, "");
+        return shape;
+    }
+
+    public int LineOf(string path)
+    {
+        // Fall back to the nearest enclosing field that the file does spell out.
+        for (var p = path; ; p = Parent(p))
+        {
+            if (_lines.TryGetValue(p, out var line)) return line;
+            if (p.Length == 0) return 1;
+        }
+    }
+
+    private static string Parent(string path)
+    {
+        var cut = Math.Max(path.LastIndexOf('.'), path.LastIndexOf('['));
+        return cut <= 0 ? "" : path[..cut];
+    }
+
+    private void Walk(YamlNode node, Type type, string path)
+    {
+        _lines[path] = (int)node.Start.Line;
+        var element = ElementType(type);
+        if (element is not null)
+        {
+            if (node is YamlSequenceNode seq)
+            {
+                for (var i = 0; i < seq.Children.Count; i++) Walk(seq.Children[i], element, $"{path}[{i}]");
+            }
+            else if (!IsNull(node))
+            {
+                Problem(node, path, "expected a list (- item per line)");
+            }
+            return;
+        }
+        if (IsScalarType(type))
+        {
+            CheckScalar(node, type, path);
+            return;
+        }
+        if (node is not YamlMappingNode map)
+        {
+            if (!IsNull(node)) Problem(node, path, "expected a mapping of keys to values");
+            return;
+        }
+        var properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .ToDictionary(p => CamelCaseNamingConvention.Instance.Apply(p.Name), StringComparer.Ordinal);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (keyNode, value) in map.Children)
+        {
+            var key = (keyNode as YamlScalarNode)?.Value ?? "";
+            var childPath = path.Length == 0 ? key : $"{path}.{key}";
+            if (!seen.Add(key))
+            {
+                Problem(keyNode, childPath, "key appears twice");
+                continue;
+            }
+            if (!properties.TryGetValue(key, out var property))
+            {
+                var hint = Closest(key, properties.Keys) is { } guess ? $" (did you mean '{guess}'?)" : "";
+                Problem(keyNode, childPath, $"unknown key '{key}'{hint}; allowed here: {string.Join(", ", properties.Keys)}");
+                continue;
+            }
+            Walk(value, property.PropertyType, childPath);
+            _lines[childPath] = (int)keyNode.Start.Line;
+        }
+    }
+
+    private void CheckScalar(YamlNode node, Type type, string path)
+    {
+        var target = Nullable.GetUnderlyingType(type) ?? type;
+        if (node is not YamlScalarNode scalar)
+        {
+            Problem(node, path, $"expected a single {Describe(target)}, not a list or mapping");
+            return;
+        }
+        if (IsNull(node))
+        {
+            if (Nullable.GetUnderlyingType(type) is null && type.IsValueType) Problem(node, path, $"needs a {Describe(target)}");
+            return;
+        }
+        var text = scalar.Value ?? "";
+        var ok = target == typeof(string)
+            || (target == typeof(int) && int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out _))
+            || (target == typeof(long) && long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out _))
+            || (target == typeof(bool) && text is "true" or "false");
+        if (!ok) Problem(node, path, $"'{text}' is not a {Describe(target)}");
+    }
+
+    private void Problem(YamlNode node, string path, string message) =>
+        Problems.Add(new ConfigProblem(_file, (int)node.Start.Line, path, message));
+
+    private static bool IsNull(YamlNode node) =>
+        node is YamlScalarNode { Value: null or "" or "~" or "null", Style: YamlDotNet.Core.ScalarStyle.Plain };
+
+    private static Type? ElementType(Type type) =>
+        type != typeof(string) && type.IsGenericType && typeof(IEnumerable).IsAssignableFrom(type)
+            ? type.GetGenericArguments()[0]
+            : null;
+
+    private static bool IsScalarType(Type type)
+    {
+        var t = Nullable.GetUnderlyingType(type) ?? type;
+        return t.IsPrimitive || t == typeof(string);
+    }
+
+    private static string Describe(Type type) =>
+        type == typeof(bool) ? "true/false value" : type == typeof(string) ? "text value" : "whole number";
+
+    private static string? Closest(string key, IEnumerable<string> candidates) =>
+        candidates.Select(c => (c, d: Distance(key.ToLowerInvariant(), c.ToLowerInvariant())))
+            .Where(x => x.d <= Math.Max(2, key.Length / 3))
+            .OrderBy(x => x.d)
+            .Select(x => x.c)
+            .FirstOrDefault();
+
+    private static int Distance(string a, string b)
+    {
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (var i = 0; i <= a.Length; i++) d[i, 0] = i;
+        for (var j = 0; j <= b.Length; j++) d[0, j] = j;
+        for (var i = 1; i <= a.Length; i++)
+        for (var j = 1; j <= b.Length; j++)
+            d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+        return d[a.Length, b.Length];
+    }
+}

@@ -1,0 +1,6 @@
+using Cake.Frosting;
+using EtcdForge;
+
+return new CakeHost()
+    .UseContext<BuildContext>()
+    .Run(args);
