@@ -1,0 +1,25 @@
+using EtcdForge.Artifacts;
+using EtcdForge.Configuration;
+
+namespace EtcdForge.Nodes;
+
+// Where etcd's files live on a node. SSH nodes use the usual system paths; local sandbox nodes get the same
+// tree under artifacts/<cluster>/nodes/<node>/ so they need no root and never touch the system.
+public sealed record NodePaths(string Root, string BinDir, string ConfigDir, string SslDir, string DataDir, string UnitFile, string RunDir)
+{
+    public string ConfigFile => Path.Combine(ConfigDir, "etcd.conf.yml");
+    public string PidFile => Path.Combine(RunDir, "etcd.pid");
+    public string LogFile => Path.Combine(RunDir, "etcd.log");
+
+    public static NodePaths For(Node node, Cluster cluster, ArtifactLayout layout) =>
+        node.Connection.Type == ConnectionType.Local
+            ? Under(layout.LocalNodeRoot(node.Name), cluster.Etcd.DataDir)
+            : Under("/", cluster.Etcd.DataDir);
+
+    private static NodePaths Under(string root, string dataDir)
+    {
+        string P(string absolute) => Path.Combine(root, absolute.TrimStart('/'));
+        return new NodePaths(root, P("/usr/local/bin"), P("/etc/etcd"), P("/etc/etcd/ssl"), P(dataDir),
+            P("/etc/systemd/system/etcd.service"), P("/run/etcd"));
+    }
+}
