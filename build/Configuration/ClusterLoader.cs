@@ -27,6 +27,11 @@ public static class ClusterLoader
         {
             throw new ConfigError([new ConfigProblem(path, (int)ex.Start.Line, "", $"malformed YAML: {Inner(ex).Message}")]);
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner gives up without a position on some unterminated flow collections.
+            throw new ConfigError([new ConfigProblem(path, 1, "", "malformed YAML: an unterminated [ ] or { } list or an unclosed quote")]);
+        }
         if (stream.Documents.Count == 0)
         {
             throw new ConfigError([new ConfigProblem(path, 1, "", "the file is empty; see config/cluster.yaml for an example")]);

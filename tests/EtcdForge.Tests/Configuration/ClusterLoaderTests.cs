@@ -1,0 +1,200 @@
+using EtcdForge.Configuration;
+using EtcdForge.Tests.Support;
+
+namespace EtcdForge.Tests.Configuration;
+
+public sealed class ClusterLoaderTests : IDisposable
+{
+    private readonly TempDir _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public void The_default_sandbox_config_is_valid()
+    {
+        var result = ClusterLoader.Load(RepoPaths.Config("cluster.yaml"));
+        Assert.Empty(result.Warnings);
+        Assert.Equal(["127.0.0.11", "127.0.0.12", "127.0.0.13"], result.Cluster.Nodes.Select(n => n.Address.ToString()));
+        Assert.All(result.Cluster.Nodes, n => Assert.Equal(ServiceKind.Process, n.Service));
+        Assert.True(result.Cluster.Etcd.DistributionFallback);
+    }
+
+    [Fact]
+    public void A_valid_config_gets_defaults_for_what_it_leaves_out()
+    {
+        var cluster = ConfigFixture.Load(_dir, ConfigFixture.Valid).Cluster;
+        Assert.Equal(2379, cluster.Etcd.ClientPort);
+        Assert.Equal(2380, cluster.Etcd.PeerPort);
+        Assert.Equal(TimeSpan.FromHours(8760), cluster.Pki.Server.Validity);
+        Assert.Equal(TimeSpan.FromHours(720), cluster.Pki.RenewBefore);
+        Assert.True(cluster.Pki.Server.Has("server auth") && cluster.Pki.Server.Has("client auth"));
+        Assert.Equal("etcd1=https://127.0.0.11:2380,etcd2=https://127.0.0.12:2380,etcd3=https://127.0.0.13:2380", cluster.InitialCluster);
+    }
+
+    [Fact]
+    public void A_misspelt_key_is_named_with_its_line_and_a_suggestion()
+    {
+        var error = ConfigFixture.Fails(_dir, ConfigFixture.Valid.Replace("hostnames: [etcd1.test]", "hostnmes: [etcd1.test]"));
+        var problem = Assert.Single(error.Problems);
+        Assert.Equal(14, problem.Line);
+        Assert.Contains("unknown key 'hostnmes'", problem.Message);
+        Assert.Contains("did you mean 'hostnames'", problem.Message);
+        Assert.StartsWith(_dir.Combine("cluster.yaml") + ":14: nodes[0].hostnmes", error.Message);
+    }
+
+    [Fact]
+    public void Duplicate_node_names_are_rejected_at_the_second_one()
+    {
+        var error = ConfigFixture.Fails(_dir, ConfigFixture.Valid.Replace("name: etcd2", "name: etcd1"));
+        var problem = Assert.Single(error.Problems);
+        Assert.Equal("nodes[1].name", problem.Field);
+        Assert.Equal(16, problem.Line);
+        Assert.Contains("used twice", problem.Message);
+    }
+
+    [Fact]
+    public void Duplicate_addresses_name_the_node_that_has_it_already()
+    {
+        var error = ConfigFixture.Fails(_dir, ConfigFixture.Valid.Replace("127.0.0.13", "127.0.0.12"));
+        var problem = Assert.Single(error.Problems);
+        Assert.Equal("nodes[2].address", problem.Field);
+        Assert.Contains("already used by node 'etcd2'", problem.Message);
+    }
+
+    [Theory]
+    [InlineData("127.0.0.300")]
+    [InlineData("127.1")]
+    [InlineData("etcd1.example.com")]
+    public void A_bad_ip_address_is_rejected(string address)
+    {
+        var error = ConfigFixture.Fails(_dir, ConfigFixture.Valid.Replace("127.0.0.11", address));
+        var problem = Assert.Single(error.Problems);
+        Assert.Equal("nodes[0].address", problem.Field);
+        Assert.Equal(13, problem.Line);
+        Assert.Contains("is not an IPv4 or IPv6 address", problem.Message);
+    }
+
+    [Fact]
+    public void A_missing_ssh_key_file_is_named_with_the_path_it_resolved_to()
+    {
+        var yaml = ConfigFixture.Valid.Replace("connection: { type: local }\n  - name: etcd2",
+            "connection: { type: ssh, user: root, keyFile: keys/missing, hostKey: \"SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\" }\n  - name: etcd2");
+        var error = ConfigFixture.Fails(_dir, yaml);
+        var problem = Assert.Single(error.Problems);
+        Assert.Equal("nodes[0].connection.keyFile", problem.Field);
+        Assert.Contains(_dir.Combine("keys", "missing"), problem.Message);
+    }
+
+    [Fact]
+    public void An_even_member_count_is_a_warning_not_an_error()
+    {
+        var yaml = ConfigFixture.Valid[..ConfigFixture.Valid.IndexOf("  - name: etcd3", StringComparison.Ordinal)];
+        var result = ConfigFixture.Load(_dir, yaml);
+        var warning = Assert.Single(result.Warnings);
+        Assert.True(warning.IsWarning);
+        Assert.Contains("odd count", warning.Message);
+        Assert.Equal(2, result.Cluster.Nodes.Count);
+    }
+
+    [Theory]
+    [InlineData("3.3.27", "not supported")]
+    [InlineData("3.7.0", "not supported")]
+    [InlineData("4.0.0", "not supported")]
+    [InlineData("latest", "is not a version")]
+    public void An_unsupported_etcd_version_is_rejected(string version, string expected)
+    {
+        var error = ConfigFixture.Fails(_dir, ConfigFixture.Valid.Replace("3.5.21", version));
+        var problem = Assert.Single(error.Problems);
+        Assert.Equal("etcd.version", problem.Field);
+        Assert.Equal(5, problem.Line);
+        Assert.Contains(expected, problem.Message);
+    }
+
+    [Fact]
+    public void Malformed_yaml_reports_where_the_parser_stopped()
+    {
+        var error = ConfigFixture.Fails(_dir, "cluster:\n  name: test\n   token: x\nnodes: []\n");
+        var problem = Assert.Single(error.Problems);
+        Assert.Equal(3, problem.Line);
+        Assert.Contains("malformed YAML", problem.Message);
+    }
+
+    [Fact]
+    public void An_unterminated_list_is_malformed_yaml()
+    {
+        var error = ConfigFixture.Fails(_dir, "cluster:\n  name: [unclosed\nnodes: []\n");
+        Assert.Contains("malformed YAML", error.Message);
+    }
+
+    [Fact]
+    public void A_value_of_the_wrong_type_is_named()
+    {
+        var error = ConfigFixture.Fails(_dir, ConfigFixture.Valid.Replace("version: 3.5.21", "version: 3.5.21\n  clientPort: twenty"));
+        var problem = Assert.Single(error.Problems);
+        Assert.Equal("etcd.clientPort", problem.Field);
+        Assert.Contains("'twenty' is not a whole number", problem.Message);
+    }
+
+    [Fact]
+    public void Every_problem_is_reported_at_once()
+    {
+        var yaml = ConfigFixture.Valid.Replace("3.5.21", "2.3.8").Replace("ecdsa-p256", "dsa-1024").Replace("127.0.0.12", "nope");
+        var error = ConfigFixture.Fails(_dir, yaml);
+        Assert.Equal(["etcd.version", "pki.keyAlgorithm", "nodes[1].address"], error.Problems.Select(p => p.Field));
+    }
+
+    [Fact]
+    public void A_missing_file_says_how_to_choose_another()
+    {
+        var error = Assert.Throws<ForgeError>(() => ClusterLoader.Load(_dir.Combine("nope.yaml")));
+        Assert.Contains("--config=FILE", error.Message);
+    }
+
+    [Fact]
+    public void Cfssl_csr_and_profiles_next_to_the_description_are_honoured()
+    {
+        _dir.File("ca-csr.json", """
+            { "CN": "Recipe CA", "key": { "algo": "rsa", "size": 2048 },
+              "names": [ { "C": "DE", "L": "Berlin", "O": "Ops", "OU": "etcd", "ST": "BE" } ],
+              "ca": { "expiry": "43800h" } }
+            """);
+        _dir.File("ca-config.json", """
+            { "signing": { "default": { "expiry": "168h" },
+              "profiles": {
+                "server": { "expiry": "4380h", "usages": ["signing", "key encipherment", "server auth", "client auth"] },
+                "client": { "expiry": "2190h", "usages": ["signing", "key encipherment", "client auth"] } } } }
+            """);
+        var pki = ConfigFixture.Load(_dir, ConfigFixture.Valid).Cluster.Pki;
+        Assert.Equal(KeyAlgorithm.Rsa2048, pki.KeyAlgorithm);
+        Assert.Equal(new Subject("Recipe CA", "Ops", "etcd", "DE", "Berlin", "BE"), pki.CaSubject);
+        Assert.Equal(TimeSpan.FromHours(43800), pki.CaValidity);
+        Assert.Equal(TimeSpan.FromHours(4380), pki.Server.Validity);
+        Assert.Equal(TimeSpan.FromHours(168), pki.Peer.Validity);
+        Assert.Equal(TimeSpan.FromHours(2190), pki.Client.Validity);
+    }
+
+    [Fact]
+    public void A_cfssl_server_profile_without_client_auth_is_refused_with_the_reason()
+    {
+        _dir.File("ca-csr.json", """{ "CN": "Recipe CA", "key": { "algo": "ecdsa", "size": 256 } }""");
+        _dir.File("ca-config.json", """
+            { "signing": { "profiles": { "server": { "expiry": "8760h", "usages": ["signing", "server auth"] } } } }
+            """);
+        var error = ConfigFixture.Fails(_dir, ConfigFixture.Valid);
+        var problem = Assert.Single(error.Problems);
+        Assert.Equal(_dir.Combine("ca-config.json"), problem.File);
+        Assert.Contains("client auth", problem.Message);
+    }
+
+    [Fact]
+    public void The_ssh_example_topology_is_valid_once_its_key_files_exist()
+    {
+        var example = File.ReadAllText(Path.Combine(RepoPaths.Root, "config", "examples", "three-hosts-ssh.yaml"));
+        _dir.File("keys/id_ed25519", "placeholder: only existence and readability are checked here");
+        var yaml = example.Replace("~/.ssh/id_ed25519", "keys/id_ed25519");
+        var cluster = ConfigFixture.Load(_dir, yaml).Cluster;
+        Assert.Equal(3, cluster.Nodes.Count);
+        Assert.All(cluster.Nodes, n => Assert.Equal(ServiceKind.Systemd, n.Service));
+        Assert.All(cluster.Nodes, n => Assert.Equal(ConnectionType.Ssh, n.Connection.Type));
+    }
+}
