@@ -1,0 +1,49 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+
+namespace EtcdForge.Client;
+
+// The files a client presents to etcd: the cluster's CA to trust, and optionally a certificate and key.
+// Without a certificate it is the "anonymous" client that Verify expects etcd to refuse.
+public sealed record TlsIdentity(string CaCertFile, string? CertFile, string? KeyFile)
+{
+    public X509Certificate2 LoadCa() => X509CertificateLoader.LoadCertificateFromFile(CaCertFile);
+
+    public X509Certificate2? LoadCertificate()
+    {
+        if (CertFile is null || KeyFile is null) return null;
+        using var pem = X509Certificate2.CreateFromPemFile(CertFile, KeyFile);
+        // Re-import: on Linux an ephemeral PEM key cannot always be used by SslStream for client auth.
+        return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
+    }
+
+    public void Apply(SslClientAuthenticationOptions options)
+    {
+        var ca = LoadCa();
+        if (LoadCertificate() is { } cert) options.ClientCertificates = [cert];
+        options.CertificateChainPolicy = new X509ChainPolicy
+        {
+            TrustMode = X509ChainTrustMode.CustomRootTrust,
+            RevocationMode = X509RevocationMode.NoCheck,
+            CustomTrustStore = { ca },
+        };
+        options.EnabledSslProtocols = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13;
+    }
+
+    public HttpClientHandler HttpHandler()
+    {
+        var handler = new HttpClientHandler();
+        var ca = LoadCa();
+        if (LoadCertificate() is { } cert) handler.ClientCertificates.Add(cert);
+        handler.ServerCertificateCustomValidationCallback = (_, serverCert, _, _) =>
+        {
+            if (serverCert is null) return false;
+            using var chain = new X509Chain();
+            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+            chain.ChainPolicy.CustomTrustStore.Add(ca);
+            return chain.Build(serverCert);
+        };
+        return handler;
+    }
+}

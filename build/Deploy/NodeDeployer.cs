@@ -1,0 +1,71 @@
+using EtcdForge.Remote;
+
+namespace EtcdForge.Deploy;
+
+// Brings one node to its plan: etcd user (as root), private directories, and only the files whose content
+// or mode differ, each staged under a temporary name and renamed into place.
+public sealed class NodeDeployer(INodeShell shell, NodeInstallPlan plan)
+{
+    public sealed record Outcome(string Node, IReadOnlyList<string> Changes, long BytesUploaded);
+
+    public async Task<Outcome> PlanAsync(CancellationToken ct)
+    {
+        var snapshot = await NodeInventory.ReadAsync(shell, plan, ct);
+        return new Outcome(plan.Node.Name, Describe(snapshot), 0);
+    }
+
+    public async Task<Outcome> DeployAsync(CancellationToken ct)
+    {
+        var snapshot = await NodeInventory.ReadAsync(shell, plan, ct);
+        var changes = Describe(snapshot);
+        if (changes.Count == 0) return new Outcome(plan.Node.Name, changes, 0);
+        var before = shell.BytesUploaded;
+        (await shell.RunAsync(PrepareScript(snapshot.IsRoot), ct)).EnsureSuccess("preparing etcd user and directories");
+        foreach (var file in plan.Changed(snapshot.Files))
+        {
+            using var content = new MemoryStream(file.Content, writable: false);
+            await shell.UploadAsync(content, file.Path, file.Mode, ct);
+        }
+        if (snapshot.IsRoot)
+        {
+            // etcd runs as its own user and must read its keys; nobody else may.
+            var secrets = string.Join(" ", plan.Files.Where(f => f.Path.StartsWith(plan.Paths.SslDir + "/", StringComparison.Ordinal)).Select(f => ShellQuote.Arg(f.Path)));
+            (await shell.RunAsync($"chown etcd:etcd {secrets}", ct)).EnsureSuccess("handing the certificates to the etcd user");
+        }
+        return new Outcome(plan.Node.Name, changes, shell.BytesUploaded - before);
+    }
+
+    private List<string> Describe(NodeInventory.Snapshot snapshot)
+    {
+        var changes = new List<string>();
+        if (snapshot.MissingDirectories.Count > 0) changes.Add($"create {string.Join(", ", snapshot.MissingDirectories.Order())}");
+        foreach (var file in plan.Changed(snapshot.Files))
+        {
+            var why = !snapshot.Files.TryGetValue(file.Path, out var state) ? "new"
+                : state.Sha256 != file.Sha256 ? "content differs"
+                : $"mode {NodeInventory.Octal(state.Mode)} -> {NodeInventory.Octal(file.Mode)}";
+            changes.Add($"upload {file.Path} ({why})");
+        }
+        return changes;
+    }
+
+    private string PrepareScript(bool root)
+    {
+        var p = plan.Paths;
+        string Q(string path) => ShellQuote.Arg(path);
+        var open = string.Join(" ", new[] { p.BinDir, p.ConfigDir }.Concat(plan.Files.Select(f => Path.GetDirectoryName(f.Path)!))
+            .Where(d => d != p.SslDir).Distinct().Select(Q));
+        if (!root)
+        {
+            return $"set -e; umask 077; mkdir -p {open} {Q(p.SslDir)} {Q(p.DataDir)} {Q(p.RunDir)}; chmod 0700 {Q(p.SslDir)} {Q(p.DataDir)}";
+        }
+        return $"""
+            set -e
+            getent group etcd >/dev/null || groupadd --system etcd
+            getent passwd etcd >/dev/null || useradd --system --gid etcd --home-dir {Q(p.DataDir)} --no-create-home --shell /usr/sbin/nologin etcd
+            install -d -m 0755 {open}
+            install -d -m 0700 -o etcd -g etcd {Q(p.SslDir)} {Q(p.DataDir)}
+            install -d -m 0755 -o etcd -g etcd {Q(p.RunDir)}
+            """;
+    }
+}

@@ -1,0 +1,53 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+using EtcdForge.Configuration;
+using EtcdForge.Nodes;
+
+namespace EtcdForge.Deploy;
+
+// What a node should hold, read from the bundle that Package built for it, so a deployed node gets exactly
+// what an offline install of that bundle would give.
+public sealed record NodeInstallPlan(Node Node, NodePaths Paths, IReadOnlyList<DesiredFile> Files)
+{
+    public static NodeInstallPlan FromBundle(Node node, NodePaths paths, string bundle)
+    {
+        if (!File.Exists(bundle)) throw new ForgeError($"{bundle} is missing: run --target=Package first");
+        var files = new List<DesiredFile>();
+        using var gzip = new GZipStream(File.OpenRead(bundle), CompressionMode.Decompress);
+        using var tar = new TarReader(gzip);
+        while (tar.GetNextEntry() is { } entry)
+        {
+            if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile) || entry.DataStream is null) continue;
+            if (Target(entry.Name, node, paths) is not { } target) continue;
+            using var content = new MemoryStream();
+            entry.DataStream.CopyTo(content);
+            files.Add(new DesiredFile(target, content.ToArray(), entry.Mode, entry.Name.EndsWith("-key.pem", StringComparison.Ordinal)));
+        }
+        if (!files.Any(f => f.Path == Path.Combine(paths.BinDir, "etcd")))
+        {
+            throw new ForgeError($"{bundle} holds no bin/etcd: run --target=Package again");
+        }
+        return new NodeInstallPlan(node, paths, files);
+    }
+
+    // install.sh and SHA256SUMS serve manual offline installs; the unit only matters where systemd runs etcd.
+    private static string? Target(string entry, Node node, NodePaths paths)
+    {
+        var name = entry.TrimStart('.', '/');
+        if (name.StartsWith("bin/", StringComparison.Ordinal)) return Path.Combine(paths.BinDir, name[4..]);
+        if (name.StartsWith("ssl/", StringComparison.Ordinal)) return Path.Combine(paths.SslDir, name[4..]);
+        if (name == "etcd.conf.yml") return paths.ConfigFile;
+        if (name == "etcd.service" && node.Service == ServiceKind.Systemd) return paths.UnitFile;
+        return null;
+    }
+
+    public IEnumerable<DesiredFile> Changed(IReadOnlyDictionary<string, FileState> current) =>
+        Files.Where(f => !current.TryGetValue(f.Path, out var state) || state.Sha256 != f.Sha256 || state.Mode != f.Mode);
+
+    // A fingerprint of everything etcd reads at start, recorded when it starts, so a later run knows
+    // whether the running member still runs what is deployed.
+    public string Fingerprint => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
+        System.Text.Encoding.UTF8.GetBytes(string.Join("\n", Files.OrderBy(f => f.Path, StringComparer.Ordinal).Select(f => $"{f.Sha256} {f.Path}")))));
+}
+
+public sealed record FileState(string Sha256, UnixFileMode Mode, string Owner);

@@ -1,0 +1,52 @@
+using System.Globalization;
+using EtcdForge.Remote;
+
+namespace EtcdForge.Deploy;
+
+// Read-only look at a node: hash, mode and owner of each file the plan names, and which directories exist.
+public static class NodeInventory
+{
+    public sealed record Snapshot(IReadOnlyDictionary<string, FileState> Files, IReadOnlySet<string> MissingDirectories, bool IsRoot);
+
+    public static async Task<Snapshot> ReadAsync(INodeShell shell, NodeInstallPlan plan, CancellationToken ct)
+    {
+        var files = string.Join(" ", plan.Files.Select(f => ShellQuote.Arg(f.Path)));
+        var dirs = string.Join(" ", Directories(plan).Select(ShellQuote.Arg));
+        var script = $$"""
+            echo "uid $(id -u)"
+            for d in {{dirs}}; do [ -d "$d" ] || echo "nodir $d"; done
+            for f in {{files}}; do
+              [ -f "$f" ] && echo "file $(sha256sum < "$f" | cut -d' ' -f1) $(stat -c '%a %U' "$f") $f"
+            done
+            true
+            """;
+        var result = (await shell.RunAsync(script, ct)).EnsureSuccess("reading installed files");
+        var states = new Dictionary<string, FileState>(StringComparer.Ordinal);
+        var missing = new HashSet<string>(StringComparer.Ordinal);
+        var isRoot = false;
+        foreach (var line in result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var parts = line.Split(' ', 5);
+            switch (parts[0])
+            {
+                case "uid":
+                    isRoot = parts[1].Trim() == "0";
+                    break;
+                case "nodir":
+                    missing.Add(line[6..]);
+                    break;
+                case "file" when parts.Length == 5:
+                    var mode = (UnixFileMode)Convert.ToInt32(parts[2], 8);
+                    states[parts[4]] = new FileState(parts[1], mode, parts[3]);
+                    break;
+            }
+        }
+        return new Snapshot(states, missing, isRoot);
+    }
+
+    public static IEnumerable<string> Directories(NodeInstallPlan plan) =>
+        [plan.Paths.BinDir, plan.Paths.ConfigDir, plan.Paths.SslDir, plan.Paths.DataDir, plan.Paths.RunDir,
+         .. plan.Files.Select(f => Path.GetDirectoryName(f.Path)!).Distinct()];
+
+    internal static string Octal(UnixFileMode mode) => Convert.ToString((int)mode, 8).PadLeft(4, '0').ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,53 @@
+using EtcdForge.Nodes;
+using EtcdForge.Remote;
+
+namespace EtcdForge.Services;
+
+public sealed class ProcessService(INodeShell shell, NodePaths paths) : EtcdService(shell, paths)
+{
+    private string Pid => ShellQuote.Arg(Paths.PidFile);
+
+    // The pid alone is not enough: after a reboot it may belong to another program.
+    private string AliveTest =>
+        $"[ -f {Pid} ] && p=$(cat {Pid}) && kill -0 \"$p\" 2>/dev/null && tr '\\0' ' ' < /proc/\"$p\"/cmdline | grep -q etcd";
+
+    public override async Task<bool> IsRunningAsync(CancellationToken ct) => (await Shell.RunAsync(AliveTest, ct)).Succeeded;
+
+    public override async Task StartAsync(CancellationToken ct)
+    {
+        var log = ShellQuote.Arg(Paths.LogFile);
+        var etcd = ShellQuote.Arg(Path.Combine(Paths.BinDir, "etcd"));
+        var config = ShellQuote.Arg(Paths.ConfigFile);
+        // As root, etcd drops to its own user; setpriv execs in place, so the pid file names etcd itself.
+        var script = $$"""
+            set -e
+            mkdir -p {{ShellQuote.Arg(Paths.RunDir)}}
+            if [ "$(id -u)" = 0 ] && getent passwd etcd >/dev/null; then as="setpriv --reuid=etcd --regid=etcd --init-groups"; else as=""; fi
+            setsid sh -c "echo \$\$ > {{Paths.PidFile}}; exec $as {{etcd}} --config-file {{config}}" >>{{log}} 2>&1 </dev/null &
+            for i in 1 2 3 4 5 6 7 8 9 10; do [ -s {{Pid}} ] && break; sleep 0.1; done
+            """;
+        (await Shell.RunAsync(script, ct)).EnsureSuccess("starting etcd");
+        if (!await IsRunningAsync(ct))
+        {
+            throw new ForgeError($"{Shell.NodeName}: etcd exited right after start; last log lines: {await RecentLogAsync(5, ct)}");
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken ct)
+    {
+        var script = $$"""
+            [ -f {{Pid}} ] || exit 0
+            p=$(cat {{Pid}})
+            if kill -0 "$p" 2>/dev/null && tr '\0' ' ' < /proc/"$p"/cmdline | grep -q etcd; then
+              kill "$p"
+              for i in $(seq 1 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+              kill -0 "$p" 2>/dev/null && kill -9 "$p"
+            fi
+            rm -f {{Pid}}
+            """;
+        (await Shell.RunAsync(script, ct)).EnsureSuccess("stopping etcd");
+    }
+
+    public override async Task<string> RecentLogAsync(int lines, CancellationToken ct) =>
+        (await Shell.RunAsync($"tail -n {lines} {ShellQuote.Arg(Paths.LogFile)} 2>/dev/null", ct)).Stdout.Trim();
+}

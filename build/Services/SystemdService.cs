@@ -1,0 +1,27 @@
+using EtcdForge.Nodes;
+using EtcdForge.Remote;
+
+namespace EtcdForge.Services;
+
+public sealed class SystemdService(INodeShell shell, NodePaths paths) : EtcdService(shell, paths)
+{
+    public override async Task<bool> IsRunningAsync(CancellationToken ct) =>
+        (await Shell.RunAsync("systemctl is-active --quiet etcd", ct)).Succeeded;
+
+    // --no-block: a new member only reports ready once a quorum exists, so members are started together
+    // and the quorum is awaited by the caller.
+    public override async Task StartAsync(CancellationToken ct)
+    {
+        var result = await Shell.RunAsync("systemctl daemon-reload && systemctl enable --quiet etcd && systemctl restart --no-block etcd", ct);
+        if (!result.Succeeded)
+        {
+            throw new ForgeError($"{Shell.NodeName}: systemctl could not start etcd (exit {result.ExitCode}): {result.Stderr.Trim()}; journal: {await RecentLogAsync(10, ct)}");
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken ct) =>
+        (await Shell.RunAsync("systemctl stop etcd 2>/dev/null || true", ct)).EnsureSuccess("stopping etcd");
+
+    public override async Task<string> RecentLogAsync(int lines, CancellationToken ct) =>
+        (await Shell.RunAsync($"journalctl -u etcd -n {lines} --no-pager 2>&1", ct)).Stdout.Trim();
+}

@@ -1,0 +1,207 @@
+using System.Diagnostics;
+using dotnet_etcd;
+using MemberListRequest = Etcdserverpb.MemberListRequest;
+using StatusRequest = Etcdserverpb.StatusRequest;
+using EtcdForge.Client;
+using EtcdForge.Configuration;
+
+namespace EtcdForge.Verification;
+
+// Checks a running cluster the way an operator would, one client per member so a sick member cannot
+// hide behind a healthy one: status, agreement on the leader, membership, a linearizable round trip,
+// and that every door without the cluster's client certificate stays shut.
+public sealed class ClusterVerifier(
+    Cluster cluster,
+    TlsIdentity trusted,
+    TlsIdentity anonymous,
+    TlsIdentity foreign,
+    IReadOnlyList<string> certificateFiles,
+    TimeProvider clock)
+{
+    private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(5);
+    private readonly List<CheckResult> _checks = [];
+
+    public async Task<VerifyReport> RunAsync(CancellationToken ct = default)
+    {
+        var members = new List<MemberStatus>();
+        foreach (var node in cluster.Nodes) members.Add(await StatusOf(node, ct));
+        var healthy = members.Where(m => m.Healthy).ToList();
+
+        CheckLeader(members, healthy);
+        if (healthy.Count > 0)
+        {
+            await Check("cluster", "member list matches the description", () => MembershipMatches(healthy[0], ct));
+            await Check("cluster", "write through first member, linearizable read through last", () => RoundTrip(healthy[0], healthy[^1], ct));
+        }
+        foreach (var node in cluster.Nodes)
+        {
+            var url = node.ClientUrl(cluster.Etcd.ClientPort);
+            await Check(node.Name, "client without certificate refused", () => Refused(url, anonymous, ct));
+            await Check(node.Name, "client with certificate from another CA refused", () => Refused(url, foreign, ct));
+            await Check(node.Name, "plain HTTP refused", () => PlainHttpRefused($"http://{node.Host}:{cluster.Etcd.ClientPort}/version", ct));
+        }
+        var certificates = CertificateExpiries.Read(certificateFiles, clock.GetUtcNow());
+        foreach (var cert in certificates)
+        {
+            var ok = cert.DaysLeft > cluster.Pki.RenewBefore.TotalDays;
+            Record("certificates", $"{Path.GetFileName(cert.File)} valid", ok,
+                ok ? $"expires in {cert.DaysLeft} days" : $"expires in {cert.DaysLeft} days: run --target=IssueCerts to renew", TimeSpan.Zero);
+        }
+        return new VerifyReport(cluster.Name, clock.GetUtcNow(), members, _checks, certificates);
+    }
+
+    private async Task<MemberStatus> StatusOf(Node node, CancellationToken ct)
+    {
+        var endpoint = node.ClientUrl(cluster.Etcd.ClientPort);
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            using var client = EtcdConnection.Open(endpoint, trusted);
+            var status = await client.StatusAsync(new StatusRequest(), deadline: Deadline(), cancellationToken: ct);
+            var errors = status.Errors.ToList();
+            var result = new MemberStatus(node.Name, endpoint, errors.Count == 0, status.Version,
+                Hex(status.Header.MemberId), Hex(status.Leader), (long)status.RaftIndex, (long)status.RaftTerm,
+                status.DbSize, errors.Count == 0 ? null : string.Join("; ", errors));
+            Record(node.Name, "healthy", result.Healthy,
+                result.Healthy ? $"etcd {status.Version}, raft index {status.RaftIndex}, db {status.DbSize / 1024} KiB" : $"member reports: {result.Error}",
+                watch.Elapsed);
+            return result;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            var detail = $"unreachable at {endpoint}: {RpcFailure.Describe(ex)}";
+            Record(node.Name, "healthy", false, detail, watch.Elapsed);
+            return new MemberStatus(node.Name, endpoint, false, null, null, null, 0, 0, 0, detail);
+        }
+    }
+
+    private void CheckLeader(IReadOnlyList<MemberStatus> members, IReadOnlyList<MemberStatus> healthy)
+    {
+        var leaders = healthy.Select(m => m.LeaderId).Distinct().ToList();
+        var leader = members.FirstOrDefault(m => m.MemberId is not null && m.MemberId == leaders.FirstOrDefault());
+        var quorum = healthy.Count > cluster.Nodes.Count / 2;
+        var ok = quorum && leaders.Count == 1 && leaders[0] is not null and not "0000000000000000";
+        var down = members.Where(m => !m.Healthy).Select(m => m.Member).ToList();
+        var detail = ok
+            ? $"leader {leader?.Member ?? leaders[0]}; {healthy.Count}/{cluster.Nodes.Count} members healthy" +
+              (down.Count > 0 ? $"; degraded but serving, down: {string.Join(", ", down)}" : "")
+            : !quorum
+                ? $"no quorum: {healthy.Count}/{cluster.Nodes.Count} members healthy; down: {string.Join(", ", down)}"
+                : $"members disagree on the leader: {string.Join(", ", healthy.Select(m => $"{m.Member}->{m.LeaderId}"))}";
+        Record("cluster", "one leader agreed by a quorum", ok, detail, TimeSpan.Zero);
+    }
+
+    private async Task<string> MembershipMatches(MemberStatus via, CancellationToken ct)
+    {
+        using var client = EtcdConnection.Open(via.Endpoint, trusted);
+        var list = await client.MemberListAsync(new MemberListRequest { Linearizable = true }, deadline: Deadline(), cancellationToken: ct);
+        var problems = new List<string>();
+        foreach (var node in cluster.Nodes)
+        {
+            var member = list.Members.FirstOrDefault(m => m.Name == node.Name);
+            if (member is null)
+            {
+                problems.Add($"{node.Name} is not a member");
+                continue;
+            }
+            var peer = node.PeerUrl(cluster.Etcd.PeerPort);
+            var clientUrl = node.ClientUrl(cluster.Etcd.ClientPort);
+            if (!member.PeerURLs.SequenceEqual([peer])) problems.Add($"{node.Name} peer URLs {string.Join(" ", member.PeerURLs)} != {peer}");
+            if (!member.ClientURLs.Contains(clientUrl)) problems.Add($"{node.Name} client URLs {string.Join(" ", member.ClientURLs)} lack {clientUrl}");
+            if (member.IsLearner) problems.Add($"{node.Name} is still a learner");
+        }
+        foreach (var extra in list.Members.Where(m => cluster.Nodes.All(n => n.Name != m.Name)))
+        {
+            problems.Add($"unexpected member '{(extra.Name.Length > 0 ? extra.Name : "(not started)")}' {Hex(extra.ID)}");
+        }
+        if (problems.Count > 0) throw new VerifyFailure(string.Join("; ", problems));
+        return $"{list.Members.Count} members, names and URLs as described, no learners";
+    }
+
+    private async Task<string> RoundTrip(MemberStatus first, MemberStatus last, CancellationToken ct)
+    {
+        var key = $"etcd-forge/verify/{Guid.NewGuid():N}";
+        var value = clock.GetUtcNow().ToString("O");
+        using var writer = EtcdConnection.Open(first.Endpoint, trusted);
+        using var reader = EtcdConnection.Open(last.Endpoint, trusted);
+        await Retry(() => writer.PutAsync(key, value, deadline: Deadline(), cancellationToken: ct), ct);
+        // Range requests are linearizable unless serializable is asked for.
+        var read = await Retry(() => reader.GetValAsync(key, deadline: Deadline(), cancellationToken: ct), ct);
+        await Retry(() => writer.DeleteAsync(key, deadline: Deadline(), cancellationToken: ct), ct);
+        if (read != value) throw new VerifyFailure($"wrote '{value}' through {first.Member}, read '{read}' through {last.Member}");
+        return $"wrote through {first.Member}, read the same value through {last.Member}";
+    }
+
+    // A leader election (e.g. a member killed during the check) surfaces as Unavailable for about two seconds.
+    private static async Task<T> Retry<T>(Func<Task<T>> call, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await call();
+            }
+            catch (Exception ex) when (attempt < 8 && RpcFailure.IsTransient(ex))
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250 * attempt), ct);
+            }
+        }
+    }
+
+    private static async Task<string> Refused(string endpoint, TlsIdentity identity, CancellationToken ct)
+    {
+        try
+        {
+            using var client = EtcdConnection.Open(endpoint, identity);
+            await client.StatusAsync(new StatusRequest(), deadline: Deadline(), cancellationToken: ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            return $"refused: {RpcFailure.Describe(ex)}";
+        }
+        throw new VerifyFailure($"{endpoint} answered a status request");
+    }
+
+    private static async Task<string> PlainHttpRefused(string url, CancellationToken ct)
+    {
+        using var http = new HttpClient { Timeout = CallTimeout };
+        try
+        {
+            using var response = await http.GetAsync(url, ct);
+            var body = await response.Content.ReadAsStringAsync(ct);
+            // Go answers plain HTTP on a TLS port with 400 "Client sent an HTTP request to an HTTPS server".
+            if (!response.IsSuccessStatusCode) return $"refused with HTTP {(int)response.StatusCode}";
+            throw new VerifyFailure($"{url} answered plain HTTP: {body.Trim()}");
+        }
+        catch (HttpRequestException ex)
+        {
+            return $"refused: {ex.Message}";
+        }
+    }
+
+    private async Task Check(string member, string name, Func<Task<string>> check)
+    {
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            Record(member, name, true, await check(), watch.Elapsed);
+        }
+        catch (VerifyFailure ex)
+        {
+            Record(member, name, false, ex.Message, watch.Elapsed);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Record(member, name, false, RpcFailure.Describe(ex), watch.Elapsed);
+        }
+    }
+
+    private void Record(string member, string check, bool passed, string detail, TimeSpan duration) =>
+        _checks.Add(new CheckResult(member, check, passed, detail, duration));
+
+    private static DateTime Deadline() => DateTime.UtcNow.Add(CallTimeout);
+
+    private static string Hex(ulong id) => id.ToString("x16");
+
+    private sealed class VerifyFailure(string message) : Exception(message);
+}
