@@ -11,22 +11,14 @@ public sealed class PackageTask : FrostingTask<BuildContext>
 {
     public override void Run(BuildContext context)
     {
-        var layout = context.Artifacts;
         // The obtained etcd, not the configured one: a distribution fallback may have brought another version.
-        var etcd = EtcdBinaries.Load(layout);
+        var etcd = EtcdBinaries.Load(context.Artifacts);
         var summary = new ChangeSummary("Package", context.Log);
-        foreach (var node in context.Cluster.Nodes)
+        foreach (var outcome in BundleSet.Write(context.Cluster, context.Artifacts, etcd))
         {
-            Write(summary, layout.NodeBundle(node.Name), NodeBundleBuilder.Build(node, context.Cluster, layout, etcd));
+            if (outcome.Changed) summary.Record(outcome.Path, outcome.Why);
+            else summary.Unchanged(outcome.Path);
         }
-        Write(summary, layout.ClientBundle, ClientBundleBuilder.Build(context.Cluster, layout, etcd));
         summary.Finish();
-    }
-
-    private static void Write(ChangeSummary summary, string path, IReadOnlyList<BundleEntry> entries)
-    {
-        var why = BundleFile.WriteIfChanged(path, entries);
-        if (why is null) summary.Unchanged(path);
-        else summary.Record(path, why);
     }
 }
