@@ -8,7 +8,9 @@ public static class InstallScript
 {
     public const string FileName = "install.sh";
 
-    public static string Render(string nodeName, NodePaths paths, bool hasEtcdutl)
+    // systemInstall is false for sandbox nodes: their tree lives in the build user's artifacts folder, so the
+    // script must never create an etcd user or chown there, even when run by root.
+    public static string Render(string nodeName, NodePaths paths, bool hasEtcdutl, bool systemInstall)
     {
         var ssl = new SslFiles(paths.SslDir, nodeName);
         var binaries = hasEtcdutl ? new[] { "etcd", "etcdctl", "etcdutl" } : ["etcd", "etcdctl"];
@@ -25,6 +27,7 @@ public static class InstallScript
 
         return Template
             .Replace("@NODE@", nodeName)
+            .Replace("@SYSTEM@", systemInstall ? "true" : "false")
             .Replace("@DATA_DIR@", Q(paths.DataDir))
             .Replace("@BIN_DIR@", Q(paths.BinDir))
             .Replace("@CONFIG_DIR@", Q(paths.ConfigDir))
@@ -59,7 +62,7 @@ public static class InstallScript
 
         # Ownership only makes sense, and is only possible, when root installs onto the real system.
         as_root=false
-        if [ "$(id -u)" -eq 0 ] && [ -z "$DESTDIR" ]; then as_root=true; fi
+        if @SYSTEM@ && [ "$(id -u)" -eq 0 ] && [ -z "$DESTDIR" ]; then as_root=true; fi
 
         if $as_root; then
             if ! getent group etcd >/dev/null; then groupadd --system etcd; changed "created group etcd"; fi

@@ -26,7 +26,7 @@ public static class NodeBundleBuilder
             BundleEntry.FromFile($"ssl/{node.Name}-peer-key.pem", Pki(layout.PeerKey(node.Name)), AtomicFile.PrivateMode),
             BundleEntry.Text("etcd.conf.yml", EtcdConfigFile.Render(node, cluster, paths, version)),
             BundleEntry.Text(SystemdUnit.FileName, SystemdUnit.Render(cluster.Name, node.Name, paths)),
-            BundleEntry.Text(InstallScript.FileName, InstallScript.Render(node.Name, paths, etcd.HasEtcdutl), AtomicFile.ExecutableMode),
+            BundleEntry.Text(InstallScript.FileName, InstallScript.Render(node.Name, paths, etcd.HasEtcdutl, node.Connection.Type == ConnectionType.Ssh), AtomicFile.ExecutableMode),
         };
         if (etcd.HasEtcdutl) entries.Add(BundleEntry.FromFile("bin/etcdutl", etcd.Etcdutl, AtomicFile.ExecutableMode));
         entries.Add(BundleManifest.For(entries));
