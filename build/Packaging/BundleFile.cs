@@ -1,0 +1,54 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+using EtcdForge.Artifacts;
+
+namespace EtcdForge.Packaging;
+
+// Writes a bundle only when its bytes change, and tells which entries made the difference, so a re-run
+// explains itself ("etcd1.tar.gz: ssl/etcd1.pem changed") instead of silently repacking.
+public static class BundleFile
+{
+    /// <returns>null when the file on disk already has these bytes; otherwise why it was (re)written.</returns>
+    public static string? WriteIfChanged(string path, IReadOnlyList<BundleEntry> entries)
+    {
+        var bytes = TarGzWriter.Write(entries);
+        var before = File.Exists(path) ? ReadDigests(path) : null;
+        if (!AtomicFile.WriteIfChanged(path, bytes, AtomicFile.PrivateMode)) return null;
+        if (before is null) return "new";
+        var after = entries.ToDictionary(e => e.Path.TrimEnd('/'), Digest);
+        var reasons = new List<string>();
+        foreach (var (name, digest) in after.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            if (!before.TryGetValue(name, out var old)) reasons.Add($"{name} added");
+            else if (old != digest) reasons.Add($"{name} changed");
+        }
+        reasons.AddRange(before.Keys.Where(k => !after.ContainsKey(k)).Order(StringComparer.Ordinal).Select(k => $"{k} removed"));
+        return reasons.Count > 0 ? string.Join(", ", reasons) : "rewritten (packing format changed)";
+    }
+
+    private static string Digest(BundleEntry entry) =>
+        $"{(entry.IsDirectory ? "d" : BundleManifest.Sha256(entry.Content))}:{Convert.ToString((int)entry.Mode, 8)}";
+
+    // An unreadable old bundle is simply replaced; the reason then names every entry as added.
+    private static Dictionary<string, string> ReadDigests(string path)
+    {
+        var digests = new Dictionary<string, string>();
+        try
+        {
+            using var gzip = new GZipStream(File.OpenRead(path), CompressionMode.Decompress);
+            using var reader = new TarReader(gzip);
+            while (reader.GetNextEntry() is { } tar)
+            {
+                var content = new MemoryStream();
+                tar.DataStream?.CopyTo(content);
+                var entry = new BundleEntry(tar.Name.TrimEnd('/'), content.ToArray(), tar.Mode, tar.EntryType == TarEntryType.Directory);
+                digests[entry.Path] = Digest(entry);
+            }
+        }
+        catch (Exception e) when (e is InvalidDataException or FormatException or EndOfStreamException)
+        {
+            digests.Clear();
+        }
+        return digests;
+    }
+}

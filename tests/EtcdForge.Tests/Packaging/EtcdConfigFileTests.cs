@@ -1,0 +1,69 @@
+using EtcdForge.Configuration;
+using EtcdForge.Nodes;
+using EtcdForge.Packaging;
+
+namespace EtcdForge.Tests.Packaging;
+
+public sealed class EtcdConfigFileTests : IDisposable
+{
+    private readonly PackagingFixture _f = new([("etcd1", "198.18.0.11"), ("etcd2", "198.18.0.12")]);
+
+    public void Dispose() => _f.Dispose();
+
+    private string Render(EtcdVersion version)
+    {
+        var node = _f.Node("etcd1") with { Connection = new(ConnectionType.Ssh, "root", 22, null, null, null) };
+        return EtcdConfigFile.Render(node, _f.Cluster, NodePaths.For(node, _f.Cluster, _f.Layout), version);
+    }
+
+    private static IReadOnlyList<string> TopKeys(string yaml) =>
+        yaml.Split('\n').Where(l => l.Length > 0 && char.IsLetter(l[0])).Select(l => l[..l.IndexOf(':')]).ToList();
+
+    [Fact]
+    public void Etcd_3_4_has_enable_v2_and_restricts_tls_through_cipher_suites_only()
+    {
+        var yaml = Render(new EtcdVersion(3, 4, 23));
+        Assert.Contains("enable-v2: false\n", yaml);
+        Assert.DoesNotContain("tls-min-version", yaml);
+        Assert.Contains("  - TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305\n", yaml);
+        Assert.Contains("listen-client-urls: 'https://198.18.0.11:2379,https://127.0.0.1:2379'\n", yaml);
+        Assert.Contains("advertise-client-urls: 'https://198.18.0.11:2379'\n", yaml);
+        Assert.Contains("initial-cluster: 'etcd1=https://198.18.0.11:2380,etcd2=https://198.18.0.12:2380'\n", yaml);
+        Assert.Contains("  cert-file: '/etc/etcd/ssl/etcd1.pem'\n  key-file: '/etc/etcd/ssl/etcd1-key.pem'\n  client-cert-auth: true\n  trusted-ca-file: '/etc/etcd/ssl/etcd-root-ca.pem'\n", yaml);
+        Assert.Contains("  cert-file: '/etc/etcd/ssl/etcd1-peer.pem'\n  key-file: '/etc/etcd/ssl/etcd1-peer-key.pem'\n", yaml);
+        Assert.Contains("data-dir: '/var/lib/etcd'\n", yaml);
+    }
+
+    [Fact]
+    public void Etcd_3_5_keeps_enable_v2_and_adds_tls_min_version_from_3_5_8()
+    {
+        var early = Render(new EtcdVersion(3, 5, 7));
+        Assert.DoesNotContain("tls-min-version", early);
+        var yaml = Render(new EtcdVersion(3, 5, 21));
+        Assert.Contains("enable-v2: false\n", yaml);
+        Assert.Contains("tls-min-version: 'TLS1.2'\n", yaml);
+        Assert.Contains("  - TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256\n", yaml);
+    }
+
+    [Fact]
+    public void Etcd_3_6_drops_enable_v2()
+    {
+        var yaml = Render(new EtcdVersion(3, 6, 5));
+        Assert.DoesNotContain("enable-v2", yaml);
+        Assert.Contains("tls-min-version: 'TLS1.2'\n", yaml);
+        Assert.Equal(
+            ["name", "data-dir", "listen-peer-urls", "listen-client-urls", "initial-advertise-peer-urls", "advertise-client-urls",
+             "initial-cluster", "initial-cluster-token", "initial-cluster-state", "client-transport-security", "peer-transport-security",
+             "tls-min-version", "cipher-suites", "logger", "log-outputs", "heartbeat-interval", "election-timeout", "snapshot-count",
+             "quota-backend-bytes", "auto-compaction-mode", "auto-compaction-retention"],
+            TopKeys(yaml));
+    }
+
+    [Fact]
+    public void A_member_on_a_loopback_address_gets_no_second_loopback_listener()
+    {
+        using var f = new PackagingFixture([("etcd1", "127.0.0.11")]);
+        var yaml = EtcdConfigFile.Render(f.Node("etcd1"), f.Cluster, NodePaths.For(f.Node("etcd1"), f.Cluster, f.Layout), new EtcdVersion(3, 4, 23));
+        Assert.Contains("listen-client-urls: 'https://127.0.0.11:2379'\n", yaml);
+    }
+}

@@ -1,0 +1,60 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using EtcdForge.Nodes;
+using EtcdForge.Packaging;
+
+namespace EtcdForge.Tests.Packaging;
+
+public sealed class EtcdStartTests
+{
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    // The real test of etcd.conf.yml: the distribution's etcd 3.4 must start from it with full TLS and
+    // answer a health check made with a client certificate. The bundle is installed with its own install.sh.
+    [Fact]
+    public async Task Etcd_3_4_starts_from_the_bundle_and_answers_health_checks()
+    {
+        using var f = new PackagingFixture([("etcd1", "127.0.0.1")], FreePort(), FreePort());
+        BundleSet.Write(f.Cluster, f.Layout, f.Etcd);
+        var unpacked = f.Temp.Combine("unpacked");
+        Directory.CreateDirectory(unpacked);
+        Shell.Run("tar", ["-xzf", f.Layout.NodeBundle("etcd1"), "-C", unpacked]);
+        Shell.Run("sh", [Path.Combine(unpacked, "install.sh")]);
+        var paths = NodePaths.For(f.Node("etcd1"), f.Cluster, f.Layout);
+
+        var psi = new ProcessStartInfo(Path.Combine(paths.BinDir, "etcd")) { RedirectStandardError = true, RedirectStandardOutput = true };
+        psi.ArgumentList.Add("--config-file");
+        psi.ArgumentList.Add(paths.ConfigFile);
+        using var etcd = Process.Start(psi)!;
+        var log = etcd.StandardError.ReadToEndAsync();
+        try
+        {
+            var endpoint = f.Node("etcd1").ClientUrl(f.Cluster.Etcd.ClientPort);
+            var deadline = Stopwatch.StartNew();
+            Shell.Result health;
+            do
+            {
+                await Task.Delay(250);
+                Assert.False(etcd.HasExited, "etcd exited");
+                health = Shell.Run(Path.Combine(paths.BinDir, "etcdctl"),
+                    ["--endpoints", endpoint, "--cacert", f.Layout.CaCert, "--cert", f.Layout.ClientCert("client"),
+                     "--key", f.Layout.ClientKey("client"), "--command-timeout", "2s", "endpoint", "health"],
+                    new Dictionary<string, string> { ["ETCDCTL_API"] = "3" }, check: false);
+            } while (health.ExitCode != 0 && deadline.Elapsed < TimeSpan.FromSeconds(20));
+            Assert.True(health.ExitCode == 0, health.StdErr);
+            Assert.Contains("is healthy", health.StdOut + health.StdErr);
+        }
+        finally
+        {
+            if (!etcd.HasExited) etcd.Kill();
+            etcd.WaitForExit();
+        }
+        Assert.DoesNotContain("\"level\":\"fatal\"", await log);
+    }
+}

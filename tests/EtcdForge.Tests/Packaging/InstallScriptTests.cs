@@ -1,0 +1,78 @@
+using EtcdForge.Configuration;
+using EtcdForge.Nodes;
+using EtcdForge.Packaging;
+
+namespace EtcdForge.Tests.Packaging;
+
+public sealed class InstallScriptTests : IDisposable
+{
+    private readonly PackagingFixture _f = new();
+
+    public void Dispose() => _f.Dispose();
+
+    // An SSH node's bundle carries the system paths; DESTDIR redirects them into the temp dir, so the test
+    // needs no root and never touches the machine (ownership is then left alone, even when run as root).
+    private (string Bundle, string DestDir) Unpack()
+    {
+        var node = _f.Node("etcd1") with { Connection = new(ConnectionType.Ssh, "root", 22, null, null, null) };
+        var bundle = _f.Temp.Combine("bundle");
+        Directory.CreateDirectory(bundle);
+        var tar = Path.Combine(bundle, "..", "etcd1.tar.gz");
+        File.WriteAllBytes(tar, TarGzWriter.Write(NodeBundleBuilder.Build(node, _f.Cluster, _f.Layout, _f.Etcd)));
+        Shell.Run("tar", ["-xzf", tar, "-C", bundle]);
+        return (bundle, _f.Temp.Combine("root"));
+    }
+
+    private static Shell.Result Install(string bundle, string destDir) =>
+        Shell.Run("sh", [Path.Combine(bundle, "install.sh")], new Dictionary<string, string> { ["DESTDIR"] = destDir }, check: false);
+
+    private static string Mode(string path) => Convert.ToString((int)File.GetUnixFileMode(path), 8);
+
+    [Fact]
+    public void Installs_with_the_right_modes_and_a_second_run_changes_nothing()
+    {
+        var (bundle, dest) = Unpack();
+        var first = Install(bundle, dest);
+        Assert.True(first.ExitCode == 0, first.StdErr);
+        Assert.Contains($"install.sh: installed {dest}/etc/etcd/ssl/etcd1-key.pem", first.StdOut);
+
+        string D(string path) => dest + path;
+        Assert.Equal("755", Mode(D("/usr/local/bin/etcd")));
+        Assert.Equal("755", Mode(D("/usr/local/bin/etcdctl")));
+        Assert.False(File.Exists(D("/usr/local/bin/etcdutl")));
+        Assert.Equal("700", Mode(D("/etc/etcd/ssl")));
+        Assert.Equal("700", Mode(D("/var/lib/etcd")));
+        Assert.Equal("600", Mode(D("/etc/etcd/ssl/etcd1-key.pem")));
+        Assert.Equal("600", Mode(D("/etc/etcd/ssl/etcd1-peer-key.pem")));
+        Assert.Equal("644", Mode(D("/etc/etcd/ssl/etcd1.pem")));
+        Assert.Equal("644", Mode(D("/etc/etcd/ssl/etcd-root-ca.pem")));
+        Assert.Equal("644", Mode(D("/etc/etcd/etcd.conf.yml")));
+        Assert.Equal("644", Mode(D("/etc/systemd/system/etcd.service")));
+        Assert.Equal(File.ReadAllBytes(_f.Layout.ServerKey("etcd1")), File.ReadAllBytes(D("/etc/etcd/ssl/etcd1-key.pem")));
+        Assert.Equal(["etcd-root-ca.pem", "etcd1-key.pem", "etcd1-peer-key.pem", "etcd1-peer.pem", "etcd1.pem"],
+            Directory.GetFiles(D("/etc/etcd/ssl")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+
+        var stamp = File.GetLastWriteTimeUtc(D("/usr/local/bin/etcd"));
+        var second = Install(bundle, dest);
+        Assert.True(second.ExitCode == 0, second.StdErr);
+        Assert.Equal("install.sh: nothing changed\n", second.StdOut);
+        Assert.Equal(stamp, File.GetLastWriteTimeUtc(D("/usr/local/bin/etcd")));
+
+        File.SetUnixFileMode(D("/etc/etcd/ssl/etcd1-key.pem"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
+        File.AppendAllText(D("/etc/etcd/etcd.conf.yml"), "# local edit\n");
+        var repair = Install(bundle, dest);
+        Assert.Equal($"install.sh: mode of {dest}/etc/etcd/ssl/etcd1-key.pem set to 600\ninstall.sh: installed {dest}/etc/etcd/etcd.conf.yml\ninstall.sh: 2 change(s)\n",
+            repair.StdOut);
+    }
+
+    [Fact]
+    public void Refuses_a_bundle_that_does_not_match_its_checksums()
+    {
+        var (bundle, dest) = Unpack();
+        File.AppendAllText(Path.Combine(bundle, "ssl", "etcd1.pem"), "tampered");
+        var result = Install(bundle, dest);
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("nothing installed", result.StdErr);
+        Assert.False(Directory.Exists(dest));
+    }
+}

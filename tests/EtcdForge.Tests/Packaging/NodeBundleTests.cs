@@ -1,0 +1,101 @@
+using System.Formats.Tar;
+using System.Text;
+using EtcdForge.Artifacts;
+using EtcdForge.Packaging;
+
+namespace EtcdForge.Tests.Packaging;
+
+public sealed class NodeBundleTests : IDisposable
+{
+    private readonly PackagingFixture _f = new();
+
+    public void Dispose() => _f.Dispose();
+
+    private const UnixFileMode Rw = AtomicFile.PrivateMode;
+    private const UnixFileMode Rwr = AtomicFile.PublicMode;
+    private const UnixFileMode Rwx = AtomicFile.ExecutableMode;
+
+    [Fact]
+    public void Node_bundle_holds_exactly_its_own_files_with_the_right_modes()
+    {
+        BundleSet.Write(_f.Cluster, _f.Layout, _f.Etcd);
+        var entries = PackagingFixture.ReadBundle(File.ReadAllBytes(_f.Layout.NodeBundle("etcd2")));
+
+        var expected = new Dictionary<string, UnixFileMode>
+        {
+            ["SHA256SUMS"] = Rwr,
+            ["bin/"] = Rwx,
+            ["bin/etcd"] = Rwx,
+            ["bin/etcdctl"] = Rwx,
+            ["etcd.conf.yml"] = Rwr,
+            ["etcd.service"] = Rwr,
+            ["install.sh"] = Rwx,
+            ["ssl/"] = BundleEntry.PrivateDirectoryMode,
+            ["ssl/etcd-root-ca.pem"] = Rwr,
+            ["ssl/etcd2-key.pem"] = Rw,
+            ["ssl/etcd2-peer-key.pem"] = Rw,
+            ["ssl/etcd2-peer.pem"] = Rwr,
+            ["ssl/etcd2.pem"] = Rwr,
+        };
+        Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), entries.Keys.ToList());
+        foreach (var (name, mode) in expected) Assert.Equal(mode, entries[name].Mode);
+        Assert.All(entries.Values, e => Assert.Equal((0, 0, TarEntryFormat.Ustar, TarGzWriter.FixedTime), (e.Uid, e.Gid, e.Format, e.Mtime)));
+
+        Assert.Equal(File.ReadAllBytes(_f.Layout.ServerKey("etcd2")), entries["ssl/etcd2-key.pem"].Content);
+        Assert.Equal(File.ReadAllBytes(_f.Layout.PeerKey("etcd2")), entries["ssl/etcd2-peer-key.pem"].Content);
+        var secrets = new[] { _f.Layout.CaKey, _f.Layout.ServerKey("etcd1"), _f.Layout.PeerKey("etcd1"), _f.Layout.ServerKey("etcd3"),
+            _f.Layout.PeerKey("etcd3"), _f.Layout.ClientKey("client"), _f.Layout.ClientKey("backup") };
+        foreach (var secret in secrets.Select(File.ReadAllBytes))
+        {
+            Assert.DoesNotContain(entries.Values, e => e.Content.AsSpan().IndexOf(secret) >= 0);
+        }
+        Assert.Equal(Rw, File.GetUnixFileMode(_f.Layout.NodeBundle("etcd2")));
+    }
+
+    [Fact]
+    public void Sha256sums_covers_every_other_file_and_sha256sum_accepts_it()
+    {
+        BundleSet.Write(_f.Cluster, _f.Layout, _f.Etcd);
+        var dir = _f.Temp.Combine("unpacked");
+        Directory.CreateDirectory(dir);
+        Shell.Run("tar", ["-xzf", _f.Layout.NodeBundle("etcd1"), "-C", dir]);
+
+        var listed = File.ReadAllLines(Path.Combine(dir, "SHA256SUMS")).Select(l => l[66..]).ToList();
+        var files = Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories)
+            .Select(p => Path.GetRelativePath(dir, p)).Where(p => p != "SHA256SUMS").Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(files, listed);
+        Assert.Equal(0, Shell.Run("sh", ["-c", $"cd '{dir}' && sha256sum -c --quiet --strict SHA256SUMS"], check: false).ExitCode);
+    }
+
+    [Fact]
+    public void Client_bundle_holds_every_client_identity_the_ca_etcdctl_and_an_env_file()
+    {
+        BundleSet.Write(_f.Cluster, _f.Layout, _f.Etcd);
+        var entries = PackagingFixture.ReadBundle(File.ReadAllBytes(_f.Layout.ClientBundle));
+
+        Assert.Equal(
+            ["SHA256SUMS", "backup-key.pem", "backup.pem", "bin/", "bin/etcdctl", "client-key.pem", "client.pem", "etcd-root-ca.pem", "etcdctl.env"],
+            entries.Keys.ToList());
+        Assert.Equal(Rw, entries["client-key.pem"].Mode);
+        Assert.Equal(Rw, entries["backup-key.pem"].Mode);
+        Assert.Equal(Rwx, entries["bin/etcdctl"].Mode);
+        var caKey = File.ReadAllBytes(_f.Layout.CaKey);
+        Assert.DoesNotContain(entries.Values, e => e.Content.AsSpan().IndexOf(caKey) >= 0);
+
+        var env = Encoding.UTF8.GetString(entries["etcdctl.env"].Content);
+        Assert.Contains("ETCDCTL_API=3\n", env);
+        Assert.Contains("ETCDCTL_ENDPOINTS=https://127.0.0.11:2379,https://127.0.0.12:2379,https://127.0.0.13:2379\n", env);
+        Assert.Contains("ETCDCTL_CACERT=./etcd-root-ca.pem\n", env);
+        Assert.Contains("ETCDCTL_CERT=./client.pem\n", env);
+        Assert.Contains("ETCDCTL_KEY=./client-key.pem\n", env);
+    }
+
+    [Fact]
+    public void Missing_certificates_name_the_target_that_makes_them()
+    {
+        File.Delete(_f.Layout.PeerKey("etcd3"));
+        var error = Assert.Throws<ForgeError>(() => BundleSet.Write(_f.Cluster, _f.Layout, _f.Etcd));
+        Assert.Contains("etcd3-peer-key.pem", error.Message);
+        Assert.Contains("IssueCerts", error.Message);
+    }
+}

@@ -1,0 +1,51 @@
+using EtcdForge.Nodes;
+using EtcdForge.Packaging;
+
+namespace EtcdForge.Tests.Packaging;
+
+public sealed class SystemdUnitTests : IDisposable
+{
+    private readonly PackagingFixture _f = new();
+
+    public void Dispose() => _f.Dispose();
+
+    // systemd-analyze verify exits 0 on parse errors and only prints them, so the check reads stderr.
+    // It also refuses an ExecStart binary that does not exist; the sandbox node's paths live under the temp
+    // dir, so a real etcd is put at the unit's ExecStart path rather than excusing that message.
+    private IReadOnlyList<string> Verify(string unitText)
+    {
+        var dir = _f.Temp.Combine("unit");
+        Directory.CreateDirectory(dir);
+        var unit = Path.Combine(dir, SystemdUnit.FileName);
+        File.WriteAllText(unit, unitText);
+        var result = Shell.Run("systemd-analyze", ["verify", unit], check: false);
+        return result.StdErr.Split('\n').Where(l => l.Contains(SystemdUnit.FileName)).ToList();
+    }
+
+    [Fact]
+    public void Systemd_analyze_verify_accepts_the_unit()
+    {
+        var paths = NodePaths.For(_f.Node("etcd1"), _f.Cluster, _f.Layout);
+        Directory.CreateDirectory(paths.BinDir);
+        File.Copy(_f.Etcd.Etcd, Path.Combine(paths.BinDir, "etcd"));
+        var text = SystemdUnit.Render(_f.Cluster.Name, "etcd1", paths);
+
+        Assert.Empty(Verify(text));
+        Assert.Contains($"ExecStart={paths.BinDir}/etcd --config-file {paths.ConfigFile}\n", text);
+        Assert.Contains("Type=notify\n", text);
+        Assert.Contains("User=etcd\n", text);
+        Assert.Contains("LimitNOFILE=65536\n", text);
+        Assert.Contains($"ReadWritePaths={paths.DataDir}\n", text);
+        // The check itself must be able to fail, or an empty list proves nothing.
+        Assert.NotEmpty(Verify(text.Replace("Restart=on-failure", "Restart=sometimes")));
+    }
+
+    [Fact]
+    public void System_nodes_get_the_system_paths()
+    {
+        var node = _f.Node("etcd1") with { Connection = new(Configuration.ConnectionType.Ssh, "root", 22, null, null, null) };
+        var text = SystemdUnit.Render("test", "etcd1", NodePaths.For(node, _f.Cluster, _f.Layout));
+        Assert.Contains("ExecStart=/usr/local/bin/etcd --config-file /etc/etcd/etcd.conf.yml\n", text);
+        Assert.Contains("ReadWritePaths=/var/lib/etcd\n", text);
+    }
+}
