@@ -177,6 +177,35 @@ public sealed class DownloadEtcdTests : IDisposable
     }
 
     [Fact]
+    public async Task Archive_that_is_not_gzip_is_rejected_after_the_pinned_hash_matched()
+    {
+        var garbage = System.Text.Encoding.UTF8.GetBytes("<html>not an archive</html>");
+        _server.Serve($"v{ReleaseArchives.Version}/{ReleaseArchives.Name}", garbage);
+
+        var error = await Assert.ThrowsAsync<ForgeError>(() =>
+            _run.RunAsync(DownloadRun.Settings(_server.BaseUrl, sha256: ReleaseArchives.Sha256(garbage))));
+
+        Assert.Contains("is not a readable .tar.gz", error.Message);
+        AssertNothingLeftBehind();
+    }
+
+    [Fact]
+    public async Task Archive_entry_climbing_out_of_the_directory_is_refused()
+    {
+        var archive = Path.Combine(_temp.Path, ReleaseArchives.Name);
+        var escaping = ReleaseArchives.Escaping();
+        File.WriteAllBytes(archive, escaping);
+
+        var error = await Assert.ThrowsAsync<ForgeError>(() => _run.RunAsync(
+            DownloadRun.Settings(_server.BaseUrl, sha256: ReleaseArchives.Sha256(escaping), archive: archive)));
+
+        Assert.Contains("unsafe entry", error.Message);
+        Assert.False(File.Exists(Path.Combine(_run.Layout.Cluster, "etcd")));
+        Assert.True(File.Exists(archive), "the user's own archive is never deleted");
+        AssertNothingLeftBehind();
+    }
+
+    [Fact]
     public async Task A_dropped_connection_is_retried()
     {
         ServeRelease(ReleaseArchives.Release);

@@ -24,6 +24,18 @@ public static class ReleaseArchives
     public static byte[] Sums(string sha256, string fileName = "") =>
         System.Text.Encoding.UTF8.GetBytes($"{new string('0', 64)}  etcd-v{Version}-darwin-amd64.zip\n{sha256}  {(fileName == "" ? Name : fileName)}\n");
 
+    // A hand-made archive whose only etcd entry tries to climb out of the unpack directory.
+    public static byte[] Escaping()
+    {
+        using var buffer = new MemoryStream();
+        using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
+        using (var tar = new TarWriter(gzip, TarEntryFormat.Pax))
+        {
+            tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, $"{Top}/../../etcd") { DataStream = new MemoryStream([1, 2, 3]) });
+        }
+        return buffer.ToArray();
+    }
+
     private static byte[] Build(bool includeEtcd)
     {
         using var buffer = new MemoryStream();
