@@ -1,0 +1,64 @@
+using EtcdForge.Artifacts;
+using EtcdForge.Configuration;
+using EtcdForge.Reporting;
+
+namespace EtcdForge.Download;
+
+// Unpacks a package into etcdDir/<reported version>/bin. Unpacking happens in a staging directory that
+// is renamed into place only after etcd ran and told its version, so a failed run leaves no half-filled bin.
+public sealed class EtcdInstaller(ArtifactLayout layout)
+{
+    public async Task<EtcdBinaries> InstallAsync(EtcdPackage package, EtcdVersion requested, ChangeSummary summary)
+    {
+        if (AlreadyInstalled(package) is { } existing)
+        {
+            summary.Unchanged(existing.BinDir);
+            return existing with { RequestedVersion = requested.ToString(), Origin = package.Origin };
+        }
+
+        var staging = Path.Combine(layout.EtcdDir, $".staging-{Environment.ProcessId}");
+        if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
+        try
+        {
+            var stagedBin = Path.Combine(staging, "bin");
+            string version;
+            try
+            {
+                await package.UnpackIntoAsync(stagedBin);
+                version = await EtcdVersionProbe.ReadAsync(Path.Combine(stagedBin, "etcd"));
+            }
+            catch (ForgeError)
+            {
+                package.Discard();
+                throw;
+            }
+            var target = Path.Combine(layout.EtcdDir, version);
+            if (Directory.Exists(target)) Directory.Delete(target, recursive: true);
+            Directory.Move(staging, target);
+            var bin = Path.Combine(target, "bin");
+            summary.Record($"unpacked etcd {version} into {bin}", $"{package.Source}: {package.Origin}");
+            return new EtcdBinaries(version, requested.ToString(), package.Source, package.Origin, package.Sha256, bin);
+        }
+        finally
+        {
+            if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
+        }
+    }
+
+    private EtcdBinaries? AlreadyInstalled(EtcdPackage package)
+    {
+        if (!File.Exists(layout.EtcdRecord)) return null;
+        try
+        {
+            var record = EtcdBinaries.Load(layout);
+            return record.ArchiveSha256 == package.Sha256 && record.Source == package.Source
+                   && File.Exists(record.Etcdctl) && record.BinDir.StartsWith(layout.EtcdDir + Path.DirectorySeparatorChar)
+                ? record
+                : null;
+        }
+        catch (Exception ex) when (ex is ForgeError or System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,14 @@
+namespace EtcdForge.Download;
+
+// A verified file (or pair of .debs) that holds the etcd binaries, ready to unpack.
+public abstract class EtcdPackage(string source, string origin, string sha256)
+{
+    public string Source { get; } = source;
+    public string Origin { get; } = origin;
+    public string Sha256 { get; } = sha256;
+
+    public abstract Task UnpackIntoAsync(string binDir);
+
+    // Removes what this run downloaded, so a package that turned out unusable is not reused next time.
+    public abstract void Discard();
+}

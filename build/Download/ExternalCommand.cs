@@ -1,0 +1,46 @@
+using System.ComponentModel;
+using System.Diagnostics;
+
+namespace EtcdForge.Download;
+
+public sealed record CommandResult(int ExitCode, string Stdout, string Stderr)
+{
+    public string LastErrorLine => (Stderr.Trim().Length > 0 ? Stderr : Stdout).Trim().Split('\n')[^1].Trim();
+}
+
+// Runs a program directly (no shell, so no quoting) and captures its output.
+public static class ExternalCommand
+{
+    public static async Task<CommandResult> RunAsync(string program, IEnumerable<string> arguments, TimeSpan timeout,
+        string? workingDirectory = null)
+    {
+        var start = new ProcessStartInfo(program)
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? "",
+        };
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        using var process = new Process { StartInfo = start };
+        try
+        {
+            process.Start();
+        }
+        catch (Win32Exception ex)
+        {
+            throw new ForgeError($"cannot run {program}: {ex.Message}", ex);
+        }
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var limit = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(limit.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new ForgeError($"{program} {string.Join(' ', start.ArgumentList)} did not finish within {timeout.TotalSeconds:0} s");
+        }
+        return new CommandResult(process.ExitCode, await stdout, await stderr);
+    }
+}
