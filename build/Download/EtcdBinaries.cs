@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using EtcdForge.Artifacts;
 using EtcdForge.Configuration;
 
@@ -14,11 +15,11 @@ public sealed record EtcdBinaries(
     string ArchiveSha256,
     string BinDir)
 {
-    public EtcdVersion ParsedVersion => EtcdVersion.TryParse(Version, out var v) ? v : throw new ForgeError($"etcd reported an unreadable version '{Version}'");
-    public string Etcd => Path.Combine(BinDir, "etcd");
-    public string Etcdctl => Path.Combine(BinDir, "etcdctl");
-    public string Etcdutl => Path.Combine(BinDir, "etcdutl");
-    public bool HasEtcdutl => File.Exists(Etcdutl);
+    [JsonIgnore] public EtcdVersion ParsedVersion => EtcdVersion.TryParse(Version, out var v) ? v : throw new ForgeError($"etcd reported an unreadable version '{Version}'");
+    [JsonIgnore] public string Etcd => Path.Combine(BinDir, "etcd");
+    [JsonIgnore] public string Etcdctl => Path.Combine(BinDir, "etcdctl");
+    [JsonIgnore] public string Etcdutl => Path.Combine(BinDir, "etcdutl");
+    [JsonIgnore] public bool HasEtcdutl => File.Exists(Etcdutl);
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 

@@ -26,7 +26,8 @@ public sealed class HttpDownloader(HttpClient http, DownloadSettings settings, T
             }
             catch (Exception ex) when (!cancel.IsCancellationRequested && Classify(ex, overall.IsCancellationRequested) is { } failure)
             {
-                if (overall.IsCancellationRequested || attempt >= settings.Attempts)
+                // A name that does not resolve will not resolve a second later; waiting only slows offline runs.
+                if (overall.IsCancellationRequested || attempt >= settings.Attempts || IsUnknownHost(ex))
                 {
                     if (failure.Network) throw new ReleaseHostUnreachable(source, failure.Reason, ex);
                     throw new ForgeError($"{source} could not be fetched: {failure.Reason} ({attempt} attempts)", ex);
@@ -84,6 +85,9 @@ public sealed class HttpDownloader(HttpClient http, DownloadSettings settings, T
 
     // "Name or service not known" or "Connection refused" is several exceptions deep; the outer ones
     // only say that a request failed.
+    private static bool IsUnknownHost(Exception ex) =>
+        Innermost(ex) is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.HostNotFound };
+
     private static Exception Innermost(Exception ex)
     {
         while (ex.InnerException is { } inner) ex = inner;
