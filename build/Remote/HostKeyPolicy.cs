@@ -45,11 +45,17 @@ internal sealed class HostKeyPolicy
         }
         if (listed.Any(k => !k.Revoked && k.Key.SameAs(presented))) return null;
 
-        var expected = listed.Where(k => !k.Revoked).Select(k => k.Key.ToString()).ToList();
-        if (expected.Count > 0)
+        var expected = listed.Where(k => !k.Revoked).Select(k => k.Key).ToList();
+        if (expected.Any(k => k.Type == presented.Type))
         {
             return $"{nodeName}: HOST KEY OF {hostName} HAS CHANGED: the server presented {presented} but {knownHosts.Path} " +
                 $"expects {string.Join(" or ", expected)}; this may be an attack, or the host was reinstalled (then fix known_hosts)";
+        }
+        // SSH.NET does not narrow its host key algorithms to the listed types the way OpenSSH does.
+        if (expected.Count > 0)
+        {
+            return $"{nodeName}: {knownHosts.Path} lists only {string.Join(", ", expected.Select(k => k.Type).Distinct())} keys for {hostName}, " +
+                $"but the server presented {presented}; verify that key and add it to known_hosts";
         }
         if (trustOnFirstUse)
         {

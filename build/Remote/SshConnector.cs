@@ -94,8 +94,8 @@ internal sealed class SshConnector
         }
         catch (SshPassPhraseNullOrEmptyException ex)
         {
-            throw new ForgeError($"{node.Name}: key file {keyFile} is encrypted with a passphrase; use an unencrypted key " +
-                "(or one loaded into a file without a passphrase) or supply the passphrase", ex);
+            throw new ForgeError($"{node.Name}: key file {keyFile} is encrypted and no passphrase was given; " +
+                "use an unencrypted key or supply its passphrase", ex);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

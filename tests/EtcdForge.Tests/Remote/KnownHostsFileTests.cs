@@ -55,7 +55,7 @@ public sealed class KnownHostsFileTests
 
     private static SshHostKey Pick(SshHostKey key) => key.SameAs(Key) ? Key : key.SameAs(Other) ? Other : key;
 
-    private static SshHostKey MakeKey(string type, byte fill)
+    internal static SshHostKey MakeKey(string type, byte fill)
     {
         var name = Encoding.ASCII.GetBytes(type);
         var blob = new byte[4 + name.Length + 4 + 32];
