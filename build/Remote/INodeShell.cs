@@ -1,0 +1,21 @@
+namespace EtcdForge.Remote;
+
+// How deploy code acts on a node, whether it is this machine (local sandbox) or a host reached over SSH.
+// Commands run as root on SSH nodes (through sudo for other users) and as the current user locally.
+public interface INodeShell : IAsyncDisposable
+{
+    string NodeName { get; }
+
+    /// <summary>Bytes written by <see cref="UploadAsync"/> so far, for progress and change reporting.</summary>
+    long BytesUploaded { get; }
+
+    /// <summary>Runs <paramref name="command"/> with /bin/sh; a non-zero exit is returned, not thrown.</summary>
+    Task<CommandResult> RunAsync(string command, CancellationToken ct = default);
+
+    /// <summary>
+    /// Writes <paramref name="content"/> to the absolute <paramref name="path"/> with <paramref name="mode"/>,
+    /// creating its directory. The file is staged under a temporary name in the same directory and renamed,
+    /// so a reader never sees a half-written file under the final name.
+    /// </summary>
+    Task UploadAsync(Stream content, string path, UnixFileMode mode, CancellationToken ct = default);
+}

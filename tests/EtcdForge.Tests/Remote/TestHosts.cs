@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using System.Net;
+using EtcdForge.Configuration;
+using EtcdForge.Tests.Support;
+
+namespace EtcdForge.Tests.Remote;
+
+// Three SSH hosts in network namespaces (tests/hosts/testhosts.sh), brought up once for the collection.
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+public sealed class TestHosts : IAsyncLifetime
+{
+    public const int Count = 3;
+
+    public static string StateDir { get; } = Environment.GetEnvironmentVariable("EF_TESTHOSTS_DIR") ?? "/tmp/etcd-forge-testhosts";
+
+    private static string Script => Path.Combine(RepoPaths.Root, "tests", "hosts", "testhosts.sh");
+
+    public string KnownHosts => Path.Combine(StateDir, "known_hosts");
+
+    public static string Key(string name) => Path.Combine(StateDir, "keys", name);
+
+    public static IPAddress Address(int host) => IPAddress.Parse($"198.18.0.1{host}");
+
+    /// <summary>The host key fingerprint as ssh-keygen -lf printed it.</summary>
+    public string Fingerprint(int host) =>
+        File.ReadLines(Path.Combine(StateDir, "hosts")).Select(l => l.Split(' ')).Single(f => f[0] == $"ef-host{host}")[2];
+
+    public string KnownHostsLine(int host) => File.ReadLines(KnownHosts).Single(l => l.StartsWith(Address(host) + " "));
+
+    public static Node Node(int host, string user, string key, string? hostKey = null, string? knownHosts = null, int port = 22) =>
+        new($"host{host}", Address(host), [], [], new Connection(ConnectionType.Ssh, user, port, key, hostKey, knownHosts), ServiceKind.Systemd);
+
+    public async Task InitializeAsync()
+    {
+        if (TestHostsRequirement.Missing() is { } missing) throw new InvalidOperationException(missing);
+        await RunScriptAsync("up", Count.ToString());
+    }
+
+    public Task DisposeAsync() => RunScriptAsync("down");
+
+    private static async Task RunScriptAsync(params string[] args)
+    {
+        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Script);
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"testhosts.sh {string.Join(' ', args)} failed (exit {process.ExitCode}): {await stderr}{await stdout}");
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class TestHostsCollection : ICollectionFixture<TestHosts>
+{
+    public const string Name = "test hosts";
+}
+
+public static class TestHostsRequirement
+{
+    /// <returns>why the test hosts cannot run here, or null when they can.</returns>
+    public static string? Missing()
+    {
+        if (Environment.UserName != "root") return "the SSH test hosts need root (network namespaces, sshd, users)";
+        if (!File.Exists("/usr/sbin/sshd")) return "the SSH test hosts need /usr/sbin/sshd (apt-get install openssh-server)";
+        return null;
+    }
+
+    // CI must never pass by skipping: there the fixture runs anyway and fails with the reason.
+    public static string? SkipReason() =>
+        Environment.GetEnvironmentVariable("CI") == "true" ? null : Missing() is { } why ? why + " (skipped outside CI)" : null;
+}
+
+public sealed class TestHostFactAttribute : FactAttribute
+{
+    public TestHostFactAttribute() => Skip = TestHostsRequirement.SkipReason();
+}
+
+public sealed class TestHostTheoryAttribute : TheoryAttribute
+{
+    public TestHostTheoryAttribute() => Skip = TestHostsRequirement.SkipReason();
+}

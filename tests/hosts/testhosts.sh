@@ -1,0 +1,232 @@
+#!/usr/bin/env bash
+# Test hosts for etcd-forge's SSH deployment: N "machines" on this box, each a network namespace with its own
+# sshd, its own address on a private bridge and its own private etcd directories.
+#
+#   tests/hosts/testhosts.sh up N     # (re)create N hosts (1-9): ef-host1 = 198.18.0.11, ef-host2 = .12, ...
+#   tests/hosts/testhosts.sh down     # stop them and remove everything the harness made
+#   tests/hosts/testhosts.sh status   # what is running
+#
+# Needs root, /usr/sbin/sshd, ip, unshare, ssh-keygen and sudo (CI installs openssh-server and iproute2).
+# State (keys, fingerprints, known_hosts, logs) goes to $EF_TESTHOSTS_DIR, default /tmp/etcd-forge-testhosts:
+#   keys/id_ed25519          client key, OpenSSH format        keys/id_rsa_pem   client RSA key, PEM format
+#   keys/id_rsa              client RSA key, OpenSSH format    keys/id_ed25519_encrypted  passphrase "forge"
+#   known_hosts              every host's key, plain entries   hosts            "name address fingerprint" lines
+#   hostN/                   sshd config, host key, pid, log, and the host's private directories
+# Users: root, efdeploy (passwordless sudo) and efnosudo (no sudo) log in with any of the client keys.
+set -euo pipefail
+
+STATE=${EF_TESTHOSTS_DIR:-/tmp/etcd-forge-testhosts}
+BRIDGE=efbr0
+SUBNET=198.18.0
+SUDOERS=/etc/sudoers.d/etcd-forge-testhosts
+# Each host sees its own copy of these; together they are everything a deployment writes.
+PRIVATE_DIRS=(/etc/etcd /var/lib/etcd /usr/local/bin /etc/systemd/system /run/etcd)
+
+die() { echo "testhosts: $*" >&2; exit 1; }
+
+# down removes the state dir recursively, so it must be a dedicated absolute path.
+[[ $STATE == /?*/?* ]] || die "EF_TESTHOSTS_DIR must be an absolute path at least two levels deep, got '$STATE'"
+
+preflight() {
+    [[ $(id -u) == 0 ]] || die "must run as root (it creates network namespaces, users and sshd daemons)"
+    [[ -x /usr/sbin/sshd ]] || die "/usr/sbin/sshd is missing: install openssh-server"
+    local tool
+    for tool in ip unshare ssh-keygen sudo useradd; do
+        command -v "$tool" >/dev/null || die "'$tool' is missing (ip: iproute2, unshare: util-linux, ssh-keygen: openssh-client)"
+    done
+}
+
+host_ns() { echo "ef-host$1"; }
+host_addr() { echo "$SUBNET.1$1"; }
+host_dir() { echo "$STATE/host$1"; }
+# The directory each private dir is bound from, e.g. /etc/etcd -> hostN/root/etc/etcd.
+private_source() { echo "$(host_dir "$1")/root$2"; }
+
+recorded_hosts() {
+    local dir
+    for dir in "$STATE"/host[0-9]; do [[ -d $dir ]] && echo "${dir##*host}"; done
+    return 0
+}
+
+ensure_users() {
+    local user
+    for user in efdeploy efnosudo; do
+        id "$user" >/dev/null 2>&1 || useradd --create-home --shell /bin/sh "$user"
+        # Without PAM, sshd refuses key logins to accounts whose password field says "locked" ("!").
+        usermod --password '*' "$user"
+    done
+    echo 'efdeploy ALL=(ALL) NOPASSWD: ALL' >"$SUDOERS.tmp"
+    chmod 0440 "$SUDOERS.tmp"
+    mv "$SUDOERS.tmp" "$SUDOERS"
+}
+
+make_client_keys() {
+    local keys=$STATE/keys
+    mkdir -p "$keys"
+    chmod 0755 "$STATE" "$keys"
+    [[ -f $keys/id_ed25519 ]] || ssh-keygen -q -t ed25519 -N '' -C etcd-forge-test -f "$keys/id_ed25519"
+    [[ -f $keys/id_rsa ]] || ssh-keygen -q -t rsa -b 3072 -N '' -C etcd-forge-test-rsa -f "$keys/id_rsa"
+    [[ -f $keys/id_rsa_pem ]] || ssh-keygen -q -t rsa -b 3072 -m PEM -N '' -C etcd-forge-test-rsa-pem -f "$keys/id_rsa_pem"
+    [[ -f $keys/id_ed25519_encrypted ]] ||
+        ssh-keygen -q -t ed25519 -N forge -C etcd-forge-test-encrypted -f "$keys/id_ed25519_encrypted"
+    cat "$keys"/*.pub >"$STATE/authorized_keys"
+}
+
+write_sshd_config() {
+    local n=$1 dir
+    dir=$(host_dir "$n")
+    cat >"$dir/sshd_config" <<EOF
+ListenAddress 0.0.0.0
+Port 22
+HostKey $dir/ssh_host_ed25519_key
+PidFile $dir/sshd.pid
+PermitRootLogin prohibit-password
+PubkeyAuthentication yes
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM no
+# The authorized_keys file lives under /tmp, which is world-writable.
+StrictModes no
+AuthorizedKeysFile $STATE/authorized_keys
+Subsystem sftp internal-sftp
+LogLevel VERBOSE
+MaxStartups 50
+EOF
+}
+
+start_host() {
+    local n=$1 ns addr dir veth mounts="" private source
+    ns=$(host_ns "$n"); addr=$(host_addr "$n"); dir=$(host_dir "$n"); veth="ef-veth$n"
+    mkdir -p "$dir"
+    ssh-keygen -q -t ed25519 -N '' -C "ef-host$n" -f "$dir/ssh_host_ed25519_key"
+    write_sshd_config "$n"
+
+    ip netns add "$ns"
+    ip link add "$veth" type veth peer name eth0 netns "$ns"
+    ip link set "$veth" master "$BRIDGE" up
+    ip -n "$ns" link set lo up
+    ip -n "$ns" addr add "$addr/24" dev eth0
+    ip -n "$ns" link set eth0 up
+
+    for private in "${PRIVATE_DIRS[@]}"; do
+        source=$(private_source "$n" "$private")
+        mkdir -p "$source"
+        if [[ ! -d $private ]]; then
+            mkdir -p "$private"
+            echo "$private" >>"$STATE/created-mountpoints"
+        fi
+        mounts+="mount --bind '$source' '$private' && "
+    done
+
+    # ip netns exec, unshare and sh all exec, so $! is sshd itself. The mount namespace is private, so the
+    # bind mounts are seen by this sshd and every session it starts, and vanish when the last of them exits.
+    ip netns exec "$ns" unshare --mount --propagation private \
+        sh -c "${mounts}exec /usr/sbin/sshd -D -f '$dir/sshd_config' -E '$dir/sshd.log'" </dev/null >/dev/null 2>&1 &
+    echo $! >"$dir/sshd.launcher-pid"
+
+    echo "$addr $(cut -d' ' -f1,2 "$dir/ssh_host_ed25519_key.pub")" >>"$STATE/known_hosts"
+    echo "$ns $addr $(ssh-keygen -lf "$dir/ssh_host_ed25519_key.pub" | cut -d' ' -f2)" >>"$STATE/hosts"
+}
+
+wait_for_sshd() {
+    local n=$1 addr tries
+    addr=$(host_addr "$n")
+    for ((tries = 0; tries < 100; tries++)); do
+        if bash -c "exec 3<>/dev/tcp/$addr/22" 2>/dev/null; then return 0; fi
+        kill -0 "$(cat "$(host_dir "$n")/sshd.launcher-pid")" 2>/dev/null ||
+            die "sshd of ef-host$n exited; see $(host_dir "$n")/sshd.log"
+        sleep 0.1
+    done
+    die "sshd of ef-host$n does not answer on $addr:22 after 10 s; see $(host_dir "$n")/sshd.log"
+}
+
+write_cluster_snippet() {
+    local n=$1 i
+    {
+        echo "# nodes for a cluster file; generated by tests/hosts/testhosts.sh"
+        echo "nodes:"
+        for ((i = 1; i <= n; i++)); do
+            cat <<EOF
+  - name: host$i
+    address: $(host_addr "$i")
+    connection:
+      type: ssh
+      user: root
+      keyFile: $STATE/keys/id_ed25519
+      knownHosts: $STATE/known_hosts
+EOF
+        done
+    } >"$STATE/nodes.yaml"
+}
+
+up() {
+    local count=${1:-3} n
+    [[ $count =~ ^[1-9]$ ]] || die "host count must be 1-9 (addresses are $SUBNET.11-$SUBNET.19), got '$count'"
+    preflight
+    down >/dev/null
+    mkdir -p "$STATE" /run/sshd
+    : >"$STATE/known_hosts"
+    : >"$STATE/hosts"
+    ensure_users
+    make_client_keys
+
+    ip link add "$BRIDGE" type bridge
+    ip addr add "$SUBNET.1/24" dev "$BRIDGE"
+    ip link set "$BRIDGE" up
+
+    for ((n = 1; n <= count; n++)); do start_host "$n"; done
+    for ((n = 1; n <= count; n++)); do wait_for_sshd "$n"; done
+    write_cluster_snippet "$count"
+    echo "testhosts: $count host(s) up; state in $STATE"
+    cat "$STATE/hosts"
+}
+
+stop_host() {
+    local n=$1 ns pidfile pid
+    ns=$(host_ns "$n")
+    pidfile="$(host_dir "$n")/sshd.launcher-pid"
+    if [[ -f $pidfile ]]; then
+        pid=$(cat "$pidfile")
+        # Only the sshd this harness recorded, and only while it is still an sshd (PIDs get reused).
+        if [[ $(cat "/proc/$pid/comm" 2>/dev/null) == sshd ]]; then kill "$pid" 2>/dev/null || true; fi
+        rm -f "$pidfile"
+    fi
+    if ip netns list | grep -qw "$ns"; then
+        # Whatever still runs inside the namespace was started through this host's sshd (e.g. etcd).
+        for pid in $(ip netns pids "$ns"); do kill "$pid" 2>/dev/null || true; done
+        ip netns delete "$ns"
+    fi
+    ip link delete "ef-veth$n" 2>/dev/null || true
+}
+
+down() {
+    local n mountpoint
+    preflight
+    for n in $(recorded_hosts); do stop_host "$n"; done
+    ip link delete "$BRIDGE" 2>/dev/null || true
+    if [[ -f $STATE/created-mountpoints ]]; then
+        # Empty directories made only to mount over; rmdir leaves them if anything was written there.
+        while read -r mountpoint; do rmdir "$mountpoint" 2>/dev/null || true; done <"$STATE/created-mountpoints"
+    fi
+    rm -f "$SUDOERS"
+    rm -rf "$STATE"
+    echo "testhosts: down"
+}
+
+status() {
+    local n pid state
+    [[ -d $STATE ]] || { echo "testhosts: no state in $STATE (not up)"; return 0; }
+    ip link show "$BRIDGE" >/dev/null 2>&1 && echo "bridge $BRIDGE: present" || echo "bridge $BRIDGE: missing"
+    for n in $(recorded_hosts); do
+        pid=$(cat "$(host_dir "$n")/sshd.launcher-pid" 2>/dev/null || echo "")
+        if [[ -n $pid && $(cat "/proc/$pid/comm" 2>/dev/null) == sshd ]]; then state="sshd pid $pid"; else state="sshd not running"; fi
+        echo "$(host_ns "$n") $(host_addr "$n"): $state"
+    done
+}
+
+case ${1:-} in
+    up) up "${2:-3}" ;;
+    down) down ;;
+    status) status ;;
+    *) die "usage: $0 up N | down | status" ;;
+esac
