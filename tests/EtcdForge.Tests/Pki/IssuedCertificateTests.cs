@@ -19,7 +19,7 @@ public sealed class IssuedCertificateTests
         AssertIssuedCorrectly(pki, keyText, signature);
     }
 
-    // RSA-4096 key generation takes seconds per key, so one small cluster covers it.
+    // RSA-4096 key generation takes about a second per key, so one small cluster covers it.
     [Fact]
     public void Rsa4096KeysAreIssuedAndVerify()
     {
