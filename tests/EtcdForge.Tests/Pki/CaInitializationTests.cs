@@ -1,0 +1,69 @@
+using EtcdForge.Pki;
+
+namespace EtcdForge.Tests.Pki;
+
+// An existing CA is never replaced behind the user's back.
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+public sealed class CaInitializationTests
+{
+    [Fact]
+    public void CaWithAForeignKeyIsRefused()
+    {
+        using var pki = new PkiWorkspace();
+        pki.InitCa();
+        var ca = File.ReadAllBytes(pki.Layout.CaCert);
+        File.WriteAllBytes(pki.Layout.CaKey, PemFiles.Encode(KeyPairs.Generate(Configuration.KeyAlgorithm.EcdsaP256).Private));
+
+        var error = Assert.Throws<ForgeError>(() => pki.InitCa());
+
+        Assert.Contains("does not match", error.Message);
+        Assert.Contains("breaks a running cluster", error.Message);
+        Assert.Contains($"delete {pki.Layout.Pki}", error.Message);
+        Assert.DoesNotContain('\n', error.Message);
+        Assert.Equal(ca, File.ReadAllBytes(pki.Layout.CaCert));
+        Assert.Throws<ForgeError>(() => pki.IssueCerts());
+    }
+
+    [Fact]
+    public void CaWithoutItsKeyIsRefused()
+    {
+        using var pki = new PkiWorkspace();
+        pki.InitCa();
+        File.Delete(pki.Layout.CaKey);
+
+        var error = Assert.Throws<ForgeError>(() => pki.InitCa());
+
+        Assert.Contains("is missing", error.Message);
+        Assert.Contains($"delete {pki.Layout.Pki}", error.Message);
+        Assert.False(File.Exists(pki.Layout.CaKey));
+    }
+
+    [Fact]
+    public void CaKeyWithoutItsCertificateIsRefused()
+    {
+        using var pki = new PkiWorkspace();
+        pki.InitCa();
+        File.Delete(pki.Layout.CaCert);
+
+        var error = Assert.Throws<ForgeError>(() => pki.InitCa());
+
+        Assert.Contains("exists without its certificate", error.Message);
+        Assert.False(File.Exists(pki.Layout.CaCert));
+    }
+
+    [Fact]
+    public void CaCloseToExpiryIsKeptWithAWarning()
+    {
+        using var pki = new PkiWorkspace();
+        var created = DateTimeOffset.UtcNow;
+        pki.InitCa(new FixedClock(created));
+        var ca = File.ReadAllBytes(pki.Layout.CaCert);
+
+        var result = pki.InitCa(new FixedClock(created + pki.Cluster.Pki.CaValidity - TimeSpan.FromDays(1)));
+
+        Assert.Empty(result.Changes);
+        Assert.Contains(result.Warnings, w => w.Contains("within renewBefore"));
+        Assert.Equal(ca, File.ReadAllBytes(pki.Layout.CaCert));
+        Assert.Empty(pki.InitCa(new FixedClock(created)).Warnings);
+    }
+}
