@@ -6,6 +6,7 @@ using EtcdForge.Reporting;
 namespace EtcdForge.Tasks;
 
 [TaskName("InitCa")]
+[IsDependentOn(typeof(DownloadEtcdTask))]
 [TaskDescription("Creates the cluster's root CA once; an existing CA is always kept")]
 public sealed class InitCaTask : FrostingTask<BuildContext>
 {

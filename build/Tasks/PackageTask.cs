@@ -6,6 +6,7 @@ using EtcdForge.Reporting;
 namespace EtcdForge.Tasks;
 
 [TaskName("Package")]
+[IsDependentOn(typeof(IssueCertsTask))]
 [TaskDescription("Packs an offline install bundle per node and a client bundle under artifacts/<cluster>/bundles/")]
 public sealed class PackageTask : FrostingTask<BuildContext>
 {
