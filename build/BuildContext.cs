@@ -3,6 +3,8 @@ using Cake.Core.Diagnostics;
 using Cake.Frosting;
 using EtcdForge.Artifacts;
 using EtcdForge.Configuration;
+using EtcdForge.Nodes;
+using EtcdForge.Remote;
 
 namespace EtcdForge;
 
@@ -13,6 +15,11 @@ public sealed class BuildContext : FrostingContext
     public Cluster Cluster { get; }
     public ArtifactLayout Artifacts { get; }
     public TimeProvider Clock { get; } = TimeProvider.System;
+    public SshOptions Ssh { get; }
+    public TimeSpan BootstrapTimeout { get; }
+    public NodeFanOut Nodes => new(Cluster.Nodes, Ssh, Log);
+
+    public NodePaths PathsOf(Node node) => NodePaths.For(node, Cluster, Artifacts);
 
     // The description is loaded and validated here, before any task runs (also under --dryrun, which writes nothing).
     public BuildContext(ICakeContext context) : base(context)
@@ -27,5 +34,12 @@ public sealed class BuildContext : FrostingContext
             ? context.Arguments.GetArgument("artifacts")
             : "artifacts";
         Artifacts = new ArtifactLayout(artifactsRoot, Cluster.Name);
+        // Trust on first use only when asked for; it records the keys in each node's knownHosts file.
+        Ssh = new SshOptions { TrustOnFirstUse = Flag(context, "trust-new-host-keys") };
+        BootstrapTimeout = TimeSpan.FromSeconds(context.Arguments.HasArgument("bootstrap-timeout")
+            && int.TryParse(context.Arguments.GetArgument("bootstrap-timeout"), out var seconds) ? seconds : 60);
     }
+
+    public static bool Flag(ICakeContext context, string name) =>
+        context.Arguments.HasArgument(name) && !string.Equals(context.Arguments.GetArgument(name), "false", StringComparison.OrdinalIgnoreCase);
 }

@@ -11,7 +11,12 @@ public static class RpcFailure
         var inner = ex;
         while (inner.InnerException is not null) inner = inner.InnerException;
         var top = ex is RpcException rpc ? $"{rpc.StatusCode}: {rpc.Status.Detail}" : ex.Message;
-        return ReferenceEquals(inner, ex) ? top : $"{inner.Message} ({top})";
+        if (ReferenceEquals(inner, ex)) return top;
+        // OpenSSL's text ends with the part that matters: "error:0A000412:SSL routines::sslv3 alert bad certificate".
+        var cause = inner.Message.Contains("SSL routines::", StringComparison.Ordinal)
+            ? inner.Message[(inner.Message.LastIndexOf("::", StringComparison.Ordinal) + 2)..]
+            : inner.Message;
+        return ex is RpcException r ? $"{cause} ({r.StatusCode})" : cause;
     }
 
     // "etcdserver: leader changed" and a member that is briefly unreachable are worth retrying; the

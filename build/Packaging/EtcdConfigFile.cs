@@ -57,6 +57,9 @@ public static class EtcdConfigFile
         Raw(y, "quota-backend-bytes", etcd.QuotaBackendBytes);
         Key(y, "auto-compaction-mode", "periodic");
         Key(y, "auto-compaction-retention", etcd.AutoCompactionRetention);
+        // The flag defaults to true, but a config file starts from embed.Config's zero value: without this
+        // key the HTTP/JSON gateway answers 404 (seen with 3.4.23).
+        y.Append("enable-grpc-gateway: true\n");
         if (version.HasV2Flag) y.Append("enable-v2: false\n");
         return y.ToString();
     }

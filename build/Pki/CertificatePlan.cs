@@ -15,7 +15,11 @@ public static class CertificatePlan
             var identity = new Subject(node.Name);
             // Loopback names let etcdctl and the gateway on the node itself reach the member over TLS.
             var serverSans = Canonical([node.Address.ToString(), .. node.Hostnames, "127.0.0.1", "localhost", .. node.ExtraSans]);
-            var peerSans = Canonical([node.Address.ToString(), .. node.Hostnames]);
+            // etcd checks a peer's certificate against the address it connects from. Members on 127.0.0.x
+            // connect to each other from 127.0.0.1 (the kernel's source for loopback), so that goes in too.
+            var peerSans = Canonical(System.Net.IPAddress.IsLoopback(node.Address) && node.Address.ToString() != "127.0.0.1"
+                ? [node.Address.ToString(), .. node.Hostnames, "127.0.0.1"]
+                : [node.Address.ToString(), .. node.Hostnames]);
             specs.Add(new CertificateSpec(layout.ServerCert(node.Name), layout.ServerKey(node.Name), identity, serverSans, pki.Server));
             specs.Add(new CertificateSpec(layout.PeerCert(node.Name), layout.PeerKey(node.Name), identity, peerSans, pki.Peer));
         }

@@ -46,7 +46,7 @@ internal sealed record HostOptions(
             lookup);
     }
 
-    private static bool IsFlag(string name) => Normalize(name) is "dryrun" or "tree" or "description" or "exclusive" or "yes";
+    private static bool IsFlag(string name) => Normalize(name) is "dryrun" or "tree" or "description" or "exclusive" or "yes" or "trust-new-host-keys";
 
     private static string Normalize(string name) => name.ToLowerInvariant() switch
     {

@@ -55,7 +55,7 @@ public sealed class EtcdConfigFileTests : IDisposable
             ["name", "data-dir", "listen-peer-urls", "listen-client-urls", "initial-advertise-peer-urls", "advertise-client-urls",
              "initial-cluster", "initial-cluster-token", "initial-cluster-state", "client-transport-security", "peer-transport-security",
              "tls-min-version", "cipher-suites", "logger", "log-outputs", "heartbeat-interval", "election-timeout", "snapshot-count",
-             "quota-backend-bytes", "auto-compaction-mode", "auto-compaction-retention"],
+             "quota-backend-bytes", "auto-compaction-mode", "auto-compaction-retention", "enable-grpc-gateway"],
             TopKeys(yaml));
     }
 

@@ -1,0 +1,46 @@
+using EtcdForge.Configuration;
+using StatusRequest = Etcdserverpb.StatusRequest;
+
+namespace EtcdForge.Client;
+
+// Asks each member for its status over its own client URL; used to wait for quorum and to decide whether
+// a cluster is already running.
+public sealed class MemberProbe(Cluster cluster, TlsIdentity identity)
+{
+    public sealed record Answer(Node Node, bool Healthy, ulong Leader, string Detail);
+
+    public async Task<IReadOnlyList<Answer>> AskAllAsync(CancellationToken ct) =>
+        await Task.WhenAll(cluster.Nodes.Select(node => AskAsync(node, ct)));
+
+    public async Task<Answer> AskAsync(Node node, CancellationToken ct)
+    {
+        try
+        {
+            using var client = EtcdConnection.Open(node.ClientUrl(cluster.Etcd.ClientPort), identity);
+            var status = await client.StatusAsync(new StatusRequest(), deadline: DateTime.UtcNow.AddSeconds(3), cancellationToken: ct);
+            var healthy = status.Errors.Count == 0 && status.Leader != 0;
+            return new Answer(node, healthy, status.Leader, healthy ? $"etcd {status.Version}" : string.Join("; ", status.Errors.DefaultIfEmpty("no leader")));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            return new Answer(node, false, 0, RpcFailure.Describe(ex));
+        }
+    }
+
+    public static bool HasQuorum(IReadOnlyList<Answer> answers) =>
+        answers.Count(a => a.Healthy) > answers.Count / 2 &&
+        answers.Where(a => a.Healthy).Select(a => a.Leader).Distinct().Count() == 1;
+
+    public async Task<IReadOnlyList<Answer>> WaitForQuorumAsync(TimeSpan timeout, TimeProvider clock, CancellationToken ct)
+    {
+        var deadline = clock.GetUtcNow() + timeout;
+        while (true)
+        {
+            var answers = await AskAllAsync(ct);
+            // Waiting for every member (not just a majority) when they were all started together.
+            if (answers.All(a => a.Healthy) && HasQuorum(answers)) return answers;
+            if (clock.GetUtcNow() >= deadline) return answers;
+            await Task.Delay(TimeSpan.FromMilliseconds(500), clock, ct);
+        }
+    }
+}

@@ -1,0 +1,37 @@
+using Cake.Core.Diagnostics;
+using EtcdForge.Configuration;
+using EtcdForge.Remote;
+
+namespace EtcdForge.Nodes;
+
+// Runs one step on every node at once. A failing node does not stop the others; once all have finished,
+// the failures are reported together, each line naming its node.
+public sealed class NodeFanOut(IReadOnlyList<Node> nodes, SshOptions ssh, ICakeLog log)
+{
+    public async Task<IReadOnlyList<T>> RunAsync<T>(Func<Node, INodeShell, Task<T>> step, CancellationToken ct = default)
+    {
+        var runs = nodes.Select(async node =>
+        {
+            try
+            {
+                await using var shell = await NodeShells.OpenAsync(node, ssh, ct);
+                return (node, result: await step(node, shell), error: (string?)null);
+            }
+            catch (Exception ex) when (ex is ForgeError or IOException or TimeoutException or Renci.SshNet.Common.SshException)
+            {
+                var message = ex.Message.StartsWith(node.Name + ":", StringComparison.Ordinal) ? ex.Message : $"{node.Name}: {ex.Message}";
+                log.Error("{0}", message);
+                return (node, result: default(T)!, error: message);
+            }
+        }).ToList();
+        var done = await Task.WhenAll(runs);
+        var failed = done.Where(d => d.error is not null).ToList();
+        if (failed.Count > 0)
+        {
+            var ok = done.Where(d => d.error is null).Select(d => d.node.Name).ToList();
+            throw new ForgeError(string.Join(Environment.NewLine, failed.Select(f => f.error)) +
+                (ok.Count > 0 ? $"{Environment.NewLine}(finished on {string.Join(", ", ok)}; a re-run converges the rest)" : ""));
+        }
+        return done.Select(d => d.result).ToList();
+    }
+}
