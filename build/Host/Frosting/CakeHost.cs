@@ -33,8 +33,18 @@ public sealed class CakeHost
 
     public int Run(IEnumerable<string> args)
     {
-        var options = HostOptions.Parse(args);
         var console = new CakeConsole(new CakeEnvironment(new CakePlatform(), new CakeRuntime()));
+        HostOptions options;
+        try
+        {
+            options = HostOptions.Parse(args);
+        }
+        catch (ArgumentException ex)
+        {
+            // A mistyped Cake option (e.g. --verbosity=loud) is a user error: one line, no stack trace.
+            console.WriteErrorLine("Error: {0}", ex.Message);
+            return 1;
+        }
         var log = new CakeBuildLog(console, options.Verbosity);
         try
         {
@@ -46,6 +56,12 @@ public sealed class CakeHost
             foreach (var task in TaskRegistration.Discover(_assemblies))
             {
                 task.RegisterWith(engine);
+            }
+            if (!options.Tree && !options.Description
+                && !engine.Tasks.Any(t => t.Name.Equals(options.Target, StringComparison.OrdinalIgnoreCase)))
+            {
+                var names = string.Join(", ", engine.Tasks.Select(t => t.Name).Order(StringComparer.Ordinal));
+                throw new CakeException($"The target '{options.Target}' was not found; targets: {names} (see --description)");
             }
             var host = CreateScriptHost(options, engine, context, console, log);
             if (options.Exclusive)

@@ -22,7 +22,7 @@ public sealed class DownloadPartsTests
     [Fact]
     public void Release_urls_follow_the_github_layout()
     {
-        Configuration.EtcdVersion.TryParse("3.5.21", out var v);
+        EtcdForge.Configuration.EtcdVersion.TryParse("3.5.21", out var v);
         var asset = new ReleaseAsset(v, "arm64", "https://mirror.example/etcd/");
         Assert.Equal("https://mirror.example/etcd/v3.5.21/etcd-v3.5.21-linux-arm64.tar.gz", asset.ArchiveUri.ToString());
         Assert.Equal("https://mirror.example/etcd/v3.5.21/SHA256SUMS", asset.SumsUri.ToString());

@@ -43,7 +43,7 @@ public sealed class SystemdUnitTests : IDisposable
     [Fact]
     public void System_nodes_get_the_system_paths()
     {
-        var node = _f.Node("etcd1") with { Connection = new(Configuration.ConnectionType.Ssh, "root", 22, null, null, null) };
+        var node = _f.Node("etcd1") with { Connection = new(EtcdForge.Configuration.ConnectionType.Ssh, "root", 22, null, null, null) };
         var text = SystemdUnit.Render("test", "etcd1", NodePaths.For(node, _f.Cluster, _f.Layout));
         Assert.Contains("ExecStart=/usr/local/bin/etcd --config-file /etc/etcd/etcd.conf.yml\n", text);
         Assert.Contains("ReadWritePaths=/var/lib/etcd\n", text);

@@ -12,7 +12,7 @@ public sealed class CaInitializationTests
         using var pki = new PkiWorkspace();
         pki.InitCa();
         var ca = File.ReadAllBytes(pki.Layout.CaCert);
-        File.WriteAllBytes(pki.Layout.CaKey, PemFiles.Encode(KeyPairs.Generate(Configuration.KeyAlgorithm.EcdsaP256).Private));
+        File.WriteAllBytes(pki.Layout.CaKey, PemFiles.Encode(KeyPairs.Generate(EtcdForge.Configuration.KeyAlgorithm.EcdsaP256).Private));
 
         var error = Assert.Throws<ForgeError>(() => pki.InitCa());
 

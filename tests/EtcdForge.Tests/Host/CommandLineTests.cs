@@ -1,0 +1,102 @@
+using EtcdForge.Tests.Support;
+
+namespace EtcdForge.Tests.Host;
+
+// Cake's own options and the host's user errors, against the real host. None of these writes artifacts.
+[Collection(HostCollection.Name)]
+public sealed class CommandLineTests : IDisposable
+{
+    private static readonly string[] Targets = ["Default", "DownloadEtcd", "InitCa", "IssueCerts", "Package"];
+    private readonly TempDir _scratch = new();
+    private string Artifacts => _scratch.Combine("artifacts");
+
+    [Fact]
+    public void Tree_shows_the_dependency_chain()
+    {
+        var run = ForgeProcess.Run("--tree", $"--artifacts={Artifacts}");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        HostAssert.Plain(run);
+        var order = Targets.Select(t => run.Lines.ToList().FindIndex(l => l.TrimStart(' ', '└', '─', '│', '├').Equals(t))).ToList();
+        Assert.True(order.All(i => i >= 0), "every target in the tree:\n" + run);
+        // Default -> Package -> IssueCerts -> InitCa -> DownloadEtcd, each one line further down.
+        Assert.True(order[0] < order[4] && order[4] < order[3] && order[3] < order[2] && order[2] < order[1], run.ToString());
+        HostAssert.Empty(Artifacts);
+    }
+
+    [Fact]
+    public void Description_lists_every_target_with_its_description()
+    {
+        var run = ForgeProcess.Run("--description", $"--artifacts={Artifacts}");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        HostAssert.Plain(run);
+        foreach (var target in Targets) Assert.Contains(run.Lines, l => l.TrimStart().StartsWith(target + " "));
+        Assert.Contains("Builds every artifact", run.Stdout);
+        Assert.Contains("Obtains verified etcd binaries", run.Stdout);
+        HostAssert.Empty(Artifacts);
+    }
+
+    [Fact]
+    public void Exclusive_Package_on_a_fresh_dir_says_to_run_DownloadEtcd_first()
+    {
+        var run = ForgeProcess.Run("--exclusive", "--target=Package", $"--artifacts={Artifacts}");
+
+        HostAssert.Failed(run);
+        var error = Assert.Single(run.ErrorLines, l => l.StartsWith("Error: "));
+        Assert.Contains("obtained.json is missing", error);
+        Assert.Contains("run --target=DownloadEtcd first", error);
+        // Besides the error, stderr holds only Cake's own "An error occurred when executing task 'Package'."
+        Assert.All(run.ErrorLines, l => Assert.True(l == error || l.StartsWith("An error occurred when executing task"), run.ToString()));
+        HostAssert.Empty(Artifacts);
+    }
+
+    [Fact]
+    public void Missing_config_is_one_line_naming_the_path_and_the_option()
+    {
+        var missing = _scratch.Combine("no-such-cluster.yaml");
+
+        var run = ForgeProcess.Run($"--config={missing}", $"--artifacts={Artifacts}");
+
+        var error = HostAssert.OneLineError(run);
+        Assert.Contains(missing, error);
+        Assert.Contains("--config", error);
+        HostAssert.Empty(Artifacts);
+    }
+
+    [Theory]
+    [InlineData("Nope")]
+    [InlineData("Deploy")]
+    public void Unknown_target_fails_naming_it_and_the_real_targets(string target)
+    {
+        var run = ForgeProcess.Run($"--target={target}", $"--artifacts={Artifacts}");
+
+        var error = HostAssert.OneLineError(run);
+        Assert.Contains($"'{target}' was not found", error);
+        foreach (var known in Targets) Assert.Contains(known, error);
+        HostAssert.Empty(Artifacts);
+    }
+
+    [Fact]
+    public void Unknown_target_fails_under_dry_run_too()
+    {
+        var run = ForgeProcess.Run("--target=Nope", "--dryrun", $"--artifacts={Artifacts}");
+
+        HostAssert.Failed(run);
+        Assert.Single(run.ErrorLines);
+        Assert.Contains("'Nope' was not found", run.Stderr);
+        HostAssert.Empty(Artifacts);
+    }
+
+    [Fact]
+    public void Bad_verbosity_is_a_one_line_error()
+    {
+        var run = ForgeProcess.Run("--verbosity=loud", $"--artifacts={Artifacts}");
+
+        var error = HostAssert.OneLineError(run);
+        Assert.Contains("--verbosity=loud", error);
+        HostAssert.Empty(Artifacts);
+    }
+
+    public void Dispose() => _scratch.Dispose();
+}

@@ -1,0 +1,71 @@
+using EtcdForge.Tests.Support;
+
+namespace EtcdForge.Tests.Host;
+
+// Host tests run one after another (each starts a real host; the fresh ones run apt-get download).
+[CollectionDefinition(Name)]
+public sealed class HostCollection : ICollectionFixture<PreparedArtifacts>
+{
+    public const string Name = "Host";
+}
+
+// One `--target=Package` run of the default config into a fresh artifacts dir, made once for the collection.
+// Artifacts are not relocatable (obtained.json holds an absolute binDir, local-node bundles hold absolute
+// node paths), so a copy elsewhere is not "the same build": tests use this dir in place and may only run
+// commands that must not write, each proving with a DirSnapshot that nothing changed. A test that did write
+// fails itself; the collection runs its tests one at a time.
+public sealed class PreparedArtifacts : IDisposable
+{
+    private readonly TempDir _dir = new();
+
+    public PreparedArtifacts()
+    {
+        FirstRun = ForgeProcess.Run("--target=Package", $"--artifacts={Root}");
+    }
+
+    public string Root => _dir.Combine("artifacts");
+    public ForgeResult FirstRun { get; }
+
+    // The prepared dir, after checking that preparing it worked.
+    public string Built
+    {
+        get
+        {
+            Assert.True(FirstRun.ExitCode == 0, "preparing artifacts failed:\n" + FirstRun);
+            return Root;
+        }
+    }
+
+    public void Dispose() => _dir.Dispose();
+}
+
+internal static class HostAssert
+{
+    // Plain output: no ANSI escapes (NO_COLOR), no stack trace, no runtime crash banner.
+    public static void Plain(ForgeResult result)
+    {
+        Assert.False(result.Output.Contains('\u001b'), "ANSI escape in output:\n" + result);
+        Assert.False(result.Lines.Any(l => l.StartsWith("   at ")), "stack trace in output:\n" + result);
+        Assert.False(result.Output.Contains("Unhandled exception"), "unhandled exception:\n" + result);
+    }
+
+    public static void Failed(ForgeResult result)
+    {
+        Assert.True(result.ExitCode != 0, "expected a non-zero exit code:\n" + result);
+        Plain(result);
+    }
+
+    // The run failed with exactly one non-empty line, on stderr, and nothing on stdout.
+    public static string OneLineError(ForgeResult result)
+    {
+        Failed(result);
+        Assert.True(result.Stdout.Trim().Length == 0, "expected nothing on stdout:\n" + result);
+        Assert.True(result.ErrorLines.Count == 1, "expected one line on stderr:\n" + result);
+        return result.ErrorLines[0];
+    }
+
+    public static void Empty(string artifacts) =>
+        Assert.True(!Directory.Exists(artifacts) || !Directory.EnumerateFileSystemEntries(artifacts).Any(),
+            $"{artifacts} should not exist or be empty, holds: " +
+            string.Join(", ", Directory.Exists(artifacts) ? Directory.EnumerateFileSystemEntries(artifacts, "*", SearchOption.AllDirectories) : []));
+}

@@ -1,0 +1,70 @@
+using System.Diagnostics;
+
+namespace EtcdForge.Tests.Support;
+
+// Runs the real etcd-forge host (the etcd-forge.dll that the project reference puts next to the tests) as a
+// child process, from the repository root, with plain output: CI=true (no live progress bars) and NO_COLOR=1.
+public sealed class ForgeProcess
+{
+    public static string HostDll { get; } = System.IO.Path.Combine(AppContext.BaseDirectory, "etcd-forge.dll");
+
+    public string WorkingDirectory { get; init; } = RepoPaths.Root;
+    public IReadOnlyDictionary<string, string?> Environment { get; init; } = new Dictionary<string, string?>();
+
+    // Not a timing assertion: it only keeps a hung host from hanging the whole test run.
+    public TimeSpan HangGuard { get; init; } = TimeSpan.FromMinutes(5);
+
+    public static ForgeResult Run(params string[] args) => new ForgeProcess().Start(args);
+
+    public ForgeResult Start(params string[] args)
+    {
+        if (!File.Exists(HostDll)) throw new InvalidOperationException($"{HostDll} not found; does the test project reference build/Build.csproj?");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = WorkingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(HostDll);
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        start.Environment["CI"] = "true";
+        start.Environment["NO_COLOR"] = "1";
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        foreach (var (name, value) in Environment)
+        {
+            if (value is null) start.Environment.Remove(name);
+            else start.Environment[name] = value;
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start dotnet");
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(HangGuard))
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+            throw new TimeoutException($"etcd-forge {string.Join(' ', args)} still running after {HangGuard}; killed.\n" +
+                $"stdout:\n{stdout.Result}\nstderr:\n{stderr.Result}");
+        }
+        process.WaitForExit(); // flushes the redirected streams
+        return new ForgeResult(args, process.ExitCode, stdout.Result, stderr.Result);
+    }
+}
+
+public sealed record ForgeResult(IReadOnlyList<string> Args, int ExitCode, string Stdout, string Stderr)
+{
+    public string Output => Stdout + Stderr;
+
+    public IReadOnlyList<string> Lines => Output.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+
+    public IReadOnlyList<string> ErrorLines => Stderr.Split('\n').Select(l => l.TrimEnd('\r'))
+        .Where(l => l.Trim().Length > 0).ToList();
+
+    // For assertion messages: what ran and everything it printed.
+    public override string ToString() =>
+        $"etcd-forge {string.Join(' ', Args)} -> exit {ExitCode}\n--- stdout ---\n{Stdout}\n--- stderr ---\n{Stderr}";
+}
