@@ -1,0 +1,36 @@
+using EtcdForge.Configuration;
+using EtcdForge.Remote;
+using EtcdForge.Services;
+
+namespace EtcdForge.Deploy;
+
+// Undoes DeployNodes and BootstrapCluster on one node: stops etcd and removes exactly what was installed,
+// data included. The etcd user is left in place (other software may own files as it).
+public sealed class NodeRemoval(INodeShell shell, NodeInstallPlan plan)
+{
+    public async Task<IReadOnlyList<string>> RunAsync(CancellationToken ct)
+    {
+        var paths = plan.Paths;
+        var service = EtcdService.For(plan.Node, shell, paths);
+        var removed = new List<string>();
+        if (await service.IsRunningAsync(ct)) removed.Add("stopped etcd");
+        await service.StopAsync(ct);
+        if (plan.Node.Connection.Type == ConnectionType.Local)
+        {
+            (await shell.RunAsync($"rm -rf {ShellQuote.Arg(paths.Root)}", ct)).EnsureSuccess("removing the sandbox node");
+            removed.Add($"removed {paths.Root}");
+            return removed;
+        }
+        if (plan.Node.Service == ServiceKind.Systemd)
+        {
+            await shell.RunAsync("systemctl disable --quiet etcd 2>/dev/null; true", ct);
+        }
+        var files = string.Join(" ", plan.Files.Select(f => ShellQuote.Arg(f.Path)));
+        var dirs = string.Join(" ", new[] { paths.SslDir, paths.DataDir, paths.RunDir }.Select(ShellQuote.Arg));
+        (await shell.RunAsync($"rm -f {files} && rm -rf {dirs} && rmdir {ShellQuote.Arg(paths.ConfigDir)} 2>/dev/null; " +
+                              (plan.Node.Service == ServiceKind.Systemd ? "systemctl daemon-reload 2>/dev/null; " : "") + "true", ct))
+            .EnsureSuccess("removing installed files");
+        removed.Add($"removed {plan.Files.Count} installed files, {paths.SslDir}, {paths.DataDir}");
+        return removed;
+    }
+}

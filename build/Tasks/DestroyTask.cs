@@ -1,0 +1,28 @@
+using Cake.Core.Diagnostics;
+using Cake.Frosting;
+using EtcdForge.Deploy;
+
+namespace EtcdForge.Tasks;
+
+[TaskName("Destroy")]
+[TaskDescription("Stops every member and removes what DeployNodes installed, data included; needs --yes")]
+public sealed class DestroyTask : AsyncFrostingTask<BuildContext>
+{
+    public override async Task RunAsync(BuildContext context)
+    {
+        if (!BuildContext.Flag(context, "yes"))
+        {
+            throw new ForgeError($"Destroy deletes cluster '{context.Cluster.Name}' and its data on {context.Cluster.Nodes.Count} node(s); add --yes to confirm");
+        }
+        var results = await context.Nodes.RunAsync(async (node, shell) =>
+        {
+            var plan = NodeInstallPlan.FromBundle(node, context.PathsOf(node), context.Artifacts.NodeBundle(node.Name));
+            return await new NodeRemoval(shell, plan).RunAsync(default);
+        });
+        foreach (var (node, lines) in context.Cluster.Nodes.Zip(results))
+        {
+            foreach (var line in lines) context.Log.Information("[{0}] {1}", node.Name, line);
+        }
+        context.Log.Information("Destroy: cluster '{0}' removed from its nodes; artifacts/ (CA, certificates, bundles) kept", context.Cluster.Name);
+    }
+}
