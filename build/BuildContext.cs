@@ -21,6 +21,9 @@ public sealed class BuildContext : FrostingContext
 
     public NodePaths PathsOf(Node node) => NodePaths.For(node, Cluster, Artifacts);
 
+    // What a node should hold: the bundle Package built for it, mapped onto the node's paths.
+    public Deploy.NodeInstallPlan InstallPlanOf(Node node) => Deploy.NodeInstallPlan.FromBundle(node, PathsOf(node), Artifacts.NodeBundle(node.Name));
+
     // The description is loaded and validated here, before any task runs (also under --dryrun, which writes nothing).
     public BuildContext(ICakeContext context) : base(context)
     {

@@ -17,9 +17,8 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
         var summary = new ChangeSummary("BootstrapCluster", context.Log);
         var actions = await context.Nodes.RunAsync(async (node, shell) =>
         {
-            var paths = context.PathsOf(node);
-            var plan = NodeInstallPlan.FromBundle(node, paths, context.Artifacts.NodeBundle(node.Name));
-            return await new MemberStarter(EtcdService.For(node, shell, paths), plan.Fingerprint).StartAsync(default);
+            var plan = context.InstallPlanOf(node);
+            return await new MemberStarter(EtcdService.For(node, shell, plan.Paths), plan.Fingerprint).StartAsync(default);
         });
         foreach (var (node, action) in context.Cluster.Nodes.Zip(actions))
         {

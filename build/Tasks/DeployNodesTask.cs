@@ -14,7 +14,7 @@ public sealed class DeployNodesTask : AsyncFrostingTask<BuildContext>
     {
         var outcomes = await context.Nodes.RunAsync(async (node, shell) =>
         {
-            var plan = NodeInstallPlan.FromBundle(node, context.PathsOf(node), context.Artifacts.NodeBundle(node.Name));
+            var plan = context.InstallPlanOf(node);
             return await new NodeDeployer(shell, plan).DeployAsync(default);
         });
         var summary = new ChangeSummary("DeployNodes", context.Log);

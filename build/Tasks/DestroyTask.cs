@@ -16,7 +16,7 @@ public sealed class DestroyTask : AsyncFrostingTask<BuildContext>
         }
         var results = await context.Nodes.RunAsync(async (node, shell) =>
         {
-            var plan = NodeInstallPlan.FromBundle(node, context.PathsOf(node), context.Artifacts.NodeBundle(node.Name));
+            var plan = context.InstallPlanOf(node);
             return await new NodeRemoval(shell, plan).RunAsync(default);
         });
         foreach (var (node, lines) in context.Cluster.Nodes.Zip(results))

@@ -14,7 +14,7 @@ public sealed class PlanTask : AsyncFrostingTask<BuildContext>
     {
         var plans = await context.Nodes.RunAsync(async (node, shell) =>
         {
-            var plan = NodeInstallPlan.FromBundle(node, context.PathsOf(node), context.Artifacts.NodeBundle(node.Name));
+            var plan = context.InstallPlanOf(node);
             var files = await new NodeDeployer(shell, plan).PlanAsync(default);
             var service = EtcdService.For(node, shell, context.PathsOf(node));
             var running = await service.IsRunningAsync(default);
