@@ -19,10 +19,12 @@ public sealed class ProcessService(INodeShell shell, NodePaths paths) : EtcdServ
         var etcd = ShellQuote.Arg(Path.Combine(Paths.BinDir, "etcd"));
         var config = ShellQuote.Arg(Paths.ConfigFile);
         // As root, etcd drops to its own user; setpriv execs in place, so the pid file names etcd itself.
+        // A stale pid file (a member that was killed) is removed first, or the wait below would read the dead pid.
         var script = $$"""
             set -e
             mkdir -p {{ShellQuote.Arg(Paths.RunDir)}}
             if [ "$(id -u)" = 0 ] && getent passwd etcd >/dev/null; then as="setpriv --reuid=etcd --regid=etcd --init-groups"; else as=""; fi
+            rm -f {{Pid}}
             setsid sh -c "echo \$\$ > {{Paths.PidFile}}; exec $as {{etcd}} --config-file {{config}}" >>{{log}} 2>&1 </dev/null &
             for i in 1 2 3 4 5 6 7 8 9 10; do [ -s {{Pid}} ] && break; sleep 0.1; done
             """;
