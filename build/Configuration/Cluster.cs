@@ -83,6 +83,10 @@ public sealed record Node(
     Connection Connection,
     ServiceKind Service)
 {
+    // SSH nodes get a system install (etcd user, files owned by it). Local sandbox nodes run as whoever runs
+    // the build, even root: their files live under artifacts/, which the etcd user may not be able to reach.
+    public bool InstallsAsSystem => Connection.Type == ConnectionType.Ssh;
+
     public string Host => Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{Address}]" : Address.ToString();
     public string PeerUrl(int port) => $"https://{Host}:{port}";
     public string ClientUrl(int port) => $"https://{Host}:{port}";

@@ -20,13 +20,14 @@ public sealed class NodeDeployer(INodeShell shell, NodeInstallPlan plan)
         var changes = Describe(snapshot);
         if (changes.Count == 0) return new Outcome(plan.Node.Name, changes, 0);
         var before = shell.BytesUploaded;
-        (await shell.RunAsync(PrepareScript(snapshot.IsRoot), ct)).EnsureSuccess("preparing etcd user and directories");
+        var asSystem = snapshot.IsRoot && plan.Node.InstallsAsSystem;
+        (await shell.RunAsync(PrepareScript(asSystem), ct)).EnsureSuccess("preparing etcd user and directories");
         foreach (var file in plan.Changed(snapshot.Files))
         {
             using var content = new MemoryStream(file.Content, writable: false);
             await shell.UploadAsync(content, file.Path, file.Mode, ct);
         }
-        if (snapshot.IsRoot)
+        if (asSystem)
         {
             // etcd runs as its own user and must read its keys; nobody else may.
             var secrets = string.Join(" ", plan.Files.Where(f => f.Path.StartsWith(plan.Paths.SslDir + "/", StringComparison.Ordinal)).Select(f => ShellQuote.Arg(f.Path)));

@@ -12,7 +12,7 @@ public abstract class EtcdService(INodeShell shell, NodePaths paths)
     protected NodePaths Paths { get; } = paths;
 
     public static EtcdService For(Node node, INodeShell shell, NodePaths paths) =>
-        node.Service == ServiceKind.Systemd ? new SystemdService(shell, paths) : new ProcessService(shell, paths);
+        node.Service == ServiceKind.Systemd ? new SystemdService(shell, paths) : new ProcessService(shell, paths, node.InstallsAsSystem);
 
     public abstract Task<bool> IsRunningAsync(CancellationToken ct);
     public abstract Task StartAsync(CancellationToken ct);

@@ -3,7 +3,7 @@ using EtcdForge.Remote;
 
 namespace EtcdForge.Services;
 
-public sealed class ProcessService(INodeShell shell, NodePaths paths) : EtcdService(shell, paths)
+public sealed class ProcessService(INodeShell shell, NodePaths paths, bool asEtcdUser) : EtcdService(shell, paths)
 {
     private string Pid => ShellQuote.Arg(Paths.PidFile);
 
@@ -23,7 +23,7 @@ public sealed class ProcessService(INodeShell shell, NodePaths paths) : EtcdServ
         var script = $$"""
             set -e
             mkdir -p {{ShellQuote.Arg(Paths.RunDir)}}
-            if [ "$(id -u)" = 0 ] && getent passwd etcd >/dev/null; then as="setpriv --reuid=etcd --regid=etcd --init-groups"; else as=""; fi
+            if {{(asEtcdUser ? "true" : "false")}} && [ "$(id -u)" = 0 ] && getent passwd etcd >/dev/null; then as="setpriv --reuid=etcd --regid=etcd --init-groups"; else as=""; fi
             rm -f {{Pid}}
             setsid sh -c "echo \$\$ > {{Paths.PidFile}}; exec $as {{etcd}} --config-file {{config}}" >>{{log}} 2>&1 </dev/null &
             for i in 1 2 3 4 5 6 7 8 9 10; do [ -s {{Pid}} ] && break; sleep 0.1; done

@@ -21,9 +21,9 @@ public sealed class SingleNodeSmokeTest(Cluster cluster, Node node, NodePaths pa
         var testPaths = paths with { ConfigDir = dir, DataDir = Path.Combine(dir, "data"), RunDir = dir };
         var alone = cluster with { Nodes = [node], Token = $"etcd-forge-single-{Guid.NewGuid():N}" };
         var config = EtcdConfigFile.Render(node, alone, testPaths, version);
-        var service = new ProcessService(shell, testPaths);
+        var service = new ProcessService(shell, testPaths, node.InstallsAsSystem);
         var q = ShellQuote.Arg(dir);
-        (await shell.RunAsync($"rm -rf {q} && mkdir -p {q} && if [ \"$(id -u)\" = 0 ] && getent passwd etcd >/dev/null; then chown etcd:etcd {q}; fi", ct))
+        (await shell.RunAsync($"rm -rf {q} && mkdir -p {q} {(node.InstallsAsSystem ? $" && if [ \"$(id -u)\" = 0 ]; then chown etcd:etcd {q}; fi" : "")}", ct))
             .EnsureSuccess("preparing the single-node test directory");
         await shell.UploadAsync(new MemoryStream(Encoding.UTF8.GetBytes(config)), testPaths.ConfigFile, Artifacts.AtomicFile.PublicMode, ct);
         try
