@@ -5,6 +5,9 @@
 #   tests/hosts/testhosts.sh up N     # (re)create N hosts (1-9): ef-host1 = 198.18.0.11, ef-host2 = .12, ...
 #   tests/hosts/testhosts.sh down     # stop them and remove everything the harness made
 #   tests/hosts/testhosts.sh status   # what is running
+#   tests/hosts/testhosts.sh link N down|up          # pull / plug host N's network cable
+#   tests/hosts/testhosts.sh disk N DIR SIZE         # a SIZE tmpfs over DIR on host N only (a full disk)
+#   tests/hosts/testhosts.sh disk N DIR none         # remove it again
 #
 # Needs root, /usr/sbin/sshd, ip, unshare, ssh-keygen and sudo (CI installs openssh-server and iproute2).
 # State (keys, fingerprints, known_hosts, logs) goes to $EF_TESTHOSTS_DIR, default /tmp/etcd-forge-testhosts:
@@ -13,12 +16,18 @@
 #   known_hosts              every host's key, plain entries   hosts            "name address fingerprint" lines
 #   hostN/                   sshd config, host key, pid, log, and the host's private directories
 # Users: root, efdeploy (passwordless sudo) and efnosudo (no sudo) log in with any of the client keys.
+#
+# EF_TESTHOSTS_NET=K (1-254) runs a separate set beside the default one: subnet 198.18.K.0/24, bridge efbrK,
+# namespaces efK-hostN and state in /tmp/etcd-forge-testhostsK, so two checkouts can test at once.
 set -euo pipefail
 
-STATE=${EF_TESTHOSTS_DIR:-/tmp/etcd-forge-testhosts}
-BRIDGE=efbr0
-SUBNET=198.18.0
-SUDOERS=/etc/sudoers.d/etcd-forge-testhosts
+NET=${EF_TESTHOSTS_NET:-0}
+[[ $NET =~ ^([0-9]|[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-4])$ ]] || { echo "testhosts: EF_TESTHOSTS_NET must be 0-254, got '$NET'" >&2; exit 1; }
+if [[ $NET == 0 ]]; then PREFIX=ef; SUFFIX=""; else PREFIX=ef$NET; SUFFIX=$NET; fi
+STATE=${EF_TESTHOSTS_DIR:-/tmp/etcd-forge-testhosts$SUFFIX}
+BRIDGE=efbr$NET
+SUBNET=198.18.$NET
+SUDOERS=/etc/sudoers.d/etcd-forge-testhosts$SUFFIX
 # Each host sees its own copy of these; together they are everything a deployment writes.
 PRIVATE_DIRS=(/etc/etcd /var/lib/etcd /usr/local/bin /etc/systemd/system /run/etcd)
 
@@ -36,7 +45,7 @@ preflight() {
     done
 }
 
-host_ns() { echo "ef-host$1"; }
+host_ns() { echo "$PREFIX-host$1"; }
 host_addr() { echo "$SUBNET.1$1"; }
 host_dir() { echo "$STATE/host$1"; }
 # The directory each private dir is bound from, e.g. /etc/etcd -> hostN/root/etc/etcd.
@@ -96,9 +105,9 @@ EOF
 
 start_host() {
     local n=$1 ns addr dir veth mounts="" private source
-    ns=$(host_ns "$n"); addr=$(host_addr "$n"); dir=$(host_dir "$n"); veth="ef-veth$n"
+    ns=$(host_ns "$n"); addr=$(host_addr "$n"); dir=$(host_dir "$n"); veth="$PREFIX-veth$n"
     mkdir -p "$dir"
-    ssh-keygen -q -t ed25519 -N '' -C "ef-host$n" -f "$dir/ssh_host_ed25519_key"
+    ssh-keygen -q -t ed25519 -N '' -C "$(host_ns "$n")" -f "$dir/ssh_host_ed25519_key"
     write_sshd_config "$n"
 
     ip netns add "$ns"
@@ -134,10 +143,10 @@ wait_for_sshd() {
     for ((tries = 0; tries < 100; tries++)); do
         if bash -c "exec 3<>/dev/tcp/$addr/22" 2>/dev/null; then return 0; fi
         kill -0 "$(cat "$(host_dir "$n")/sshd.launcher-pid")" 2>/dev/null ||
-            die "sshd of ef-host$n exited; see $(host_dir "$n")/sshd.log"
+            die "sshd of $(host_ns "$n") exited; see $(host_dir "$n")/sshd.log"
         sleep 0.1
     done
-    die "sshd of ef-host$n does not answer on $addr:22 after 10 s; see $(host_dir "$n")/sshd.log"
+    die "sshd of $(host_ns "$n") does not answer on $addr:22 after 10 s; see $(host_dir "$n")/sshd.log"
 }
 
 write_cluster_snippet() {
@@ -196,7 +205,7 @@ stop_host() {
         for pid in $(ip netns pids "$ns"); do kill "$pid" 2>/dev/null || true; done
         ip netns delete "$ns"
     fi
-    ip link delete "ef-veth$n" 2>/dev/null || true
+    ip link delete "$PREFIX-veth$n" 2>/dev/null || true
 }
 
 down() {
@@ -204,7 +213,8 @@ down() {
     preflight
     for n in $(recorded_hosts); do stop_host "$n"; done
     ip link delete "$BRIDGE" 2>/dev/null || true
-    if [[ -f $STATE/created-mountpoints ]]; then
+    # Another set still bind-mounts over these directories inside its namespaces: leave them.
+    if [[ -f $STATE/created-mountpoints ]] && ! ip -o link show type bridge | grep -q ' efbr[0-9]*:'; then
         # Empty directories made only to mount over; rmdir leaves them if anything was written there.
         while read -r mountpoint; do rmdir "$mountpoint" 2>/dev/null || true; done <"$STATE/created-mountpoints"
     fi
@@ -224,9 +234,34 @@ status() {
     done
 }
 
+running_host() {
+    [[ ${1:-} =~ ^[1-9]$ && -f $(host_dir "$1")/sshd.launcher-pid ]] || die "no test host $1 is up"
+}
+
+link() {
+    running_host "$1"
+    [[ ${2:-} == up || ${2:-} == down ]] || die "usage: $0 link N down|up"
+    ip link set "$PREFIX-veth$1" "$2"
+}
+
+# Mounted in the host's own mount namespace (that of its sshd), so only sessions on that host see it.
+disk() {
+    local n=$1 dir=${2:-} size=${3:-} pid
+    running_host "$n"
+    [[ $dir == /* && -n $size ]] || die "usage: $0 disk N DIR SIZE|none"
+    pid=$(cat "$(host_dir "$n")/sshd.launcher-pid")
+    if [[ $size == none ]]; then
+        nsenter -t "$pid" -m umount "$dir"
+    else
+        nsenter -t "$pid" -m mount -t tmpfs -o "size=$size,mode=0755" "ef-full-disk" "$dir"
+    fi
+}
+
 case ${1:-} in
     up) up "${2:-3}" ;;
     down) down ;;
     status) status ;;
-    *) die "usage: $0 up N | down | status" ;;
+    link) link "${2:-}" "${3:-}" ;;
+    disk) disk "${2:-}" "${3:-}" "${4:-}" ;;
+    *) die "usage: $0 up N | down | status | link N down|up | disk N DIR SIZE|none" ;;
 esac

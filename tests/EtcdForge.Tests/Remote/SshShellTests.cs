@@ -25,7 +25,7 @@ public sealed class SshShellTests(TestHosts hosts)
 
         Assert.Equal("host1", shell.NodeName);
         Assert.Equal("0", result.Stdout.Split('\n')[0]);
-        Assert.Contains("198.18.0.11", result.Stdout);
+        Assert.Contains(TestHosts.Address(1).ToString(), result.Stdout);
     }
 
     [TestHostTheory]
@@ -106,7 +106,7 @@ public sealed class SshShellTests(TestHosts hosts)
     {
         using var temp = new TempDir();
         var host2Key = hosts.KnownHostsLine(2).Split(' ', 2)[1];
-        var knownHosts = temp.File("known_hosts", $"198.18.0.11 {host2Key}\n");
+        var knownHosts = temp.File("known_hosts", $"{TestHosts.Address(1)} {host2Key}\n");
 
         var error = await Assert.ThrowsAsync<ForgeError>(() =>
             SshShell.OpenAsync(TestHosts.Node(1, "root", TestHosts.Key("id_ed25519"), knownHosts: knownHosts), Options));
@@ -152,7 +152,7 @@ public sealed class SshShellTests(TestHosts hosts)
         var error = await Assert.ThrowsAsync<ForgeError>(() =>
             SshShell.OpenAsync(node, Options with { ConnectAttempts = 3, FirstRetryDelay = TimeSpan.FromMilliseconds(50) }));
 
-        Assert.Contains("cannot connect to root@[198.18.0.11]:2222 after 3 attempt(s)", error.Message);
+        Assert.Contains($"cannot connect to root@[{TestHosts.Address(1)}]:2222 after 3 attempt(s)", error.Message);
         Assert.Contains("refused", error.Message, StringComparison.OrdinalIgnoreCase);
     }
 

@@ -11,7 +11,13 @@ public sealed class TestHosts : IAsyncLifetime
 {
     public const int Count = 3;
 
-    public static string StateDir { get; } = Environment.GetEnvironmentVariable("EF_TESTHOSTS_DIR") ?? "/tmp/etcd-forge-testhosts";
+    // EF_TESTHOSTS_NET picks a separate set of hosts (see testhosts.sh), so two checkouts can run these at once.
+    public static int Net { get; } = int.TryParse(Environment.GetEnvironmentVariable("EF_TESTHOSTS_NET"), out var net) ? net : 0;
+
+    public static string StateDir { get; } = Environment.GetEnvironmentVariable("EF_TESTHOSTS_DIR")
+        ?? "/tmp/etcd-forge-testhosts" + (Net == 0 ? "" : Net.ToString());
+
+    public static string Namespace(int host) => (Net == 0 ? "ef" : $"ef{Net}") + $"-host{host}";
 
     private static string Script => Path.Combine(RepoPaths.Root, "tests", "hosts", "testhosts.sh");
 
@@ -19,11 +25,11 @@ public sealed class TestHosts : IAsyncLifetime
 
     public static string Key(string name) => Path.Combine(StateDir, "keys", name);
 
-    public static IPAddress Address(int host) => IPAddress.Parse($"198.18.0.1{host}");
+    public static IPAddress Address(int host) => IPAddress.Parse($"198.18.{Net}.1{host}");
 
     /// <summary>The host key fingerprint as ssh-keygen -lf printed it.</summary>
     public string Fingerprint(int host) =>
-        File.ReadLines(Path.Combine(StateDir, "hosts")).Select(l => l.Split(' ')).Single(f => f[0] == $"ef-host{host}")[2];
+        File.ReadLines(Path.Combine(StateDir, "hosts")).Select(l => l.Split(' ')).Single(f => f[0] == Namespace(host))[2];
 
     public string KnownHostsLine(int host) => File.ReadLines(KnownHosts).Single(l => l.StartsWith(Address(host) + " "));
 
@@ -37,6 +43,9 @@ public sealed class TestHosts : IAsyncLifetime
     }
 
     public Task DisposeAsync() => RunScriptAsync("down");
+
+    // Pulls or plugs host N's link, or mounts a small tmpfs over a directory on it (testhosts.sh link/disk).
+    public static Task ScriptAsync(params string[] args) => RunScriptAsync(args);
 
     private static async Task RunScriptAsync(params string[] args)
     {
