@@ -31,6 +31,17 @@ public sealed class MemberProbe(Cluster cluster, TlsIdentity identity)
         answers.Count(a => a.Healthy) > answers.Count / 2 &&
         answers.Where(a => a.Healthy).Select(a => a.Leader).Distinct().Count() == 1;
 
+    public async Task<Answer> WaitForHealthyAsync(Node node, TimeSpan timeout, TimeProvider clock, CancellationToken ct)
+    {
+        var deadline = clock.GetUtcNow() + timeout;
+        while (true)
+        {
+            var answer = await AskAsync(node, ct);
+            if (answer.Healthy || clock.GetUtcNow() >= deadline) return answer;
+            await Task.Delay(TimeSpan.FromMilliseconds(250), clock, ct);
+        }
+    }
+
     public async Task<IReadOnlyList<Answer>> WaitForQuorumAsync(TimeSpan timeout, TimeProvider clock, CancellationToken ct)
     {
         var deadline = clock.GetUtcNow() + timeout;

@@ -1,24 +1,28 @@
 namespace EtcdForge.Services;
 
-// Decides what a member needs: nothing when it runs the deployed files, a restart when the files changed
-// since it started, a start otherwise. A member with data rejoins as an existing member (etcd ignores the
-// initial-cluster settings once its data dir holds a member).
+// Decides what a member needs: nothing when it runs the deployed files, a start when it is stopped, and a
+// restart when its files changed since it started. A member with data rejoins as an existing member (etcd
+// ignores the initial-cluster settings once its data dir holds a member). Restarts are only reported here:
+// RollingRestart does them one member at a time.
 public sealed class MemberStarter(EtcdService service, string fingerprint)
 {
-    public enum Action { None, Started, Rejoined, Restarted }
+    public enum Action { None, Started, Rejoined, RestartDue }
 
     public async Task<Action> StartAsync(CancellationToken ct)
     {
         if (await service.IsRunningAsync(ct))
         {
-            if (await service.StartedFingerprintAsync(ct) == fingerprint) return Action.None;
-            await service.StopAsync(ct);
-            await StartRecordedAsync(ct);
-            return Action.Restarted;
+            return await service.StartedFingerprintAsync(ct) == fingerprint ? Action.None : Action.RestartDue;
         }
         var rejoin = await service.HasDataAsync(ct);
         await StartRecordedAsync(ct);
         return rejoin ? Action.Rejoined : Action.Started;
+    }
+
+    public async Task RestartAsync(CancellationToken ct)
+    {
+        await service.StopAsync(ct);
+        await StartRecordedAsync(ct);
     }
 
     private async Task StartRecordedAsync(CancellationToken ct)
@@ -31,7 +35,7 @@ public sealed class MemberStarter(EtcdService service, string fingerprint)
     {
         Action.Started => "started as a new member",
         Action.Rejoined => "started again as an existing member (data dir kept)",
-        Action.Restarted => "restarted: its files changed since it started",
+        Action.RestartDue => "files changed since it started: restart due",
         _ => "running with the deployed files",
     };
 }

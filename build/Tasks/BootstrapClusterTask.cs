@@ -2,13 +2,14 @@ using Cake.Core.Diagnostics;
 using Cake.Frosting;
 using EtcdForge.Client;
 using EtcdForge.Deploy;
+using EtcdForge.Remote;
 using EtcdForge.Reporting;
 using EtcdForge.Services;
 
 namespace EtcdForge.Tasks;
 
 [TaskName("BootstrapCluster")]
-[TaskDescription("Starts every member with the static initial cluster and waits for quorum; healthy members are left alone")]
+[TaskDescription("Starts every member with the static initial cluster and waits for quorum; healthy members are left alone, changed ones restarted one at a time")]
 [IsDependentOn(typeof(SingleNodeTestTask))]
 public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
 {
@@ -23,10 +24,33 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
         foreach (var (node, action) in context.Cluster.Nodes.Zip(actions))
         {
             if (action == MemberStarter.Action.None) context.Log.Information("[{0}] running with the deployed files", node.Name);
-            else summary.Record($"[{node.Name}] {MemberStarter.Describe(action)}");
+            else if (action != MemberStarter.Action.RestartDue) summary.Record($"[{node.Name}] {MemberStarter.Describe(action)}");
         }
 
         var probe = new MemberProbe(context.Cluster, ClusterIdentities.Operator(context.Cluster, context.Artifacts));
+        await WaitForAllHealthyAsync(context, probe);
+
+        var due = context.Cluster.Nodes.Zip(actions).Where(p => p.Second == MemberStarter.Action.RestartDue).Select(p => p.First).ToList();
+        if (due.Count > 0)
+        {
+            context.Log.Information("restarting {0} one at a time: their files changed since they started", string.Join(", ", due.Select(n => n.Name)));
+            await new RollingRestart(probe, context.BootstrapTimeout, context.Clock).RunAsync(due,
+                async node =>
+                {
+                    await using var shell = await NodeShells.OpenAsync(node, context.Ssh);
+                    await new MemberStarter(EtcdService.For(node, shell, context.PathsOf(node)), context.InstallPlanOf(node).Fingerprint).RestartAsync(default);
+                },
+                node => summary.Record($"[{node.Name}] restarted with its new files; healthy again"),
+                default);
+            await WaitForAllHealthyAsync(context, probe);
+        }
+        context.Log.Information("all {0} members healthy; leader agreed", context.Cluster.Nodes.Count);
+        summary.Finish();
+    }
+
+    // Every member, not just a majority: restarting one while another is still down could cost the quorum.
+    private static async Task WaitForAllHealthyAsync(BuildContext context, MemberProbe probe)
+    {
         var answers = await probe.WaitForQuorumAsync(context.BootstrapTimeout, context.Clock, default);
         var down = answers.Where(a => !a.Healthy).ToList();
         if (down.Count > 0)
@@ -38,8 +62,6 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
             throw new ForgeError((MemberProbe.HasQuorum(answers) ? "cluster has quorum but members are down: " : "no quorum: ") +
                                  string.Join(Environment.NewLine, lines));
         }
-        context.Log.Information("all {0} members healthy; leader agreed", answers.Count);
-        summary.Finish();
     }
 
     private static string Flatten(string log) => string.Join(" | ", log.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));

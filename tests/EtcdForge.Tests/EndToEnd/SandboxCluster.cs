@@ -40,6 +40,8 @@ public sealed class SandboxCluster : IDisposable
     public ForgeResult FirstRun { get; }
     public IReadOnlyCollection<int> SeenPids => _pids;
 
+    public string WriteConfig(string name, string yaml) => _dir.File(name, yaml);
+
     public ForgeResult Forge(params string[] args) => ForgeProcess.Run([.. args, $"--artifacts={Root}"]);
 
     public int? PidOf(string node) =>

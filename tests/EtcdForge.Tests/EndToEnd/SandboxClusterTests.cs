@@ -165,6 +165,41 @@ public sealed class SandboxClusterTests(SandboxCluster cluster) : IClassFixture<
     }
 
     [Fact]
+    public void T6b_Changed_settings_restart_the_members_one_at_a_time_and_keep_the_data()
+    {
+        _ = Up;
+        var put = ToolRun.Of("/usr/bin/etcdctl", new Dictionary<string, string> { ["ETCDCTL_API"] = "3" },
+            $"--endpoints={Endpoints[0]}", "--cacert", CaCert, "--cert", ClientCert, "--key", ClientKey, "put", "before-restart", "kept");
+        Assert.True(put.ExitCode == 0, put.ToString());
+        cluster.RecordPids();
+        var oldPids = SandboxCluster.Nodes.Select(n => cluster.PidOf(n)).ToList();
+        var changed = cluster.WriteConfig("changed-snapshot-count.yaml",
+            File.ReadAllText(Path.Combine(RepoPaths.Root, "config", "cluster.yaml")).Replace("  peerPort: 2380\n", "  peerPort: 2380\n  snapshotCount: 20000\n"));
+
+        var run = cluster.Forge("--target=BootstrapCluster", $"--config={changed}");
+
+        cluster.RecordPids();
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var bootstrap = Section(run, "BootstrapCluster");
+        Assert.Contains("restarting etcd1, etcd2, etcd3 one at a time: their files changed since they started", bootstrap.Select(l => l.Trim()));
+        // Each member is reported healthy again before the next one is touched.
+        var restarted = bootstrap.Where(l => l.Contains("restarted with its new files; healthy again")).ToList();
+        Assert.Equal(["[etcd1]", "[etcd2]", "[etcd3]"], restarted.Select(l => l[l.IndexOf('[')..(l.IndexOf(']') + 1)]));
+        foreach (var (node, old) in SandboxCluster.Nodes.Zip(oldPids))
+        {
+            Assert.NotEqual(old, cluster.PidOf(node));
+            Assert.Contains("snapshot-count: 20000", File.ReadAllText(Path.Combine(cluster.NodeDir(node), "etc", "etcd", "etcd.conf.yml")));
+        }
+
+        var get = ToolRun.Of("/usr/bin/etcdctl", new Dictionary<string, string> { ["ETCDCTL_API"] = "3" },
+            $"--endpoints={Endpoints[2]}", "--cacert", CaCert, "--cert", ClientCert, "--key", ClientKey, "get", "before-restart", "--print-value-only");
+        Assert.True(get.ExitCode == 0 && get.Stdout.Trim() == "kept", get.ToString());
+        var again = cluster.Forge("--target=Verify", $"--config={changed}");
+        Assert.True(again.ExitCode == 0, again.ToString());
+        Assert.Contains("BootstrapCluster: nothing changed", again.Lines);
+    }
+
+    [Fact]
     public void T7_Destroy_stops_every_member_and_removes_the_nodes()
     {
         _ = Up;
