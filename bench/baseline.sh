@@ -174,7 +174,8 @@ down_member() {
     # is deleted anyway, so SIGKILL: a graceful stop of members that lose quorum together can take seconds.
     local stop="r=\"\$1\"; p=\$(cat \"\$r/run/etcd/etcd.pid\" 2>/dev/null) || p=''
 if [ -n \"\$p\" ] && tr '\\0' ' ' </proc/\$p/cmdline 2>/dev/null | grep -q '/etcd --config-file'; then
-  kill -9 \$p; while kill -0 \$p 2>/dev/null; do sleep 0.05; done
+  # A zombie waiting for its reaper holds no ports or files: gone enough.
+  kill -9 \$p; while [ \"\$(cut -d' ' -f3 /proc/\$p/stat 2>/dev/null || echo Z)\" != Z ]; do sleep 0.05; done
 fi
 rm -rf \"\$r/usr/local/bin/etcd\" \"\$r/usr/local/bin/etcdctl\" \"\$r/etc/etcd/etcd.conf.yml\" \"\$r/etc/etcd/ssl\" \
        \"\$r/var/lib/etcd/member\" \"\$r/run/etcd/etcd.pid\" \"\$r/run/etcd/etcd.log\""
