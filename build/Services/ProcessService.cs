@@ -39,11 +39,14 @@ public sealed class ProcessService(INodeShell shell, NodePaths paths, bool asEtc
     {
         var script = $$"""
             [ -f {{Pid}} ] || exit 0
+            # A zombie has exited and released its ports and files; only its reaper still owes a wait(), and
+            # where that is a slow init (seen here: about 2 s), kill -0 would keep calling it alive.
+            gone() { [ ! -e /proc/"$1" ] || [ "$(cut -d' ' -f3 /proc/"$1"/stat 2>/dev/null)" = Z ]; }
             p=$(cat {{Pid}})
             if kill -0 "$p" 2>/dev/null && tr '\0' ' ' < /proc/"$p"/cmdline | grep -q etcd; then
               kill "$p"
-              for i in $(seq 1 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-              kill -0 "$p" 2>/dev/null && kill -9 "$p"
+              for i in $(seq 1 200); do gone "$p" && break; sleep 0.05; done
+              gone "$p" || kill -9 "$p"
             fi
             rm -f {{Pid}}
             """;
