@@ -14,7 +14,10 @@ public static class TarGzWriter
     // it was built for; 255 is "unknown" in RFC 1952, so the bytes no longer depend on the build machine.
     private static readonly byte[] FixedGzipHeaderTail = [0, 0, 0, 0, 0, 255];
 
-    public static byte[] Write(IEnumerable<BundleEntry> entries)
+    public static byte[] Write(IEnumerable<BundleEntry> entries) => Compress(Tar(entries));
+
+    /// <summary>The uncompressed tar stream of a bundle: what <see cref="Write"/> compresses.</summary>
+    public static byte[] Tar(IEnumerable<BundleEntry> entries)
     {
         var tar = new MemoryStream();
         using (var writer = new TarWriter(tar, TarEntryFormat.Ustar, leaveOpen: true))
@@ -24,10 +27,15 @@ public static class TarGzWriter
                 writer.WriteEntry(ToTar(entry));
             }
         }
+        return tar.ToArray();
+    }
+
+    public static byte[] Compress(byte[] tar)
+    {
         var gz = new MemoryStream();
         using (var gzip = new GZipStream(gz, CompressionLevel.Optimal, leaveOpen: true))
         {
-            gzip.Write(tar.GetBuffer(), 0, (int)tar.Length);
+            gzip.Write(tar);
         }
         var bytes = gz.ToArray();
         // .NET writes the minimal 10-byte header (FLG = 0, no name or extra fields), so these offsets are fixed.
