@@ -9,13 +9,13 @@ namespace EtcdForge.Packaging;
 public static class BundleFile
 {
     /// <returns>null when the file on disk already has these bytes; otherwise why it was (re)written.</returns>
-    public static string? WriteIfChanged(string path, IReadOnlyList<BundleEntry> entries)
+    public static string? WriteIfChanged(string path, IReadOnlyList<BundleEntry> entries, GzipMembers shared)
     {
         var tar = TarGzWriter.Tar(entries);
         // Unpacking the old bundle is several times cheaper than compressing the new one, and on a re-run
         // with nothing changed, it is all there is to do.
-        if (HoldsTar(path, tar) && File.GetUnixFileMode(path) == AtomicFile.PrivateMode) return null;
-        var bytes = TarGzWriter.Compress(tar);
+        if (HoldsTar(path, tar.Bytes) && File.GetUnixFileMode(path) == AtomicFile.PrivateMode) return null;
+        var bytes = TarGzWriter.Compress(tar, shared);
         var before = File.Exists(path) ? ReadDigests(path) : null;
         if (!AtomicFile.WriteIfChanged(path, bytes, AtomicFile.PrivateMode)) return null;
         if (before is null) return "new";

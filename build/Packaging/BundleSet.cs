@@ -14,10 +14,11 @@ public static class BundleSet
 
     public static IReadOnlyList<Outcome> Write(Cluster cluster, ArtifactLayout layout, EtcdBinaries etcd)
     {
-        // Compressing the binaries into every bundle is the costly part, and bundles do not depend on each other.
+        // Compressing the binaries is the costly part: it happens once (shared), and bundles do not depend on each other.
+        var shared = new GzipMembers();
         var jobs = cluster.Nodes
-            .Select(node => (Func<Outcome>)(() => Write(layout.NodeBundle(node.Name), NodeBundleBuilder.Build(node, cluster, layout, etcd))))
-            .Append(() => Write(layout.ClientBundle, ClientBundleBuilder.Build(cluster, layout, etcd)))
+            .Select(node => (Func<Outcome>)(() => Write(layout.NodeBundle(node.Name), NodeBundleBuilder.Build(node, cluster, layout, etcd), shared)))
+            .Append(() => Write(layout.ClientBundle, ClientBundleBuilder.Build(cluster, layout, etcd), shared))
             .ToList();
         var outcomes = new Outcome[jobs.Count];
         try
@@ -33,6 +34,6 @@ public static class BundleSet
         return outcomes;
     }
 
-    private static Outcome Write(string path, IReadOnlyList<BundleEntry> entries) =>
-        new(path, BundleFile.WriteIfChanged(path, entries));
+    private static Outcome Write(string path, IReadOnlyList<BundleEntry> entries, GzipMembers shared) =>
+        new(path, BundleFile.WriteIfChanged(path, entries, shared));
 }
