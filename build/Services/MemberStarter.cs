@@ -9,22 +9,16 @@ public sealed class MemberStarter(EtcdService service, string fingerprint)
 
     public async Task<Action> StartAsync(CancellationToken ct)
     {
-        if (await service.IsRunningAsync(ct))
+        var state = await service.StateAsync(ct);
+        if (state.Running)
         {
-            if (await service.StartedFingerprintAsync(ct) == fingerprint) return Action.None;
+            if (state.StartedFingerprint == fingerprint) return Action.None;
             await service.StopAsync(ct);
-            await StartRecordedAsync(ct);
+            await service.StartAsync(ct, fingerprint);
             return Action.Restarted;
         }
-        var rejoin = await service.HasDataAsync(ct);
-        await StartRecordedAsync(ct);
-        return rejoin ? Action.Rejoined : Action.Started;
-    }
-
-    private async Task StartRecordedAsync(CancellationToken ct)
-    {
-        await service.StartAsync(ct);
-        await service.RecordFingerprintAsync(fingerprint, ct);
+        await service.StartAsync(ct, fingerprint);
+        return state.HasData ? Action.Rejoined : Action.Started;
     }
 
     public static string Describe(Action action) => action switch
