@@ -1,7 +1,6 @@
 using Cake.Core.Diagnostics;
 using Cake.Frosting;
 using EtcdForge.Client;
-using EtcdForge.Deploy;
 using EtcdForge.Reporting;
 using EtcdForge.Services;
 
@@ -17,8 +16,7 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
         var summary = new ChangeSummary("BootstrapCluster", context.Log);
         var actions = await context.Nodes.RunAsync(async (node, shell) =>
         {
-            var plan = context.InstallPlanOf(node);
-            return await new MemberStarter(EtcdService.For(node, shell, plan.Paths), plan.Fingerprint).StartAsync(default);
+            return await new MemberStarter(EtcdService.For(node, shell, context.PathsOf(node)), context.FingerprintOf(node)).StartAsync(default);
         });
         foreach (var (node, action) in context.Cluster.Nodes.Zip(actions))
         {
