@@ -17,7 +17,8 @@ public sealed class BuildContext : FrostingContext
     public TimeProvider Clock { get; } = TimeProvider.System;
     public SshOptions Ssh { get; }
     public TimeSpan BootstrapTimeout { get; }
-    public NodeFanOut Nodes => new(Cluster.Nodes, Ssh, Log);
+    public NodeShellPool Shells { get; }
+    public NodeFanOut Nodes => new(Cluster.Nodes, Shells, Log);
 
     public NodePaths PathsOf(Node node) => NodePaths.For(node, Cluster, Artifacts);
 
@@ -50,6 +51,7 @@ public sealed class BuildContext : FrostingContext
         Artifacts = new ArtifactLayout(artifactsRoot, Cluster.Name);
         // Trust on first use only when asked for; it records the keys in each node's knownHosts file.
         Ssh = new SshOptions { TrustOnFirstUse = Flag(context, "trust-new-host-keys") };
+        Shells = new NodeShellPool(Ssh);
         BootstrapTimeout = TimeSpan.FromSeconds(context.Arguments.HasArgument("bootstrap-timeout")
             && int.TryParse(context.Arguments.GetArgument("bootstrap-timeout"), out var seconds) ? seconds : 60);
     }

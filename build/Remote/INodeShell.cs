@@ -6,6 +6,9 @@ public interface INodeShell : IAsyncDisposable
 {
     string NodeName { get; }
 
+    /// <summary>False once the connection behind the shell has dropped.</summary>
+    bool IsOpen { get; }
+
     /// <summary>Bytes written by <see cref="UploadAsync"/> so far, for progress and change reporting.</summary>
     long BytesUploaded { get; }
 

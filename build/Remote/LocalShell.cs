@@ -8,6 +8,7 @@ public sealed class LocalShell(string nodeName) : INodeShell
     private long bytesUploaded;
 
     public string NodeName { get; } = nodeName;
+    public bool IsOpen => true;
     public long BytesUploaded => Interlocked.Read(ref bytesUploaded);
 
     public async Task<CommandResult> RunAsync(string command, CancellationToken ct = default)

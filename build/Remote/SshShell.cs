@@ -13,6 +13,7 @@ public sealed class SshShell : INodeShell
     private readonly bool viaSudo;
     private SftpClient? sftp;
     private long bytesUploaded;
+    private bool disposed;
 
     private SshShell(string nodeName, SshConnector connector, SshClient ssh)
     {
@@ -23,6 +24,7 @@ public sealed class SshShell : INodeShell
     }
 
     public string NodeName { get; }
+    public bool IsOpen => !disposed && ssh.IsConnected;
     public long BytesUploaded => Interlocked.Read(ref bytesUploaded);
 
     public static async Task<SshShell> OpenAsync(Node node, SshOptions options, CancellationToken ct = default)
@@ -101,6 +103,8 @@ public sealed class SshShell : INodeShell
 
     public async ValueTask DisposeAsync()
     {
+        if (disposed) return;
+        disposed = true;
         await sftpGate.WaitAsync();
         sftp?.Dispose();
         sftpGate.Dispose();
