@@ -143,11 +143,13 @@ echo \$! >\"\$r/run/etcd/etcd.pid\""
     fi
 }
 
+# Short timeouts: a member that is not up yet (refused, or no leader) fails one attempt quickly instead of
+# holding the loop for etcdctl's default 2 s dial / 5 s command timeouts.
 wait_healthy() {
     local i endpoints="" deadline=$((SECONDS + 60))
     for ((i = 0; i < n; i++)); do endpoints+="${endpoints:+,}https://${addrs[i]}:2379"; done
     until ETCDCTL_API=3 "$dir/bin/etcdctl" --endpoints="$endpoints" --cacert="$pki/ca.pem" \
-        --cert="$pki/client.pem" --key="$pki/client-key.pem" --dial-timeout=1s --command-timeout=2s \
+        --cert="$pki/client.pem" --key="$pki/client-key.pem" --dial-timeout=500ms --command-timeout=1s \
         endpoint health >"$dir/health.log" 2>&1; do
         ((SECONDS < deadline)) || { cat "$dir/health.log" >&2; die "cluster not healthy after 60 s"; }
         sleep 0.2
