@@ -224,6 +224,7 @@ for ((rep = 1; rep <= reps; rep++)); do
 done
 
 # --- the repetitions ------------------------------------------------------------------------------------------------
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 for ((rep = 1; rep <= reps; rep++)); do
     log "repetition $rep of $reps"
     for scenario in ssh3 local3 ssh5 ssh7; do
@@ -258,7 +259,18 @@ row() { # label scenario
     f=$(stats "$results" "$2" etcd-forge); b=$(stats "$results" "$2" baseline)
     echo "| $1 | $(fmt_s "$b") | $(fmt_s "$f") | $(ratio "$f" "$b") |"
 }
-row_warm() { echo "| $1 | n/a: no such mode (a re-run makes a new CA) | $(fmt_s "$(stats "$results" "$2" etcd-forge)") | - |"; }
+row_warm() { # label scenario cold-scenario: the recipe can only start over, so its cold run is the comparison
+    local f
+    f=$(stats "$results" "$2" etcd-forge)
+    echo "| $1 | n/a: no such mode (a re-run makes a new CA) | $(fmt_s "$f") | - (vs baseline cold: $(ratio "$f" "$(stats "$results" "$3" baseline)")) |"
+}
+task_stats() { # scenario task... -> stats of the per-run sum of those tasks
+    local scenario=$1
+    shift
+    awk -F, -v s="$scenario" -v list="$*" 'BEGIN { n = split(list, t, " "); for (i = 1; i <= n; i++) want[t[i]] = 1 }
+        $1 == s && ($3 in want) { sum[$2] += $4 } END { for (r in sum) print s ",etcd-forge," r "," sum[r] }' "$tasks" >"$work/task-sums.csv"
+    stats "$work/task-sums.csv" "$scenario" etcd-forge
+}
 row_bytes() {
     local f b
     f=$(stats "$bytes" "$2" etcd-forge); b=$(stats "$bytes" "$2" baseline)
@@ -275,14 +287,17 @@ task_row() { # task -> median per scenario
 
 {
     echo "Median (min-max) of $reps repetitions; ratio = etcd-forge / baseline (below 1: etcd-forge is faster)."
+    echo "Load average before: $load_before; after: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) CPUs; other work on the machine shows here)."
     echo
     echo "| Measure | baseline (bench/baseline.sh) | etcd-forge | ratio |"
     echo "| --- | --- | --- | --- |"
     row "Cold, 3 SSH hosts: empty dir -> verified cluster" ssh3-cold
     row "Cold, 3 local loopback members" local3-cold
-    row_warm "Warm re-run, 3 SSH hosts" ssh3-warm
-    row_warm "Warm re-run, 3 local members" local3-warm
-    row "Certificates: CA + 3x(server, peer) + client" certs
+    row_warm "Warm re-run, 3 SSH hosts" ssh3-warm ssh3-cold
+    row_warm "Warm re-run, 3 local members" local3-warm local3-cold
+    row "Certificates: CA + 3x(server, peer) + client, whole command" certs
+    f=$(task_stats certs InitCa IssueCerts)
+    echo "| Certificates: the same, etcd-forge's InitCa + IssueCerts tasks only | $(fmt_s "$(stats "$results" certs baseline)") | $(fmt_s "$f") | $(ratio "$f" "$(stats "$results" certs baseline)") |"
     row "Scaling: cold, 3 SSH hosts" ssh3-cold
     row "Scaling: cold, 5 SSH hosts" ssh5-cold
     row "Scaling: cold, 7 SSH hosts" ssh7-cold
