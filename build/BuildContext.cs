@@ -17,12 +17,24 @@ public sealed class BuildContext : FrostingContext
     public TimeProvider Clock { get; } = TimeProvider.System;
     public SshOptions Ssh { get; }
     public TimeSpan BootstrapTimeout { get; }
-    public NodeFanOut Nodes => new(Cluster.Nodes, Ssh, Log);
+    public NodeShellPool Shells { get; }
+    public NodeFanOut Nodes => new(Cluster.Nodes, Shells, Log);
 
     public NodePaths PathsOf(Node node) => NodePaths.For(node, Cluster, Artifacts);
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _fingerprints = new();
+
     // What a node should hold: the bundle Package built for it, mapped onto the node's paths.
-    public Deploy.NodeInstallPlan InstallPlanOf(Node node) => Deploy.NodeInstallPlan.FromBundle(node, PathsOf(node), Artifacts.NodeBundle(node.Name));
+    public Deploy.NodeInstallPlan InstallPlanOf(Node node)
+    {
+        var plan = Deploy.NodeInstallPlan.FromBundle(node, PathsOf(node), Artifacts.NodeBundle(node.Name));
+        _fingerprints[node.Name] = plan.Fingerprint;
+        return plan;
+    }
+
+    // BootstrapCluster needs only this. Bundles do not change after Package within a run, so the fingerprint
+    // DeployNodes saw is reused instead of unpacking every node's bundle again.
+    public string FingerprintOf(Node node) => _fingerprints.TryGetValue(node.Name, out var known) ? known : InstallPlanOf(node).Fingerprint;
 
     // The description is loaded and validated here, before any task runs (also under --dryrun, which writes nothing).
     public BuildContext(ICakeContext context) : base(context)
@@ -39,6 +51,7 @@ public sealed class BuildContext : FrostingContext
         Artifacts = new ArtifactLayout(artifactsRoot, Cluster.Name);
         // Trust on first use only when asked for; it records the keys in each node's knownHosts file.
         Ssh = new SshOptions { TrustOnFirstUse = Flag(context, "trust-new-host-keys") };
+        Shells = new NodeShellPool(Ssh);
         BootstrapTimeout = TimeSpan.FromSeconds(context.Arguments.HasArgument("bootstrap-timeout")
             && int.TryParse(context.Arguments.GetArgument("bootstrap-timeout"), out var seconds) ? seconds : 60);
     }

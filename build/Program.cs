@@ -3,4 +3,5 @@ using EtcdForge;
 
 return new CakeHost()
     .UseContext<BuildContext>()
+    .UseTeardown<ClosesNodeShells>()
     .Run(args);

@@ -7,6 +7,9 @@ namespace EtcdForge.Client;
 // a cluster is already running.
 public sealed class MemberProbe(Cluster cluster, TlsIdentity identity)
 {
+    // Asking is cheap (a refused connection fails at once), and members usually answer within a second of starting.
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
+
     public sealed record Answer(Node Node, bool Healthy, ulong Leader, string Detail);
 
     public async Task<IReadOnlyList<Answer>> AskAllAsync(CancellationToken ct) =>
@@ -16,7 +19,7 @@ public sealed class MemberProbe(Cluster cluster, TlsIdentity identity)
     {
         try
         {
-            using var client = EtcdConnection.Open(node.ClientUrl(cluster.Etcd.ClientPort), identity);
+            using var client = EtcdConnection.OpenForProbe(node.ClientUrl(cluster.Etcd.ClientPort), identity);
             var status = await client.StatusAsync(new StatusRequest(), deadline: DateTime.UtcNow.AddSeconds(3), cancellationToken: ct);
             var healthy = status.Errors.Count == 0 && status.Leader != 0;
             return new Answer(node, healthy, status.Leader, healthy ? $"etcd {status.Version}" : string.Join("; ", status.Errors.DefaultIfEmpty("no leader")));
@@ -51,7 +54,7 @@ public sealed class MemberProbe(Cluster cluster, TlsIdentity identity)
             // Waiting for every member (not just a majority) when they were all started together.
             if (answers.All(a => a.Healthy) && HasQuorum(answers)) return answers;
             if (clock.GetUtcNow() >= deadline) return answers;
-            await Task.Delay(TimeSpan.FromMilliseconds(500), clock, ct);
+            await Task.Delay(PollInterval, clock, ct);
         }
     }
 }

@@ -22,11 +22,10 @@ public sealed class NodeDeployer(INodeShell shell, NodeInstallPlan plan)
         var before = shell.BytesUploaded;
         var asSystem = snapshot.IsRoot && plan.Node.InstallsAsSystem;
         (await shell.RunAsync(PrepareScript(asSystem), ct)).EnsureSuccess("preparing etcd user and directories");
-        foreach (var file in plan.Changed(snapshot.Files))
-        {
-            using var content = new MemoryStream(file.Content, writable: false);
-            await shell.UploadAsync(content, file.Path, file.Mode, ct);
-        }
+        var uploads = plan.Changed(snapshot.Files)
+            .Select(file => new FileUpload(file.Path, new MemoryStream(file.Content, writable: false), file.Mode))
+            .ToList();
+        await shell.UploadAsync(uploads, ct);
         if (asSystem)
         {
             // etcd runs as its own user and must read its keys; nobody else may.

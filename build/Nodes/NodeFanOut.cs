@@ -4,9 +4,9 @@ using EtcdForge.Remote;
 
 namespace EtcdForge.Nodes;
 
-// Runs one step on every node at once. A failing node does not stop the others; once all have finished,
-// the failures are reported together, each line naming its node.
-public sealed class NodeFanOut(IReadOnlyList<Node> nodes, SshOptions ssh, ICakeLog log)
+// Runs one step on every node at once, on the run's shells. A failing node does not stop the others; once all
+// have finished, the failures are reported together, each line naming its node.
+public sealed class NodeFanOut(IReadOnlyList<Node> nodes, NodeShellPool shells, ICakeLog log)
 {
     public async Task<IReadOnlyList<T>> RunAsync<T>(Func<Node, INodeShell, Task<T>> step, CancellationToken ct = default)
     {
@@ -14,11 +14,12 @@ public sealed class NodeFanOut(IReadOnlyList<Node> nodes, SshOptions ssh, ICakeL
         {
             try
             {
-                await using var shell = await NodeShells.OpenAsync(node, ssh, ct);
+                var shell = await shells.GetAsync(node, ct);
                 return (node, result: await step(node, shell), error: (string?)null);
             }
             catch (Exception ex) when (ex is ForgeError or IOException or TimeoutException or Renci.SshNet.Common.SshException)
             {
+                await shells.ForgetAsync(node); // the connection may be what failed
                 var message = ex.Message.StartsWith(node.Name + ":", StringComparison.Ordinal) ? ex.Message : $"{node.Name}: {ex.Message}";
                 log.Error("{0}", message);
                 return (node, result: default(T)!, error: message);

@@ -4,14 +4,18 @@ using EtcdForge.Artifacts;
 
 namespace EtcdForge.Packaging;
 
-// Writes a bundle only when its bytes change, and tells which entries made the difference, so a re-run
+// Writes a bundle only when its content changes, and tells which entries made the difference, so a re-run
 // explains itself ("etcd1.tar.gz: ssl/etcd1.pem changed") instead of silently repacking.
 public static class BundleFile
 {
     /// <returns>null when the file on disk already has these bytes; otherwise why it was (re)written.</returns>
-    public static string? WriteIfChanged(string path, IReadOnlyList<BundleEntry> entries)
+    public static string? WriteIfChanged(string path, IReadOnlyList<BundleEntry> entries, GzipMembers shared)
     {
-        var bytes = TarGzWriter.Write(entries);
+        var tar = TarGzWriter.Tar(entries);
+        // Unpacking the old bundle is several times cheaper than compressing the new one, and on a re-run
+        // with nothing changed, it is all there is to do.
+        if (HoldsTar(path, tar.Bytes) && File.GetUnixFileMode(path) == AtomicFile.PrivateMode) return null;
+        var bytes = TarGzWriter.Compress(tar, shared);
         var before = File.Exists(path) ? ReadDigests(path) : null;
         if (!AtomicFile.WriteIfChanged(path, bytes, AtomicFile.PrivateMode)) return null;
         if (before is null) return "new";
@@ -24,6 +28,29 @@ public static class BundleFile
         }
         reasons.AddRange(before.Keys.Where(k => !after.ContainsKey(k)).Order(StringComparer.Ordinal).Select(k => $"{k} removed"));
         return reasons.Count > 0 ? string.Join(", ", reasons) : "rewritten (packing format changed)";
+    }
+
+    // Whether the bundle at path unpacks to exactly this tar stream (a gzip of other bytes or a damaged file does not).
+    private static bool HoldsTar(string path, byte[] tar)
+    {
+        if (!File.Exists(path)) return false;
+        try
+        {
+            using var gzip = new GZipStream(File.OpenRead(path), CompressionMode.Decompress);
+            var buffer = new byte[81920];
+            var offset = 0;
+            int read;
+            while ((read = gzip.Read(buffer)) > 0)
+            {
+                if (offset + read > tar.Length || !buffer.AsSpan(0, read).SequenceEqual(tar.AsSpan(offset, read))) return false;
+                offset += read;
+            }
+            return offset == tar.Length;
+        }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
+        {
+            return false;
+        }
     }
 
     private static string Digest(BundleEntry entry) =>

@@ -14,13 +14,26 @@ public static class BundleSet
 
     public static IReadOnlyList<Outcome> Write(Cluster cluster, ArtifactLayout layout, EtcdBinaries etcd)
     {
-        var outcomes = cluster.Nodes
-            .Select(node => Write(layout.NodeBundle(node.Name), NodeBundleBuilder.Build(node, cluster, layout, etcd)))
+        // Compressing the binaries is the costly part: it happens once (shared), and bundles do not depend on each other.
+        var shared = new GzipMembers();
+        var jobs = cluster.Nodes
+            .Select(node => (Func<Outcome>)(() => Write(layout.NodeBundle(node.Name), NodeBundleBuilder.Build(node, cluster, layout, etcd), shared)))
+            .Append(() => Write(layout.ClientBundle, ClientBundleBuilder.Build(cluster, layout, etcd), shared))
             .ToList();
-        outcomes.Add(Write(layout.ClientBundle, ClientBundleBuilder.Build(cluster, layout, etcd)));
+        var outcomes = new Outcome[jobs.Count];
+        try
+        {
+            Parallel.For(0, jobs.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i => outcomes[i] = jobs[i]());
+        }
+        catch (AggregateException failed)
+        {
+            // Surface the bundle's own error (e.g. a missing certificate as one ForgeError line), not the wrapper.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(
+                failed.InnerExceptions.OfType<ForgeError>().FirstOrDefault() ?? failed.InnerExceptions[0]).Throw();
+        }
         return outcomes;
     }
 
-    private static Outcome Write(string path, IReadOnlyList<BundleEntry> entries) =>
-        new(path, BundleFile.WriteIfChanged(path, entries));
+    private static Outcome Write(string path, IReadOnlyList<BundleEntry> entries, GzipMembers shared) =>
+        new(path, BundleFile.WriteIfChanged(path, entries, shared));
 }

@@ -6,6 +6,9 @@ public interface INodeShell : IAsyncDisposable
 {
     string NodeName { get; }
 
+    /// <summary>False once the connection behind the shell has dropped.</summary>
+    bool IsOpen { get; }
+
     /// <summary>Bytes written by <see cref="UploadAsync"/> so far, for progress and change reporting.</summary>
     long BytesUploaded { get; }
 
@@ -13,9 +16,10 @@ public interface INodeShell : IAsyncDisposable
     Task<CommandResult> RunAsync(string command, CancellationToken ct = default);
 
     /// <summary>
-    /// Writes <paramref name="content"/> to the absolute <paramref name="path"/> with <paramref name="mode"/>,
-    /// creating its directory. The file is staged under a temporary name in the same directory and renamed,
-    /// so a reader never sees a half-written file under the final name.
+    /// Writes each file to its absolute path with its mode, creating its directory. Each file is staged under a
+    /// temporary name in its own directory and renamed, so a reader never sees a half-written file under the
+    /// final name. All files travel in one round (one staging directory, one install command): on a remote
+    /// node every command costs a round trip and a login shell, whatever the file size.
     /// </summary>
-    Task UploadAsync(Stream content, string path, UnixFileMode mode, CancellationToken ct = default);
+    Task UploadAsync(IReadOnlyList<FileUpload> files, CancellationToken ct = default);
 }

@@ -8,6 +8,7 @@ public sealed class LocalShell(string nodeName) : INodeShell
     private long bytesUploaded;
 
     public string NodeName { get; } = nodeName;
+    public bool IsOpen => true;
     public long BytesUploaded => Interlocked.Read(ref bytesUploaded);
 
     public async Task<CommandResult> RunAsync(string command, CancellationToken ct = default)
@@ -36,9 +37,15 @@ public sealed class LocalShell(string nodeName) : INodeShell
         return new CommandResult(NodeName, process.ExitCode, await stdout, await stderr);
     }
 
-    public async Task UploadAsync(Stream content, string path, UnixFileMode mode, CancellationToken ct = default)
+    // Local writes cost no round trip, so files go one by one.
+    public async Task UploadAsync(IReadOnlyList<FileUpload> files, CancellationToken ct = default)
     {
-        UploadTarget.EnsureAbsolute(path);
+        foreach (var file in files) UploadTarget.EnsureAbsolute(file.Path);
+        foreach (var file in files) await UploadOneAsync(file.Content, file.Path, file.Mode, ct);
+    }
+
+    private async Task UploadOneAsync(Stream content, string path, UnixFileMode mode, CancellationToken ct)
+    {
         var dir = Path.GetDirectoryName(path)!;
         Directory.CreateDirectory(dir);
         var temp = UploadTarget.TempNameBeside(path);

@@ -13,6 +13,7 @@ public sealed class SshShell : INodeShell
     private readonly bool viaSudo;
     private SftpClient? sftp;
     private long bytesUploaded;
+    private bool disposed;
 
     private SshShell(string nodeName, SshConnector connector, SshClient ssh)
     {
@@ -23,6 +24,7 @@ public sealed class SshShell : INodeShell
     }
 
     public string NodeName { get; }
+    public bool IsOpen => !disposed && ssh.IsConnected;
     public long BytesUploaded => Interlocked.Read(ref bytesUploaded);
 
     public static async Task<SshShell> OpenAsync(Node node, SshOptions options, CancellationToken ct = default)
@@ -44,39 +46,65 @@ public sealed class SshShell : INodeShell
     public Task<CommandResult> RunAsync(string command, CancellationToken ct = default) =>
         RunAsLoginUserAsync($"{(viaSudo ? "sudo -n " : "")}/bin/sh -c {ShellQuote.Arg(command)}", ct);
 
-    public async Task UploadAsync(Stream content, string path, UnixFileMode mode, CancellationToken ct = default)
+    public async Task UploadAsync(IReadOnlyList<FileUpload> files, CancellationToken ct = default)
     {
-        UploadTarget.EnsureAbsolute(path);
-        // SFTP writes as the login user, who may not own the target directory, so the file is staged in a
-        // private directory and installed from there by root.
+        if (files.Count == 0) return;
+        foreach (var file in files) UploadTarget.EnsureAbsolute(file.Path);
+        // SFTP writes as the login user, who may not own the target directories, so the files are staged in a
+        // private directory and installed from there by root, all in one command that also removes the staging.
         var staging = (await RunAsLoginUserAsync("mktemp -d", ct)).EnsureSuccess("creating an upload staging directory").Stdout.Trim();
+        var installRan = false;
         try
         {
-            var staged = staging + "/upload";
             var client = await SftpAsync(ct);
-            try
+            for (var i = 0; i < files.Count; i++)
             {
-                await client.UploadFileAsync(content, staged, ct);
-                Interlocked.Add(ref bytesUploaded, client.GetAttributes(staged).Size);
+                var staged = $"{staging}/{i}";
+                try
+                {
+                    await client.UploadFileAsync(files[i].Content, staged, ct);
+                    Interlocked.Add(ref bytesUploaded, client.GetAttributes(staged).Size);
+                }
+                catch (SshException ex)
+                {
+                    throw new ForgeError($"{NodeName}: uploading {files[i].Path} over SFTP to {connector.Endpoint} failed: {ex.Message}", ex);
+                }
             }
-            catch (SshException ex)
+            var result = await RunAsync(InstallScript(staging, files), ct);
+            installRan = true;
+            if (!result.Succeeded)
             {
-                throw new ForgeError($"{NodeName}: uploading {path} over SFTP to {connector.Endpoint} failed: {ex.Message}", ex);
+                // The script names the file it stopped at on its last stdout line.
+                var failed = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? files[0].Path;
+                result.EnsureSuccess($"installing {failed}");
             }
-            var temp = UploadTarget.TempNameBeside(path);
-            var install = $"t={ShellQuote.Arg(temp)}; trap 'rm -f \"$t\"' EXIT; " +
-                $"mkdir -p {ShellQuote.Arg(Path.GetDirectoryName(path)!)} && " +
-                $"install -m {ShellQuote.Octal(mode)} {ShellQuote.Arg(staged)} \"$t\" && mv -f \"$t\" {ShellQuote.Arg(path)}";
-            (await RunAsync(install, ct)).EnsureSuccess($"installing {path}");
         }
         finally
         {
-            await RunAsLoginUserAsync($"rm -rf {ShellQuote.Arg(staging)}", CancellationToken.None);
+            if (!installRan) await RunAsLoginUserAsync($"rm -rf {ShellQuote.Arg(staging)}", CancellationToken.None);
         }
+    }
+
+    // For each staged file: install it with its mode under a temporary name beside the target, then rename.
+    // The trap removes a temporary file left by a failed step, and the staging directory in any case.
+    private static string InstallScript(string staging, IReadOnlyList<FileUpload> files)
+    {
+        var script = new System.Text.StringBuilder();
+        script.Append($"s={ShellQuote.Arg(staging)}; t=''; trap 'rm -f \"$t\"; rm -rf \"$s\"' EXIT\n");
+        for (var i = 0; i < files.Count; i++)
+        {
+            var path = files[i].Path;
+            script.Append($"f={ShellQuote.Arg(path)}; t={ShellQuote.Arg(UploadTarget.TempNameBeside(path))}; ")
+                .Append($"mkdir -p {ShellQuote.Arg(Path.GetDirectoryName(path)!)} && install -m {ShellQuote.Octal(files[i].Mode)} \"$s/{i}\" \"$t\" ")
+                .Append("&& mv -f \"$t\" \"$f\" || { echo \"$f\"; exit 1; }\n");
+        }
+        return script.ToString();
     }
 
     public async ValueTask DisposeAsync()
     {
+        if (disposed) return;
+        disposed = true;
         await sftpGate.WaitAsync();
         sftp?.Dispose();
         sftpGate.Dispose();

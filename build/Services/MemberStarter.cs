@@ -10,25 +10,16 @@ public sealed class MemberStarter(EtcdService service, string fingerprint)
 
     public async Task<Action> StartAsync(CancellationToken ct)
     {
-        if (await service.IsRunningAsync(ct))
-        {
-            return await service.StartedFingerprintAsync(ct) == fingerprint ? Action.None : Action.RestartDue;
-        }
-        var rejoin = await service.HasDataAsync(ct);
-        await StartRecordedAsync(ct);
-        return rejoin ? Action.Rejoined : Action.Started;
+        var state = await service.StateAsync(ct);
+        if (state.Running) return state.StartedFingerprint == fingerprint ? Action.None : Action.RestartDue;
+        await service.StartAsync(ct, fingerprint);
+        return state.HasData ? Action.Rejoined : Action.Started;
     }
 
     public async Task RestartAsync(CancellationToken ct)
     {
         await service.StopAsync(ct);
-        await StartRecordedAsync(ct);
-    }
-
-    private async Task StartRecordedAsync(CancellationToken ct)
-    {
-        await service.StartAsync(ct);
-        await service.RecordFingerprintAsync(fingerprint, ct);
+        await service.StartAsync(ct, fingerprint);
     }
 
     public static string Describe(Action action) => action switch

@@ -5,14 +5,13 @@ namespace EtcdForge.Services;
 
 public sealed class SystemdService(INodeShell shell, NodePaths paths) : EtcdService(shell, paths)
 {
-    public override async Task<bool> IsRunningAsync(CancellationToken ct) =>
-        (await Shell.RunAsync("systemctl is-active --quiet etcd", ct)).Succeeded;
+    protected override string AliveTest => "systemctl is-active --quiet etcd";
 
     // --no-block: a new member only reports ready once a quorum exists, so members are started together
     // and the quorum is awaited by the caller.
-    public override async Task StartAsync(CancellationToken ct)
+    public override async Task StartAsync(CancellationToken ct, string? fingerprint = null)
     {
-        var result = await Shell.RunAsync("systemctl daemon-reload && systemctl enable --quiet etcd && systemctl restart --no-block etcd", ct);
+        var result = await Shell.RunAsync($"{RecordFingerprint(fingerprint)}systemctl daemon-reload && systemctl enable --quiet etcd && systemctl restart --no-block etcd", ct);
         if (!result.Succeeded)
         {
             throw new ForgeError($"{Shell.NodeName}: systemctl could not start etcd (exit {result.ExitCode}): {result.Stderr.Trim()}; journal: {await RecentLogAsync(10, ct)}");

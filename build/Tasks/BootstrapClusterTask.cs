@@ -2,7 +2,6 @@ using Cake.Core.Diagnostics;
 using Cake.Frosting;
 using EtcdForge.Client;
 using EtcdForge.Deploy;
-using EtcdForge.Remote;
 using EtcdForge.Reporting;
 using EtcdForge.Services;
 
@@ -18,8 +17,7 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
         var summary = new ChangeSummary("BootstrapCluster", context.Log);
         var actions = await context.Nodes.RunAsync(async (node, shell) =>
         {
-            var plan = context.InstallPlanOf(node);
-            return await new MemberStarter(EtcdService.For(node, shell, plan.Paths), plan.Fingerprint).StartAsync(default);
+            return await new MemberStarter(EtcdService.For(node, shell, context.PathsOf(node)), context.FingerprintOf(node)).StartAsync(default);
         });
         foreach (var (node, action) in context.Cluster.Nodes.Zip(actions))
         {
@@ -37,8 +35,8 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
             await new RollingRestart(probe, context.BootstrapTimeout, context.Clock).RunAsync(due,
                 async node =>
                 {
-                    await using var shell = await NodeShells.OpenAsync(node, context.Ssh);
-                    await new MemberStarter(EtcdService.For(node, shell, context.PathsOf(node)), context.InstallPlanOf(node).Fingerprint).RestartAsync(default);
+                    var shell = await context.Shells.GetAsync(node, default);
+                    await new MemberStarter(EtcdService.For(node, shell, context.PathsOf(node)), context.FingerprintOf(node)).RestartAsync(default);
                 },
                 node => summary.Record($"[{node.Name}] restarted with its new files; healthy again"),
                 default);

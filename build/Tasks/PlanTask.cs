@@ -16,11 +16,10 @@ public sealed class PlanTask : AsyncFrostingTask<BuildContext>
         {
             var plan = context.InstallPlanOf(node);
             var files = await new NodeDeployer(shell, plan).PlanAsync(default);
-            var service = EtcdService.For(node, shell, context.PathsOf(node));
-            var running = await service.IsRunningAsync(default);
-            var action = !running
-                ? (await service.HasDataAsync(default) ? "start etcd (rejoins with its data)" : "start etcd as a new member")
-                : files.Changes.Count > 0 || await service.StartedFingerprintAsync(default) != plan.Fingerprint
+            var state = await EtcdService.For(node, shell, context.PathsOf(node)).StateAsync(default);
+            var action = !state.Running
+                ? (state.HasData ? "start etcd (rejoins with its data)" : "start etcd as a new member")
+                : files.Changes.Count > 0 || state.StartedFingerprint != plan.Fingerprint
                     ? "restart etcd (its files change)"
                     : null;
             return (files.Changes, action);

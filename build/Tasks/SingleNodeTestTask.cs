@@ -25,7 +25,7 @@ public sealed class SingleNodeTestTask : AsyncFrostingTask<BuildContext>
         }
         var node = context.Cluster.Nodes[0];
         var version = EtcdBinaries.Load(context.Artifacts).ParsedVersion;
-        var results = await new NodeFanOut([node], context.Ssh, context.Log).RunAsync(async (n, shell) =>
+        var results = await new NodeFanOut([node], context.Shells, context.Log).RunAsync(async (n, shell) =>
         {
             if (await EtcdService.For(n, shell, context.PathsOf(n)).IsRunningAsync(default))
             {

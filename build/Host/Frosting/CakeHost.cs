@@ -17,11 +17,18 @@ namespace Cake.Frosting;
 public sealed class CakeHost
 {
     private Type? _contextType;
+    private Type? _teardownType;
     private readonly List<Assembly> _assemblies = [Assembly.GetEntryAssembly()!];
 
     public CakeHost UseContext<TContext>() where TContext : ICakeContext
     {
         _contextType = typeof(TContext);
+        return this;
+    }
+
+    public CakeHost UseTeardown<TTeardown>() where TTeardown : IFrostingTeardown
+    {
+        _teardownType = typeof(TTeardown);
         return this;
     }
 
@@ -56,6 +63,11 @@ public sealed class CakeHost
             foreach (var task in TaskRegistration.Discover(_assemblies))
             {
                 task.RegisterWith(engine);
+            }
+            if (_teardownType is not null)
+            {
+                var teardown = (IFrostingTeardown)Activator.CreateInstance(_teardownType)!;
+                engine.RegisterTeardownAction(info => teardown.Teardown(context, info));
             }
             if (!options.Tree && !options.Description
                 && !engine.Tasks.Any(t => t.Name.Equals(options.Target, StringComparison.OrdinalIgnoreCase)))

@@ -1,3 +1,5 @@
+using System.IO.Compression;
+using EtcdForge.Artifacts;
 using EtcdForge.Packaging;
 
 namespace EtcdForge.Tests.Packaging;
@@ -37,5 +39,74 @@ public sealed class ReproducibilityTests : IDisposable
         Assert.Equal(_f.Layout.NodeBundle("etcd2"), changed.Path);
         Assert.Equal("SHA256SUMS changed, ssl/etcd2-key.pem changed, ssl/etcd2.pem changed", changed.Why);
         Assert.All(files.Where(f => f != changed.Path), f => Assert.Equal(bytes[f], File.ReadAllBytes(f)));
+    }
+
+    // A re-run decides "unchanged" by unpacking the old bundle, never by compressing the new one: a bundle with
+    // the same content but other gzip bytes (here: packed at another level) is left exactly as it is.
+    [Fact]
+    public void A_bundle_with_the_same_content_is_kept_without_recompressing()
+    {
+        var path = _f.Layout.NodeBundle("etcd1");
+        var tar = TarGzWriter.Tar(NodeBundleBuilder.Build(_f.Node("etcd1"), _f.Cluster, _f.Layout, _f.Etcd));
+        var otherPacking = new MemoryStream();
+        using (var gzip = new GZipStream(otherPacking, CompressionLevel.Fastest, leaveOpen: true)) gzip.Write(tar.Bytes);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        AtomicFile.Write(path, otherPacking.ToArray(), AtomicFile.PrivateMode);
+        Assert.NotEqual(TarGzWriter.Compress(tar, new GzipMembers()), otherPacking.ToArray());
+
+        var outcome = BundleSet.Write(_f.Cluster, _f.Layout, _f.Etcd).Single(o => o.Path == path);
+
+        Assert.False(outcome.Changed, outcome.Why);
+        Assert.Equal(otherPacking.ToArray(), File.ReadAllBytes(path));
+    }
+
+    [Fact]
+    public void A_damaged_or_loosened_bundle_is_rewritten()
+    {
+        BundleSet.Write(_f.Cluster, _f.Layout, _f.Etcd);
+        var truncated = _f.Layout.NodeBundle("etcd1");
+        var good = File.ReadAllBytes(truncated);
+        File.WriteAllBytes(truncated, good[..(good.Length / 2)]);
+        var loosened = _f.Layout.NodeBundle("etcd2");
+        File.SetUnixFileMode(loosened, AtomicFile.PublicMode);
+
+        var outcomes = BundleSet.Write(_f.Cluster, _f.Layout, _f.Etcd).ToDictionary(o => o.Path);
+
+        Assert.True(outcomes[truncated].Changed);
+        Assert.Equal(good, File.ReadAllBytes(truncated));
+        Assert.True(outcomes[loosened].Changed);
+        Assert.Equal(AtomicFile.PrivateMode, File.GetUnixFileMode(loosened));
+    }
+
+    // Bundles are packed in parallel; a user's mistake must still come out as the one-line ForgeError.
+    [Fact]
+    public void A_missing_certificate_is_reported_as_itself()
+    {
+        File.Delete(_f.Layout.PeerCert("etcd3"));
+
+        var error = Assert.Throws<ForgeError>(() => BundleSet.Write(_f.Cluster, _f.Layout, _f.Etcd));
+
+        Assert.Equal($"{_f.Layout.PeerCert("etcd3")} is missing: run --target=IssueCerts first", error.Message);
+    }
+
+    // The etcd binaries are a gzip member of their own, compressed once and the same bytes in every node's
+    // bundle; real gzip reads such a multi-member file as one stream.
+    [Fact]
+    public void Every_bundle_carries_the_same_compressed_binaries_and_gzip_accepts_it()
+    {
+        var outcomes = BundleSet.Write(_f.Cluster, _f.Layout, _f.Etcd);
+        var tar = TarGzWriter.Tar(NodeBundleBuilder.Build(_f.Node("etcd1"), _f.Cluster, _f.Layout, _f.Etcd));
+        var large = tar.Members.Where(m => m.GetOffsetAndLength(tar.Bytes.Length).Length >= 1 << 20).ToList();
+        Assert.Equal(2, large.Count); // bin/etcd and bin/etcdctl
+        var etcdMember = TarGzWriter.Compress(new TarGzWriter.TarStream(tar.Bytes, [large[0]]), new GzipMembers());
+        var etcdctlMember = TarGzWriter.Compress(new TarGzWriter.TarStream(tar.Bytes, [large[1]]), new GzipMembers());
+
+        foreach (var node in _f.Cluster.Nodes)
+        {
+            var bundle = File.ReadAllBytes(_f.Layout.NodeBundle(node.Name));
+            Assert.True(bundle.AsSpan().IndexOf(etcdMember) > 0, $"{node.Name}: etcd member not found");
+            Assert.True(bundle.AsSpan().IndexOf(etcdctlMember) > 0, $"{node.Name}: etcdctl member not found");
+        }
+        Assert.All(outcomes, o => Shell.Run("gzip", ["-t", o.Path]));
     }
 }

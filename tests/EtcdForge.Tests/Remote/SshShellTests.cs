@@ -63,6 +63,48 @@ public sealed class SshShellTests(TestHosts hosts)
         Assert.Equal("old content".Length + content.Length, shell.BytesUploaded);
     }
 
+    // Every remote command costs a round trip and a login shell, so a deploy must not pay them per file.
+    [TestHostFact]
+    public async Task Many_files_upload_with_as_many_commands_as_one_and_land_with_their_modes()
+    {
+        await using var shell = await SshShell.OpenAsync(TestHosts.Node(3, "efdeploy", TestHosts.Key("id_ed25519"), knownHosts: hosts.KnownHosts), Options);
+        var dir = $"/etc/etcd/batch-{Guid.NewGuid():N}";
+        const UnixFileMode secret = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        const UnixFileMode open = secret | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+
+        var forOne = await CommandsStartedOn(3, () => shell.UploadAsync(new MemoryStream("one"u8.ToArray()), $"{dir}/one", open));
+        var files = Enumerable.Range(1, 4).Select(i => new FileUpload(
+            $"{dir}/sub {i}/file {i}", new MemoryStream(Encoding.UTF8.GetBytes($"content {i}")), i % 2 == 0 ? secret : open)).ToList();
+        var forFour = await CommandsStartedOn(3, () => shell.UploadAsync(files));
+
+        Assert.True(forOne > 0, "no commands seen in the host's sshd log");
+        Assert.Equal(forOne, forFour);
+        var listing = (await shell.RunAsync($"cd {ShellQuote.Arg(dir)} && find . -type f -printf '%p %m %U ' -exec cat {{}} ';' -exec echo ';' | sort"))
+            .EnsureSuccess("listing").Stdout;
+        Assert.Equal("""
+            ./one 644 0 one
+            ./sub 1/file 1 644 0 content 1
+            ./sub 2/file 2 600 0 content 2
+            ./sub 3/file 3 644 0 content 3
+            ./sub 4/file 4 600 0 content 4
+
+            """, listing);
+        Assert.Equal("one".Length + 4 * "content 1".Length, shell.BytesUploaded);
+    }
+
+    [TestHostFact]
+    public async Task A_file_that_cannot_be_installed_is_named_and_the_files_before_it_are_in_place()
+    {
+        await using var shell = await SshShell.OpenAsync(TestHosts.Node(1, "root", TestHosts.Key("id_ed25519"), knownHosts: hosts.KnownHosts), Options);
+        var good = $"/etc/etcd/before-{Guid.NewGuid():N}";
+
+        var error = await Assert.ThrowsAsync<ForgeError>(() => shell.UploadAsync(
+            [new FileUpload(good, new MemoryStream([1]), UnixFileMode.UserRead), new FileUpload("/proc/etcd-forge/y", new MemoryStream([2]), UnixFileMode.UserRead)]));
+
+        Assert.StartsWith("host1: installing /proc/etcd-forge/y failed (exit 1): ", error.Message);
+        Assert.Equal(0, (await shell.RunAsync($"test -f {ShellQuote.Arg(good)}")).ExitCode);
+    }
+
     [TestHostFact]
     public async Task Failed_install_reports_exit_code_and_stderr()
     {
@@ -193,6 +235,16 @@ public sealed class SshShellTests(TestHosts hosts)
         Assert.Equal(0, (await host1.RunAsync($"test -e {name}")).ExitCode);
         Assert.Equal(1, (await host2.RunAsync($"test -e {name}")).ExitCode);
         Assert.False(File.Exists(name));
+    }
+
+    // Commands (not SFTP) that the host's sshd started while the action ran.
+    private static async Task<int> CommandsStartedOn(int host, Func<Task> action)
+    {
+        var log = Path.Combine(TestHosts.StateDir, $"host{host}", "sshd.log");
+        int Count() => File.ReadLines(log).Count(l => l.StartsWith("Starting session: command ", StringComparison.Ordinal));
+        var before = Count();
+        await action();
+        return Count() - before;
     }
 
     private static async Task RunAsync(string program, params string[] args)

@@ -1,0 +1,329 @@
+#!/usr/bin/env bash
+# etcd-forge against the manual recipe (bench/baseline.sh), side by side on the same machine, hosts and etcd archive.
+#
+#   sudo bench/run.sh [--reps N]        # default 5 repetitions; prints a table and writes it to $BENCH_DIR/results.md
+#
+# One run brings up 7 SSH test hosts (tests/hosts/testhosts.sh), then repeats, alternating which tool goes first:
+#   cold       empty artifacts dir -> verified cluster: 3 SSH hosts, 3 local loopback members, 5 and 7 SSH hosts
+#   warm       etcd-forge again with everything in place (the recipe has no such mode)
+#   certs      CA + server/peer/client certificates for 3 nodes: etcd-forge InitCa+IssueCerts vs cfssl
+#   bytes      bytes copied to each node, cold and warm
+# and measures the host's own start-up (./build.sh must neither build nor restore when nothing changed).
+# Every cluster is torn down between repetitions (etcd-forge --target=Destroy --yes; baseline.sh down).
+#
+# Environment: EF_TESTHOSTS_NET=K picks the test host set (198.18.K.0/24, see testhosts.sh); BENCH_LOOPBACK=127.0.1
+# the /24 the local members use (.11-.13); BENCH_DIR the scratch dir (default /tmp/etcd-forge-bench$K).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$PWD
+
+reps=5
+while (($#)); do
+    case $1 in
+        --reps) reps=$2; shift 2 ;;
+        --reps=*) reps=${1#--reps=}; shift ;;
+        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+        *) echo "bench: unknown argument $1 (try --help)" >&2; exit 2 ;;
+    esac
+done
+[[ $reps =~ ^[1-9][0-9]*$ ]] || { echo "bench: --reps needs a positive number" >&2; exit 2; }
+[[ $(id -u) == 0 ]] || { echo "bench: run as root (the SSH test hosts are network namespaces): sudo $0" >&2; exit 2; }
+for tool in cfssl cfssljson etcd etcdctl dotnet ssh scp tar sha256sum; do
+    command -v "$tool" >/dev/null || { echo "bench: '$tool' is missing (see the README's quick start)" >&2; exit 2; }
+done
+
+export EF_TESTHOSTS_NET=${EF_TESTHOSTS_NET:-0}
+net=$EF_TESTHOSTS_NET
+loopback=${BENCH_LOOPBACK:-127.0.1}
+work=${BENCH_DIR:-/tmp/etcd-forge-bench$( ((net)) && echo "$net")}
+hosts_state=/tmp/etcd-forge-testhosts$( ((net)) && echo "$net")
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+log() { echo "bench: $*" >&2; }
+now() { date +%s%N; }
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b - a) / 1e9 }'; }
+
+rm -rf "$work"
+mkdir -p "$work/logs"
+results=$work/results.csv     # scenario,tool,rep,seconds
+bytes=$work/bytes.csv         # scenario,tool,rep,bytes-per-node (median over nodes)
+tasks=$work/tasks.csv         # scenario,rep,task,seconds
+: >"$results"; : >"$bytes"; : >"$tasks"
+
+# --- the one etcd archive both use: release-shaped, built from Debian's binaries ----------------------------
+version=$(etcd --version | awk '/etcd Version/ {print $3}')
+arch=$(dpkg --print-architecture 2>/dev/null || echo amd64)
+archive_name=etcd-v$version-linux-$arch
+mkdir -p "$work/dist/src/$archive_name"
+cp "$(command -v etcd)" "$(command -v etcdctl)" "$work/dist/src/$archive_name/"
+tar -C "$work/dist/src" -czf "$work/dist/$archive_name.tar.gz" "$archive_name"
+(cd "$work/dist" && sha256sum "$archive_name.tar.gz" >SHA256SUMS)
+archive=$work/dist/$archive_name.tar.gz
+rm -rf "$work/dist/src"
+
+# --- test hosts ------------------------------------------------------------------------------------------------
+declare -A forge_configs=() baseline_args=()
+cleanup() {
+    local status=$? scenario
+    trap - EXIT INT TERM
+    for scenario in "${!forge_configs[@]}"; do
+        [[ $scenario == certs ]] && continue # never deployed
+        if [[ -d $work/art-$scenario ]]; then
+            ./build.sh --target=Destroy --yes --config="${forge_configs[$scenario]}" --artifacts="$work/art-$scenario" \
+                >>"$work/logs/cleanup.log" 2>&1 || log "cleanup: Destroy of $scenario failed (see $work/logs/cleanup.log)"
+        fi
+        if [[ -d $work/base-$scenario ]]; then
+            # shellcheck disable=SC2086 # the stored arguments are words
+            bench/baseline.sh down --dir "$work/base-$scenario" ${baseline_args[$scenario]} >>"$work/logs/cleanup.log" 2>&1 || true
+        fi
+    done
+    tests/hosts/testhosts.sh down >/dev/null 2>&1 || log "cleanup: testhosts.sh down failed"
+    exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+log "bringing up 7 SSH test hosts (198.18.$net.11-17)"
+tests/hosts/testhosts.sh up 7 >"$work/logs/testhosts.log"
+key=$hosts_state/keys/id_ed25519
+known_hosts=$hosts_state/known_hosts
+
+ssh_addrs() { local i; for ((i = 1; i <= $1; i++)); do echo -n "198.18.$net.1$i "; done; }
+local_addrs() { local i; for ((i = 1; i <= $1; i++)); do echo -n "$loopback.1$i "; done; }
+
+write_config() { # scenario count ssh|local
+    local scenario=$1 count=$2 kind=$3 i addr file=$work/$1.yaml
+    cat >"$file" <<EOF
+cluster: { name: bench-$scenario, token: bench-$scenario }
+etcd:
+  version: $version
+  archive: $archive
+pki:
+  keyAlgorithm: ecdsa-p256
+  ca: { commonName: bench CA, organization: etcd-forge }
+  clients: [ { name: client, commonName: root } ]
+nodes:
+EOF
+    for ((i = 1; i <= count; i++)); do
+        if [[ $kind == ssh ]]; then
+            addr=198.18.$net.1$i
+            cat >>"$file" <<EOF
+  - name: etcd$i
+    address: $addr
+    service: process
+    connection: { type: ssh, user: root, keyFile: $key, knownHosts: $known_hosts }
+EOF
+        else
+            echo "  - { name: etcd$i, address: $loopback.1$i, connection: { type: local } }" >>"$file"
+        fi
+    done
+    forge_configs[$scenario]=$file
+    if [[ $kind == ssh ]]; then
+        baseline_args[$scenario]="--key $key --known-hosts $known_hosts $(ssh_addrs "$count")"
+    else
+        baseline_args[$scenario]="--local $(local_addrs "$count")"
+    fi
+}
+write_config ssh3 3 ssh
+write_config local3 3 local
+write_config ssh5 5 ssh
+write_config ssh7 7 ssh
+
+# --- one measurement each ----------------------------------------------------------------------------------------
+median_bytes() { grep -o '"bytesUploaded": [0-9]*' "$1" | awk '{print $2}' | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
+
+# Task durations from the Cake report at the end of a run ("  DeployNodes   00:00:02.6435368   Succeeded").
+record_tasks() { # scenario rep logfile
+    sed 's/\x1b\[[0-9;]*m//g' "$3" |
+        awk -v s="$1" -v r="$2" '$3 ~ /^(Succeeded|Skipped|Failed)$/ && $2 ~ /^[0-9][0-9]:[0-9][0-9]:[0-9.]+$/ {
+            split($2, t, ":"); printf "%s,%s,%s,%.3f\n", s, r, $1, t[1] * 3600 + t[2] * 60 + t[3] }' >>"$tasks"
+}
+
+forge() { # scenario rep label target... ; times one ./build.sh run and keeps its output
+    local scenario=$1 rep=$2 label=$3 start end out
+    shift 3
+    out=$work/logs/$label-$scenario-$rep.log
+    start=$(now)
+    if ! ./build.sh "$@" --config="${forge_configs[$scenario]}" --artifacts="$work/art-$scenario" >"$out" 2>&1; then
+        log "etcd-forge $* failed for $scenario (rep $rep); last lines of $out:"; tail -n 15 "$out" >&2; exit 1
+    fi
+    end=$(now)
+    echo "$(secs "$start" "$end")"
+}
+
+run_forge_cluster() { # scenario rep [warm]
+    local scenario=$1 rep=$2 t
+    rm -rf "$work/art-$scenario"
+    t=$(forge "$scenario" "$rep" cold --target=Verify)
+    echo "$scenario-cold,etcd-forge,$rep,$t" >>"$results"
+    echo "$scenario-cold,etcd-forge,$rep,$(median_bytes "$work/art-$scenario/bench-$scenario/reports/deploy.json")" >>"$bytes"
+    record_tasks "$scenario-cold" "$rep" "$work/logs/cold-$scenario-$rep.log"
+    if [[ ${3:-} == warm ]]; then
+        t=$(forge "$scenario" "$rep" warm --target=Verify)
+        echo "$scenario-warm,etcd-forge,$rep,$t" >>"$results"
+        echo "$scenario-warm,etcd-forge,$rep,$(median_bytes "$work/art-$scenario/bench-$scenario/reports/deploy.json")" >>"$bytes"
+        record_tasks "$scenario-warm" "$rep" "$work/logs/warm-$scenario-$rep.log"
+    fi
+    forge "$scenario" "$rep" destroy --target=Destroy --yes >/dev/null
+    rm -rf "$work/art-$scenario"
+}
+
+run_baseline_cluster() { # scenario rep
+    local scenario=$1 rep=$2 start end dir=$work/base-$scenario out=$work/logs/baseline-$1-$2.log
+    rm -rf "$dir"
+    start=$(now)
+    # shellcheck disable=SC2086
+    if ! bench/baseline.sh up --dir "$dir" --archive "$archive" ${baseline_args[$scenario]} >"$out" 2>&1; then
+        log "baseline failed for $scenario (rep $rep); see $out"; tail -n 15 "$out" >&2; exit 1
+    fi
+    end=$(now)
+    echo "$scenario-cold,baseline,$rep,$(secs "$start" "$end")" >>"$results"
+    echo "$scenario-cold,baseline,$rep,$(cat "$dir"/bytes/* | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}')" >>"$bytes"
+    # shellcheck disable=SC2086
+    bench/baseline.sh down --dir "$dir" ${baseline_args[$scenario]} >>"$out" 2>&1
+}
+
+# Certificates alone: the CA and the same 2N+1 leaf certificates. etcd-forge starts from an artifacts dir that
+# holds only the unpacked etcd (DownloadEtcd is a no-op check there), so its run is InitCa + IssueCerts.
+run_forge_certs() { # rep
+    local rep=$1 t
+    rm -rf "$work/art-certs"
+    ./build.sh --target=DownloadEtcd --config="${forge_configs[certs]}" --artifacts="$work/art-certs" >/dev/null 2>&1
+    t=$(forge certs "$rep" certs --target=IssueCerts)
+    echo "certs,etcd-forge,$rep,$t" >>"$results"
+    record_tasks certs "$rep" "$work/logs/certs-certs-$rep.log"
+    rm -rf "$work/art-certs"
+}
+
+run_baseline_certs() { # rep
+    local rep=$1 start end
+    rm -rf "$work/base-certs"
+    start=$(now)
+    # shellcheck disable=SC2086
+    bench/baseline.sh certs --dir "$work/base-certs" $(ssh_addrs 3) >/dev/null 2>&1
+    end=$(now)
+    echo "certs,baseline,$rep,$(secs "$start" "$end")" >>"$results"
+    rm -rf "$work/base-certs"
+}
+forge_configs[certs]=${forge_configs[ssh3]}
+
+# --- host start-up -------------------------------------------------------------------------------------------------
+log "building the host once (not timed), then timing its start-up"
+./build.sh --target=Default --dryrun --config="${forge_configs[ssh3]}" >/dev/null
+dll=build/bin/Release/net10.0/etcd-forge.dll
+assets=build/obj/project.assets.json
+# What build.sh's up-to-date check saves: an incremental `dotnet build` with nothing to do (build.sh skips it).
+start=$(now); dotnet build build/Build.csproj -c Release -nologo -v quiet -clp:NoSummary >/dev/null; end=$(now)
+echo "startup-noop-dotnet-build,etcd-forge,1,$(secs "$start" "$end")" >>"$results"
+stamp_before="$(stat -c %y "$dll" "$assets" | tr '\n' ' ')"
+for ((rep = 1; rep <= reps; rep++)); do
+    start=$(now); ./build.sh --target=Default --dryrun --config="${forge_configs[ssh3]}" >/dev/null; end=$(now)
+    echo "startup-build.sh,etcd-forge,$rep,$(secs "$start" "$end")" >>"$results"
+    start=$(now); dotnet "$dll" --target=Default --dryrun --config="${forge_configs[ssh3]}" >/dev/null; end=$(now)
+    echo "startup-dll,etcd-forge,$rep,$(secs "$start" "$end")" >>"$results"
+done
+
+# --- the repetitions ------------------------------------------------------------------------------------------------
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+for ((rep = 1; rep <= reps; rep++)); do
+    log "repetition $rep of $reps"
+    for scenario in ssh3 local3 ssh5 ssh7; do
+        warm=""; [[ $scenario == ssh3 || $scenario == local3 ]] && warm=warm
+        # Alternate which goes first, so neither always meets a cold page cache or a just-busy machine.
+        if ((rep % 2)); then
+            run_baseline_cluster "$scenario" "$rep"; run_forge_cluster "$scenario" "$rep" $warm
+        else
+            run_forge_cluster "$scenario" "$rep" $warm; run_baseline_cluster "$scenario" "$rep"
+        fi
+    done
+    if ((rep % 2)); then run_baseline_certs "$rep"; run_forge_certs "$rep"; else run_forge_certs "$rep"; run_baseline_certs "$rep"; fi
+done
+stamp_after="$(stat -c %y "$dll" "$assets" | tr '\n' ' ')"
+
+# --- the table -------------------------------------------------------------------------------------------------------
+stats() { # file scenario tool column -> "median min max n"
+    awk -F, -v s="$2" -v t="$3" '$1 == s && $2 == t {print $4}' "$1" | sort -g |
+        awk '{a[NR] = $1} END { if (NR == 0) { print "- - - 0"; exit }
+             m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; print m, a[1], a[NR], NR }'
+}
+fmt_s() { read -r m lo hi n <<<"$1"; [[ $n == 0 ]] && { echo "n/a"; return; }
+          awk -v m="$m" -v lo="$lo" -v hi="$hi" 'BEGIN { printf "%.2f s (%.2f-%.2f)", m, lo, hi }'; }
+fmt_b() { read -r m lo hi n <<<"$1"; [[ $n == 0 ]] && { echo "n/a"; return; }
+          awk -v m="$m" 'BEGIN { if (m >= 1e6) printf "%.1f MB", m / 1e6; else printf "%d B", m }'; }
+ratio() { read -r a _ _ na <<<"$1"; read -r b _ _ nb <<<"$2"
+          if [[ $na == 0 || $nb == 0 ]]; then echo "-"; return; fi
+          awk -v a="$a" -v b="$b" 'BEGIN { if (b == 0) print "-"; else printf "%.2fx", a / b }'; }
+
+row() { # label scenario
+    local f b
+    f=$(stats "$results" "$2" etcd-forge); b=$(stats "$results" "$2" baseline)
+    echo "| $1 | $(fmt_s "$b") | $(fmt_s "$f") | $(ratio "$f" "$b") |"
+}
+row_warm() { # label scenario cold-scenario: the recipe can only start over, so its cold run is the comparison
+    local f
+    f=$(stats "$results" "$2" etcd-forge)
+    echo "| $1 | n/a: no such mode (a re-run makes a new CA) | $(fmt_s "$f") | - (vs baseline cold: $(ratio "$f" "$(stats "$results" "$3" baseline)")) |"
+}
+task_stats() { # scenario task... -> stats of the per-run sum of those tasks
+    local scenario=$1
+    shift
+    awk -F, -v s="$scenario" -v list="$*" 'BEGIN { n = split(list, t, " "); for (i = 1; i <= n; i++) want[t[i]] = 1 }
+        $1 == s && ($3 in want) { sum[$2] += $4 } END { for (r in sum) print s ",etcd-forge," r "," sum[r] }' "$tasks" >"$work/task-sums.csv"
+    stats "$work/task-sums.csv" "$scenario" etcd-forge
+}
+row_bytes() {
+    local f b
+    f=$(stats "$bytes" "$2" etcd-forge); b=$(stats "$bytes" "$2" baseline)
+    echo "| $1 | $(fmt_b "$b") | $(fmt_b "$f") | $(ratio "$f" "$b") |"
+}
+task_row() { # task -> median per scenario
+    local scenario line="| $1 |"
+    for scenario in ssh3-cold ssh3-warm local3-cold ssh7-cold; do
+        line+=" $(awk -F, -v s="$scenario" -v t="$1" '$1 == s && $3 == t {print $4}' "$tasks" | sort -g |
+            awk '{a[NR] = $1} END { if (NR == 0) print "-"; else printf "%.2f", (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }') |"
+    done
+    echo "$line"
+}
+
+{
+    echo "Median (min-max) of $reps repetitions; ratio = etcd-forge / baseline (below 1: etcd-forge is faster)."
+    echo "Load average before: $load_before; after: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) CPUs; other work on the machine shows here)."
+    echo
+    echo "| Measure | baseline (bench/baseline.sh) | etcd-forge | ratio |"
+    echo "| --- | --- | --- | --- |"
+    row "Cold, 3 SSH hosts: empty dir -> verified cluster" ssh3-cold
+    row "Cold, 3 local loopback members" local3-cold
+    row_warm "Warm re-run, 3 SSH hosts" ssh3-warm ssh3-cold
+    row_warm "Warm re-run, 3 local members" local3-warm local3-cold
+    row "Certificates: CA + 3x(server, peer) + client, whole command" certs
+    f=$(task_stats certs InitCa IssueCerts)
+    echo "| Certificates: the same, etcd-forge's InitCa + IssueCerts tasks only | $(fmt_s "$(stats "$results" certs baseline)") | $(fmt_s "$f") | $(ratio "$f" "$(stats "$results" certs baseline)") |"
+    row "Scaling: cold, 3 SSH hosts" ssh3-cold
+    row "Scaling: cold, 5 SSH hosts" ssh5-cold
+    row "Scaling: cold, 7 SSH hosts" ssh7-cold
+    row_bytes "Bytes uploaded per node, cold (3 SSH hosts)" ssh3-cold
+    echo "| Bytes uploaded per node, warm (3 SSH hosts) | n/a (copies everything again) | $(fmt_b "$(stats "$bytes" ssh3-warm etcd-forge)") | - |"
+    echo
+    echo "Host start-up (a dry run: start, load and validate the description, list the tasks):"
+    echo
+    echo "| | time |"
+    echo "| --- | --- |"
+    echo "| \`./build.sh --dryrun\` (up-to-date check, then the host) | $(fmt_s "$(stats "$results" startup-build.sh etcd-forge)") |"
+    echo "| \`dotnet build/bin/Release/net10.0/etcd-forge.dll --dryrun\` | $(fmt_s "$(stats "$results" startup-dll etcd-forge)") |"
+    echo "| \`dotnet build\` with nothing to do (what the up-to-date check saves) | $(fmt_s "$(stats "$results" startup-noop-dotnet-build etcd-forge)") |"
+    echo
+    if [[ $stamp_before == "$stamp_after" ]]; then
+        echo "./build.sh neither rebuilt nor restored in this run: etcd-forge.dll and project.assets.json kept their mtimes."
+    else
+        echo "WARNING: etcd-forge.dll or project.assets.json changed during the run (rebuilt or restored)."
+    fi
+    echo
+    echo "Where etcd-forge's time goes (median seconds per task, from the task report at the end of each run):"
+    echo
+    echo "| Task | cold, 3 SSH | warm, 3 SSH | cold, 3 local | cold, 7 SSH |"
+    echo "| --- | --- | --- | --- | --- |"
+    for task in DownloadEtcd InitCa IssueCerts Package DeployNodes SingleNodeTest BootstrapCluster Verify; do task_row "$task"; done
+} >"$work/results.md"
+
+cat "$work/results.md"
+log "raw figures: $results, $bytes, $tasks; logs in $work/logs"

@@ -1,0 +1,106 @@
+using System.Net;
+using System.Net.Sockets;
+using EtcdForge.Nodes;
+using EtcdForge.Remote;
+using EtcdForge.Services;
+using EtcdForge.Tests.Support;
+
+namespace EtcdForge.Tests.Services;
+
+// MemberStarter and ProcessService against a real, plain (no TLS) one-member etcd run by a local shell: the
+// decisions come from one state read, and the fingerprint is recorded by the start itself.
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+public sealed class MemberStarterTests : IAsyncLifetime
+{
+    private static readonly IPAddress Address = IPAddress.Parse("127.0.1.240");
+    private readonly TempDir _dir = new();
+    private readonly LocalShell _shell = new("etcd1");
+    private NodePaths _paths = null!;
+    private ProcessService _service = null!;
+
+    public Task InitializeAsync()
+    {
+        var root = _dir.Combine("node");
+        _paths = new NodePaths(root, Path.Combine(root, "bin"), Path.Combine(root, "etc"), Path.Combine(root, "etc", "ssl"),
+            Path.Combine(root, "data"), Path.Combine(root, "etcd.service"), Path.Combine(root, "run"));
+        Directory.CreateDirectory(_paths.BinDir);
+        Directory.CreateDirectory(_paths.ConfigDir);
+        File.CreateSymbolicLink(Path.Combine(_paths.BinDir, "etcd"), "/usr/bin/etcd");
+        WriteConfig(FreePort(), FreePort());
+        _service = new ProcessService(_shell, _paths, asEtcdUser: false);
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task Starts_a_new_member_leaves_it_alone_restarts_it_for_new_files_and_rejoins_it_with_its_data()
+    {
+        Assert.Equal(new EtcdService.MemberState(false, false, null), await _service.StateAsync(default));
+
+        Assert.Equal(MemberStarter.Action.Started, await new MemberStarter(_service, "fp-1").StartAsync(default));
+        var started = await _service.StateAsync(default);
+        Assert.True(started.Running);
+        Assert.Equal("fp-1", started.StartedFingerprint);
+
+        Assert.Equal(MemberStarter.Action.None, await new MemberStarter(_service, "fp-1").StartAsync(default));
+        Assert.Equal(MemberStarter.Action.Restarted, await new MemberStarter(_service, "fp-2").StartAsync(default));
+        Assert.Equal("fp-2", (await _service.StateAsync(default)).StartedFingerprint);
+
+        await WaitForDataDirAsync();
+        await _service.StopAsync(default);
+        var stopped = await _service.StateAsync(default);
+        Assert.False(stopped.Running);
+        Assert.True(stopped.HasData);
+        Assert.Equal(MemberStarter.Action.Rejoined, await new MemberStarter(_service, "fp-2").StartAsync(default));
+        Assert.True((await _service.StateAsync(default)).Running);
+    }
+
+    [Fact]
+    public async Task An_etcd_that_dies_at_once_is_reported_with_its_log()
+    {
+        using var taken = new TcpListener(Address, 0);
+        taken.Start();
+        WriteConfig(((IPEndPoint)taken.LocalEndpoint).Port, FreePort());
+
+        var error = await Assert.ThrowsAsync<ForgeError>(() => _service.StartAsync(default, "fp-1"));
+
+        Assert.StartsWith("etcd1: etcd exited right after start; last log lines: ", error.Message);
+        Assert.Contains("address already in use", error.Message);
+        Assert.False((await _service.StateAsync(default)).Running);
+    }
+
+    // etcd creates member/ when it starts; the test stops it only once that exists.
+    private async Task WaitForDataDirAsync()
+    {
+        for (var i = 0; i < 100 && !Directory.Exists(Path.Combine(_paths.DataDir, "member")); i++) await Task.Delay(100);
+        Assert.True(Directory.Exists(Path.Combine(_paths.DataDir, "member")), "etcd made no data dir");
+    }
+
+    private void WriteConfig(int clientPort, int peerPort)
+    {
+        var peer = $"http://{Address}:{peerPort}";
+        File.WriteAllText(_paths.ConfigFile, $"""
+            name: etcd1
+            data-dir: {_paths.DataDir}
+            listen-client-urls: http://{Address}:{clientPort}
+            advertise-client-urls: http://{Address}:{clientPort}
+            listen-peer-urls: {peer}
+            initial-advertise-peer-urls: {peer}
+            initial-cluster: etcd1={peer}
+            initial-cluster-token: member-starter-test
+            initial-cluster-state: new
+            """);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(Address, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _service.StopAsync(default);
+        _dir.Dispose();
+    }
+}
