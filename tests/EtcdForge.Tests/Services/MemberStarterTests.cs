@@ -42,7 +42,10 @@ public sealed class MemberStarterTests : IAsyncLifetime
         Assert.Equal("fp-1", started.StartedFingerprint);
 
         Assert.Equal(MemberStarter.Action.None, await new MemberStarter(_service, "fp-1").StartAsync(default));
-        Assert.Equal(MemberStarter.Action.Restarted, await new MemberStarter(_service, "fp-2").StartAsync(default));
+        // New files: only reported by StartAsync (RollingRestart paces the restarts), done by RestartAsync.
+        Assert.Equal(MemberStarter.Action.RestartDue, await new MemberStarter(_service, "fp-2").StartAsync(default));
+        Assert.Equal("fp-1", (await _service.StateAsync(default)).StartedFingerprint);
+        await new MemberStarter(_service, "fp-2").RestartAsync(default);
         Assert.Equal("fp-2", (await _service.StateAsync(default)).StartedFingerprint);
 
         await WaitForDataDirAsync();
