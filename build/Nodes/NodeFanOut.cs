@@ -5,7 +5,7 @@ using EtcdForge.Remote;
 namespace EtcdForge.Nodes;
 
 // Runs one step on every node at once. A failing node does not stop the others; once all have finished,
-// the failures are reported together, each line naming its node.
+// the failures are reported together, one line per failed node (shown on stdout as they happen).
 public sealed class NodeFanOut(IReadOnlyList<Node> nodes, SshOptions ssh, ICakeLog log)
 {
     public async Task<IReadOnlyList<T>> RunAsync<T>(Func<Node, INodeShell, Task<T>> step, CancellationToken ct = default)
@@ -20,7 +20,7 @@ public sealed class NodeFanOut(IReadOnlyList<Node> nodes, SshOptions ssh, ICakeL
             catch (Exception ex) when (ex is ForgeError or IOException or TimeoutException or Renci.SshNet.Common.SshException)
             {
                 var message = ex.Message.StartsWith(node.Name + ":", StringComparison.Ordinal) ? ex.Message : $"{node.Name}: {ex.Message}";
-                log.Error("{0}", message);
+                log.Information("failed: {0}", message);
                 return (node, result: default(T)!, error: message);
             }
         }).ToList();
@@ -30,7 +30,7 @@ public sealed class NodeFanOut(IReadOnlyList<Node> nodes, SshOptions ssh, ICakeL
         {
             var ok = done.Where(d => d.error is null).Select(d => d.node.Name).ToList();
             throw new ForgeError(string.Join(Environment.NewLine, failed.Select(f => f.error)) +
-                (ok.Count > 0 ? $"{Environment.NewLine}(finished on {string.Join(", ", ok)}; a re-run converges the rest)" : ""));
+                (ok.Count > 0 ? $" (finished on {string.Join(", ", ok)}; a re-run converges the rest)" : ""));
         }
         return done.Select(d => d.result).ToList();
     }
