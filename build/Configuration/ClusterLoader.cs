@@ -13,6 +13,10 @@ public static class ClusterLoader
 
     public static Result Load(string path)
     {
+        if (Directory.Exists(path))
+        {
+            throw new ForgeError($"{path} is a directory; pass --config=FILE with the cluster description file (e.g. config/cluster.yaml)");
+        }
         if (!File.Exists(path))
         {
             throw new ForgeError($"{path}: cluster description not found; pass --config=FILE with a file from config/");
@@ -25,7 +29,8 @@ public static class ClusterLoader
         }
         catch (YamlException ex)
         {
-            throw new ConfigError([new ConfigProblem(path, (int)ex.Start.Line, "", $"malformed YAML: {Inner(ex).Message}")]);
+            throw new ConfigError([new ConfigProblem(path, (int)ex.Start.Line, "",
+                $"malformed YAML: {Inner(ex).Message.TrimEnd('.')}; check the indentation, quoting and repeated keys around this line")]);
         }
         catch (InvalidOperationException)
         {

@@ -15,7 +15,7 @@ internal sealed partial class ClusterValidator(string file, YamlShape shape, Cfs
 
     public ClusterLoader.Result Validate(ClusterConfig raw)
     {
-        var name = Required(raw.Cluster.Name, "cluster.name");
+        var name = Required(raw.Cluster.Name, "cluster.name", "name: prod-etcd (it also names artifacts/<name>/)");
         if (name.Length > 0 && !SafeName().IsMatch(name)) Error("cluster.name", $"'{name}' may only use letters, digits, '.', '_' and '-'");
         var token = string.IsNullOrWhiteSpace(raw.Cluster.Token) ? $"etcd-forge-{name}" : raw.Cluster.Token;
 
@@ -84,10 +84,15 @@ internal sealed partial class ClusterValidator(string file, YamlShape shape, Cfs
         var caValidity = Span(cfssl?.CaExpiry ?? p.Ca.Validity, cfssl?.CaExpiry is null ? "pki.ca.validity" : $"{CfsslProfiles.CsrFile} ca.expiry");
         var renewBefore = Span(p.RenewBefore, "pki.renewBefore");
 
+        var problemsBefore = _problems.Count;
         var server = Profile("server", p.CertValidity, ServerUsages, true);
         var peer = Profile("peer", p.CertValidity, ServerUsages, true);
         var client = Profile("client", p.CertValidity, ClientUsages, false);
-        if (renewBefore >= server.Validity) Error("pki.renewBefore", "must be shorter than the certificate validity, or every run would reissue");
+        // Compared only with validities that parsed: a bad one already has its own error.
+        if (_problems.Count == problemsBefore && renewBefore >= server.Validity)
+        {
+            Error("pki.renewBefore", "must be shorter than the certificate validity, or every run would reissue");
+        }
 
         var clients = new List<ClientCert>();
         if (p.Clients.Count == 0) Error("pki.clients", "name at least one client identity (e.g. name: client, commonName: root)");
@@ -187,7 +192,7 @@ internal sealed partial class ClusterValidator(string file, YamlShape shape, Cfs
         {
             keyFile = ResolvePath(c.KeyFile);
             if (!File.Exists(keyFile)) Error($"{field}.keyFile", $"'{c.KeyFile}' does not exist (resolved to {keyFile})");
-            else if (!Readable(keyFile)) Error($"{field}.keyFile", $"'{keyFile}' cannot be read by this user");
+            else if (!Readable(keyFile)) Error($"{field}.keyFile", $"'{keyFile}' cannot be read by this user; make it readable to you (chmod 600, owned by you)");
         }
         string? knownHosts = null;
         if (!string.IsNullOrWhiteSpace(c.KnownHosts))
@@ -223,9 +228,9 @@ internal sealed partial class ClusterValidator(string file, YamlShape shape, Cfs
         return kind.Value;
     }
 
-    private string Required(string value, string field)
+    private string Required(string value, string field, string example)
     {
-        if (string.IsNullOrWhiteSpace(value)) Error(field, "is required");
+        if (string.IsNullOrWhiteSpace(value)) Error(field, $"is required, e.g. {example}");
         return value ?? "";
     }
 
@@ -273,8 +278,12 @@ internal sealed partial class ClusterValidator(string file, YamlShape shape, Cfs
         IPAddress.TryParse(text, out var ip) &&
         (ip.AddressFamily == AddressFamily.InterNetworkV6 || text.Count(ch => ch == '.') == 3);
 
-    private void Error(string field, string message) =>
-        _problems.Add(new ConfigProblem(FileFor(field), LineFor(field), field, message));
+    // The server, peer and client profiles share one validity field: its error is reported once.
+    private void Error(string field, string message)
+    {
+        var problem = new ConfigProblem(FileFor(field), LineFor(field), field, message);
+        if (!_problems.Contains(problem)) _problems.Add(problem);
+    }
 
     private void Warn(string field, string message) =>
         _warnings.Add(new ConfigProblem(file, shape.LineOf(field), field, message, IsWarning: true));
