@@ -42,7 +42,13 @@ public sealed class BuildContext : FrostingContext
         }
         Artifacts = new ArtifactLayout(artifactsRoot, Cluster.Name);
         // Trust on first use only when asked for; it records the keys in each node's knownHosts file.
-        Ssh = new SshOptions { TrustOnFirstUse = Flag(context, "trust-new-host-keys") };
+        // The passphrase of encrypted key files comes from the environment, never from the command line or the
+        // description, so it stays out of shell history, process lists and version control.
+        Ssh = new SshOptions
+        {
+            TrustOnFirstUse = Flag(context, "trust-new-host-keys"),
+            KeyPassphrase = context.Environment.GetEnvironmentVariable(SshOptions.PassphraseVariable) is { Length: > 0 } passphrase ? passphrase : null,
+        };
         BootstrapTimeout = BootstrapTimeoutOf(context);
     }
 

@@ -54,20 +54,30 @@ public sealed class SshShell : INodeShell
         {
             var staged = staging + "/upload";
             var client = await SftpAsync(ct);
+            long size;
             try
             {
                 await client.UploadFileAsync(content, staged, ct);
-                Interlocked.Add(ref bytesUploaded, client.GetAttributes(staged).Size);
+                size = client.GetAttributes(staged).Size;
+                Interlocked.Add(ref bytesUploaded, size);
             }
             catch (SshException ex)
             {
                 throw new ForgeError($"{NodeName}: uploading {path} over SFTP to {connector.Endpoint} failed: {ex.Message}", ex);
             }
             var temp = UploadTarget.TempNameBeside(path);
+            var dir = Path.GetDirectoryName(path)!;
             var install = $"t={ShellQuote.Arg(temp)}; trap 'rm -f \"$t\"' EXIT; " +
-                $"mkdir -p {ShellQuote.Arg(Path.GetDirectoryName(path)!)} && " +
+                $"mkdir -p {ShellQuote.Arg(dir)} && " +
                 $"install -m {ShellQuote.Octal(mode)} {ShellQuote.Arg(staged)} \"$t\" && mv -f \"$t\" {ShellQuote.Arg(path)}";
-            (await RunAsync(install, ct)).EnsureSuccess($"installing {path}");
+            var installed = await RunAsync(install, ct);
+            // The trap has removed the partial temp file; the old file, if any, is still in place.
+            if (!installed.Succeeded && installed.Stderr.Contains("No space left on device", StringComparison.Ordinal))
+            {
+                throw new ForgeError($"{NodeName}: no space left on {NodeName}:{dir} for {Path.GetFileName(path)} ({size:N0} bytes); " +
+                    $"free space there (df -h {dir} on the node) and run again");
+            }
+            installed.EnsureSuccess($"installing {path}");
         }
         finally
         {
