@@ -35,7 +35,8 @@ public static class ClusterLoader
         catch (InvalidOperationException)
         {
             // YamlDotNet's scanner gives up without a position on some unterminated flow collections.
-            throw new ConfigError([new ConfigProblem(path, 1, "", "malformed YAML: an unterminated [ ] or { } list or an unclosed quote")]);
+            throw new ConfigError([new ConfigProblem(path, UnclosedFlowLine(text), "",
+                "malformed YAML: an unterminated [ ] or { } list or an unclosed quote; close it on this line")]);
         }
         if (stream.Documents.Count == 0)
         {
@@ -58,6 +59,25 @@ public static class ClusterLoader
         }
         var cfssl = CfsslProfiles.TryLoad(Path.GetDirectoryName(Path.GetFullPath(path))!);
         return new ClusterValidator(path, shape, cfssl).Validate(raw);
+    }
+
+    // The line that opened the first [ or { still open at the end of the file (ignoring comments), else 1.
+    private static int UnclosedFlowLine(string text)
+    {
+        var lines = text.Split('\n');
+        int depth = 0, opened = 1;
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var line = lines[i];
+            var comment = line.IndexOf(" #", StringComparison.Ordinal);
+            if (line.TrimStart().StartsWith('#')) continue;
+            foreach (var c in comment >= 0 ? line[..comment] : line)
+            {
+                if (c is '[' or '{' && depth++ == 0) opened = i + 1;
+                else if (c is ']' or '}' && depth > 0) depth--;
+            }
+        }
+        return depth > 0 ? opened : 1;
     }
 
     private static Exception Inner(Exception ex) => ex.InnerException is { } inner ? Inner(inner) : ex;
