@@ -51,7 +51,7 @@ internal sealed partial class ClusterValidator(string file, YamlShape shape, Cfs
         if (!string.IsNullOrWhiteSpace(e.Archive))
         {
             archive = ResolvePath(e.Archive);
-            if (!File.Exists(archive)) Error("etcd.archive", $"'{e.Archive}' does not exist (resolved to {archive})");
+            if (!File.Exists(archive)) Error("etcd.archive", $"'{e.Archive}' does not exist (resolved to {archive}); point it at a downloaded etcd release archive, or remove it to download");
         }
         Port(e.ClientPort, "etcd.clientPort");
         Port(e.PeerPort, "etcd.peerPort");
@@ -133,17 +133,19 @@ internal sealed partial class ClusterValidator(string file, YamlShape shape, Cfs
             var n = raw[i];
             var field = $"nodes[{i}]";
             if (!SafeName().IsMatch(n.Name)) Error($"{field}.name", $"'{n.Name}' must be a file-name-safe word (letters, digits, '.', '_', '-')");
-            else if (nodes.Any(x => x.Name == n.Name)) Error($"{field}.name", $"node name '{n.Name}' is used twice");
+            else if (nodes.Any(x => x.Name == n.Name)) Error($"{field}.name", $"node name '{n.Name}' is used twice; give each node its own name");
             else if (clients.Any(c => c.Name == n.Name || c.Name == $"{n.Name}-peer")) Error($"{field}.name", $"'{n.Name}' clashes with a client certificate's file name; rename one");
 
             if (!IPAddress.TryParse(n.Address, out var address) || !LooksLikeIp(n.Address))
             {
-                Error($"{field}.address", $"'{n.Address}' is not an IPv4 or IPv6 address");
+                Error($"{field}.address", string.IsNullOrWhiteSpace(n.Address)
+                    ? "needs the node's IP address, e.g. address: 198.18.0.11"
+                    : $"'{n.Address}' is not an IPv4 or IPv6 address; write the node's IP spelled out, e.g. 198.18.0.11");
                 address = IPAddress.None;
             }
             else if (nodes.FirstOrDefault(x => x.Address.Equals(address)) is { } other)
             {
-                Error($"{field}.address", $"{address} is already used by node '{other.Name}'");
+                Error($"{field}.address", $"{address} is already used by node '{other.Name}'; give each node its own address");
             }
             for (var h = 0; h < n.Hostnames.Count; h++)
             {
@@ -181,7 +183,7 @@ internal sealed partial class ClusterValidator(string file, YamlShape shape, Cfs
         }
         if (type == ConnectionType.Local) return new Connection(ConnectionType.Local, null, 0, null, null, null);
 
-        if (string.IsNullOrWhiteSpace(c.User)) Error($"{field}.user", "ssh nodes need a user");
+        if (string.IsNullOrWhiteSpace(c.User)) Error($"{field}.user", "ssh nodes need a user, e.g. user: root (other users need passwordless sudo)");
         Port(c.Port, $"{field}.port");
         string? keyFile = null;
         if (string.IsNullOrWhiteSpace(c.KeyFile))
@@ -191,14 +193,19 @@ internal sealed partial class ClusterValidator(string file, YamlShape shape, Cfs
         else
         {
             keyFile = ResolvePath(c.KeyFile);
-            if (!File.Exists(keyFile)) Error($"{field}.keyFile", $"'{c.KeyFile}' does not exist (resolved to {keyFile})");
+            if (!File.Exists(keyFile)) Error($"{field}.keyFile", $"'{c.KeyFile}' does not exist (resolved to {keyFile}); point keyFile at the SSH private key that logs in to this node");
             else if (!Readable(keyFile)) Error($"{field}.keyFile", $"'{keyFile}' cannot be read by this user; make it readable to you (chmod 600, owned by you)");
         }
         string? knownHosts = null;
         if (!string.IsNullOrWhiteSpace(c.KnownHosts))
         {
             knownHosts = ResolvePath(c.KnownHosts);
-            if (!File.Exists(knownHosts)) Error($"{field}.knownHosts", $"'{c.KnownHosts}' does not exist (resolved to {knownHosts})");
+            if (!File.Exists(knownHosts)) Error($"{field}.knownHosts", $"'{c.KnownHosts}' does not exist (resolved to {knownHosts}); point it at a known_hosts file that lists this node (an empty file works with --trust-new-host-keys)");
+        }
+        if (c.HostKey is null && knownHosts is null && string.IsNullOrWhiteSpace(c.KnownHosts))
+        {
+            Error($"{field}.hostKey", "set hostKey to the host's fingerprint (ssh-keygen -lf) or knownHosts to a known_hosts file; " +
+                "without either the SSH host key cannot be verified");
         }
         if (c.HostKey is { } pin && !HostKeyPattern().IsMatch(pin))
         {
