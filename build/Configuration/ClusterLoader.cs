@@ -29,8 +29,10 @@ public static class ClusterLoader
         }
         catch (YamlException ex)
         {
+            // Start is where the token began (an opening quote); End is where the parser gave up (a stray tab).
+            var found = ex.End.Line != ex.Start.Line ? $" on line {ex.End.Line}" : "";
             throw new ConfigError([new ConfigProblem(path, (int)ex.Start.Line, "",
-                $"malformed YAML: {Inner(ex).Message.TrimEnd('.')}; check the indentation, quoting and repeated keys around this line")]);
+                $"malformed YAML: {Inner(ex).Message.TrimEnd('.')}{found}; check the indentation, quoting and repeated keys around this line")]);
         }
         catch (InvalidOperationException)
         {
