@@ -305,6 +305,24 @@ public sealed class ConfigCorpusTests : IDisposable
         Assert.Empty(DirSnapshot.Of(Artifacts).Files);
     }
 
+    // etcd runs with an even count, so it is not refused: a warning on stdout naming the line, and the run goes on.
+    [Fact]
+    public void Even_member_count_is_a_one_line_warning_not_an_error()
+    {
+        var text = BrokenDescription.Base[..BrokenDescription.Base.IndexOf("  - name: etcd3", StringComparison.Ordinal)];
+        var config = _scratch.File("cluster.yaml", text);
+        _scratch.File("keys/id_ed25519", "placeholder\n");
+
+        var run = ForgeProcess.Run($"--config={config}", "--dryrun", $"--artifacts={Artifacts}");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Empty(run.ErrorLines);
+        var warning = Assert.Single(run.Lines, l => l.Contains("warning:", StringComparison.Ordinal));
+        Assert.StartsWith($"{config}:{LineOf(text, "nodes:")}: warning: nodes: 2 members", warning);
+        Assert.Contains("an odd count is recommended", warning);
+        Assert.Empty(DirSnapshot.Of(Artifacts).Files);
+    }
+
     [Theory]
     [MemberData(nameof(Names))]
     public void Broken_input_gives_one_line_naming_where_what_and_what_to_do(string name)
