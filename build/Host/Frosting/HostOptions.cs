@@ -32,9 +32,9 @@ internal sealed record HostOptions(
             else
             {
                 name = body;
-                value = "true";
-                if (NeedsValue(name)) throw new ArgumentException($"{arg} needs a value, e.g. --{Normalize(name)}={ExampleOf(name)}");
+                value = NeedsValue(name) ? "" : "true";
             }
+            // Without this, a bare --target would ask for a target called "true".
             if (value.Length == 0 && NeedsValue(name)) throw new ArgumentException($"{arg} needs a value, e.g. --{Normalize(name)}={ExampleOf(name)}");
             pairs.Add(new(Normalize(name), value));
         }
