@@ -48,12 +48,30 @@ public sealed class BuildContext : FrostingContext
         var artifactsRoot = context.Arguments.HasArgument("artifacts")
             ? context.Arguments.GetArgument("artifacts")
             : "artifacts";
+        if (File.Exists(artifactsRoot))
+        {
+            throw new ForgeError($"--artifacts={artifactsRoot} is a file; pass a directory for the build output (default: artifacts)");
+        }
         Artifacts = new ArtifactLayout(artifactsRoot, Cluster.Name);
         // Trust on first use only when asked for; it records the keys in each node's knownHosts file.
-        Ssh = new SshOptions { TrustOnFirstUse = Flag(context, "trust-new-host-keys") };
+        // The passphrase of encrypted key files comes from the environment, never from the command line or the
+        // description, so it stays out of shell history, process lists and version control.
+        Ssh = new SshOptions
+        {
+            TrustOnFirstUse = Flag(context, "trust-new-host-keys"),
+            KeyPassphrase = context.Environment.GetEnvironmentVariable(SshOptions.PassphraseVariable) is { Length: > 0 } passphrase ? passphrase : null,
+        };
         Shells = new NodeShellPool(Ssh);
-        BootstrapTimeout = TimeSpan.FromSeconds(context.Arguments.HasArgument("bootstrap-timeout")
-            && int.TryParse(context.Arguments.GetArgument("bootstrap-timeout"), out var seconds) ? seconds : 60);
+        BootstrapTimeout = BootstrapTimeoutOf(context);
+    }
+
+    private static TimeSpan BootstrapTimeoutOf(ICakeContext context)
+    {
+        if (!context.Arguments.HasArgument("bootstrap-timeout")) return TimeSpan.FromSeconds(60);
+        var text = context.Arguments.GetArgument("bootstrap-timeout");
+        return int.TryParse(text, out var seconds) && seconds > 0
+            ? TimeSpan.FromSeconds(seconds)
+            : throw new ForgeError($"--bootstrap-timeout={text} is not a number of seconds; e.g. --bootstrap-timeout=120");
     }
 
     public static bool Flag(ICakeContext context, string name) =>

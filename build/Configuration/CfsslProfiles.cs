@@ -57,7 +57,7 @@ public sealed record CfsslProfiles(
         }
         catch (JsonException ex)
         {
-            problems.Add(new ConfigProblem(csrPath, (int)(ex.LineNumber ?? 0) + 1, "", $"not valid JSON: {ex.Message}"));
+            problems.Add(new ConfigProblem(csrPath, (int)(ex.LineNumber ?? 0) + 1, "", NotJson(ex)));
         }
         try
         {
@@ -79,10 +79,15 @@ public sealed record CfsslProfiles(
         }
         catch (JsonException ex)
         {
-            problems.Add(new ConfigProblem(configPath, (int)(ex.LineNumber ?? 0) + 1, "", $"not valid JSON: {ex.Message}"));
+            problems.Add(new ConfigProblem(configPath, (int)(ex.LineNumber ?? 0) + 1, "", NotJson(ex)));
         }
         return new CfsslProfiles(directory, subject, algorithm, caExpiry, profiles, defaultExpiry, problems);
     }
+
+    // System.Text.Json appends its own zero-based "LineNumber: 1 | BytePositionInLine: 0." to the reason;
+    // the problem already carries the (one-based) line.
+    private static string NotJson(JsonException ex) =>
+        $"not valid JSON: {ex.Message.Split(" LineNumber:")[0].TrimEnd('.', ' ')}; fix it or remove the cfssl files to use the pki section";
 
     private static string? Str(JsonElement e, string name) =>
         e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String

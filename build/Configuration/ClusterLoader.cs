@@ -13,6 +13,10 @@ public static class ClusterLoader
 
     public static Result Load(string path)
     {
+        if (Directory.Exists(path))
+        {
+            throw new ForgeError($"{path} is a directory; pass --config=FILE with the cluster description file (e.g. config/cluster.yaml)");
+        }
         if (!File.Exists(path))
         {
             throw new ForgeError($"{path}: cluster description not found; pass --config=FILE with a file from config/");
@@ -25,12 +29,16 @@ public static class ClusterLoader
         }
         catch (YamlException ex)
         {
-            throw new ConfigError([new ConfigProblem(path, (int)ex.Start.Line, "", $"malformed YAML: {Inner(ex).Message}")]);
+            // Start is where the token began (an opening quote); End is where the parser gave up (a stray tab).
+            var found = ex.End.Line != ex.Start.Line ? $" on line {ex.End.Line}" : "";
+            throw new ConfigError([new ConfigProblem(path, (int)ex.Start.Line, "",
+                $"malformed YAML: {Inner(ex).Message.TrimEnd('.')}{found}; check the indentation, quoting and repeated keys around this line")]);
         }
         catch (InvalidOperationException)
         {
             // YamlDotNet's scanner gives up without a position on some unterminated flow collections.
-            throw new ConfigError([new ConfigProblem(path, 1, "", "malformed YAML: an unterminated [ ] or { } list or an unclosed quote")]);
+            throw new ConfigError([new ConfigProblem(path, UnclosedFlowLine(text), "",
+                "malformed YAML: an unterminated [ ] or { } list or an unclosed quote; close it on this line")]);
         }
         if (stream.Documents.Count == 0)
         {
@@ -53,6 +61,25 @@ public static class ClusterLoader
         }
         var cfssl = CfsslProfiles.TryLoad(Path.GetDirectoryName(Path.GetFullPath(path))!);
         return new ClusterValidator(path, shape, cfssl).Validate(raw);
+    }
+
+    // The line that opened the first [ or { still open at the end of the file (ignoring comments), else 1.
+    private static int UnclosedFlowLine(string text)
+    {
+        var lines = text.Split('\n');
+        int depth = 0, opened = 1;
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var line = lines[i];
+            var comment = line.IndexOf(" #", StringComparison.Ordinal);
+            if (line.TrimStart().StartsWith('#')) continue;
+            foreach (var c in comment >= 0 ? line[..comment] : line)
+            {
+                if (c is '[' or '{' && depth++ == 0) opened = i + 1;
+                else if (c is ']' or '}' && depth > 0) depth--;
+            }
+        }
+        return depth > 0 ? opened : 1;
     }
 
     private static Exception Inner(Exception ex) => ex.InnerException is { } inner ? Inner(inner) : ex;

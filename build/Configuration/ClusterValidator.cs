@@ -15,7 +15,7 @@ internal sealed partial class ClusterValidator(string file, YamlShape shape, Cfs
 
     public ClusterLoader.Result Validate(ClusterConfig raw)
     {
-        var name = Required(raw.Cluster.Name, "cluster.name");
+        var name = Required(raw.Cluster.Name, "cluster.name", "name: prod-etcd (it also names artifacts/<name>/)");
         if (name.Length > 0 && !SafeName().IsMatch(name)) Error("cluster.name", $"'{name}' may only use letters, digits, '.', '_' and '-'");
         var token = string.IsNullOrWhiteSpace(raw.Cluster.Token) ? $"etcd-forge-{name}" : raw.Cluster.Token;
 
@@ -51,7 +51,7 @@ internal sealed partial class ClusterValidator(string file, YamlShape shape, Cfs
         if (!string.IsNullOrWhiteSpace(e.Archive))
         {
             archive = ResolvePath(e.Archive);
-            if (!File.Exists(archive)) Error("etcd.archive", $"'{e.Archive}' does not exist (resolved to {archive})");
+            if (!File.Exists(archive)) Error("etcd.archive", $"'{e.Archive}' does not exist (resolved to {archive}); point it at a downloaded etcd release archive, or remove it to download");
         }
         Port(e.ClientPort, "etcd.clientPort");
         Port(e.PeerPort, "etcd.peerPort");
@@ -84,10 +84,15 @@ internal sealed partial class ClusterValidator(string file, YamlShape shape, Cfs
         var caValidity = Span(cfssl?.CaExpiry ?? p.Ca.Validity, cfssl?.CaExpiry is null ? "pki.ca.validity" : $"{CfsslProfiles.CsrFile} ca.expiry");
         var renewBefore = Span(p.RenewBefore, "pki.renewBefore");
 
+        var problemsBefore = _problems.Count;
         var server = Profile("server", p.CertValidity, ServerUsages, true);
         var peer = Profile("peer", p.CertValidity, ServerUsages, true);
         var client = Profile("client", p.CertValidity, ClientUsages, false);
-        if (renewBefore >= server.Validity) Error("pki.renewBefore", "must be shorter than the certificate validity, or every run would reissue");
+        // Compared only with validities that parsed: a bad one already has its own error.
+        if (_problems.Count == problemsBefore && renewBefore >= server.Validity)
+        {
+            Error("pki.renewBefore", "must be shorter than the certificate validity, or every run would reissue");
+        }
 
         var clients = new List<ClientCert>();
         if (p.Clients.Count == 0) Error("pki.clients", "name at least one client identity (e.g. name: client, commonName: root)");
@@ -128,17 +133,19 @@ internal sealed partial class ClusterValidator(string file, YamlShape shape, Cfs
             var n = raw[i];
             var field = $"nodes[{i}]";
             if (!SafeName().IsMatch(n.Name)) Error($"{field}.name", $"'{n.Name}' must be a file-name-safe word (letters, digits, '.', '_', '-')");
-            else if (nodes.Any(x => x.Name == n.Name)) Error($"{field}.name", $"node name '{n.Name}' is used twice");
+            else if (nodes.Any(x => x.Name == n.Name)) Error($"{field}.name", $"node name '{n.Name}' is used twice; give each node its own name");
             else if (clients.Any(c => c.Name == n.Name || c.Name == $"{n.Name}-peer")) Error($"{field}.name", $"'{n.Name}' clashes with a client certificate's file name; rename one");
 
             if (!IPAddress.TryParse(n.Address, out var address) || !LooksLikeIp(n.Address))
             {
-                Error($"{field}.address", $"'{n.Address}' is not an IPv4 or IPv6 address");
+                Error($"{field}.address", string.IsNullOrWhiteSpace(n.Address)
+                    ? "needs the node's IP address, e.g. address: 198.18.0.11"
+                    : $"'{n.Address}' is not an IPv4 or IPv6 address; write the node's IP spelled out, e.g. 198.18.0.11");
                 address = IPAddress.None;
             }
             else if (nodes.FirstOrDefault(x => x.Address.Equals(address)) is { } other)
             {
-                Error($"{field}.address", $"{address} is already used by node '{other.Name}'");
+                Error($"{field}.address", $"{address} is already used by node '{other.Name}'; give each node its own address");
             }
             for (var h = 0; h < n.Hostnames.Count; h++)
             {
@@ -176,7 +183,7 @@ internal sealed partial class ClusterValidator(string file, YamlShape shape, Cfs
         }
         if (type == ConnectionType.Local) return new Connection(ConnectionType.Local, null, 0, null, null, null);
 
-        if (string.IsNullOrWhiteSpace(c.User)) Error($"{field}.user", "ssh nodes need a user");
+        if (string.IsNullOrWhiteSpace(c.User)) Error($"{field}.user", "ssh nodes need a user, e.g. user: root (other users need passwordless sudo)");
         Port(c.Port, $"{field}.port");
         string? keyFile = null;
         if (string.IsNullOrWhiteSpace(c.KeyFile))
@@ -186,14 +193,19 @@ internal sealed partial class ClusterValidator(string file, YamlShape shape, Cfs
         else
         {
             keyFile = ResolvePath(c.KeyFile);
-            if (!File.Exists(keyFile)) Error($"{field}.keyFile", $"'{c.KeyFile}' does not exist (resolved to {keyFile})");
-            else if (!Readable(keyFile)) Error($"{field}.keyFile", $"'{keyFile}' cannot be read by this user");
+            if (!File.Exists(keyFile)) Error($"{field}.keyFile", $"'{c.KeyFile}' does not exist (resolved to {keyFile}); point keyFile at the SSH private key that logs in to this node");
+            else if (!Readable(keyFile)) Error($"{field}.keyFile", $"'{keyFile}' cannot be read by this user; make it readable to you (chmod 600, owned by you)");
         }
         string? knownHosts = null;
         if (!string.IsNullOrWhiteSpace(c.KnownHosts))
         {
             knownHosts = ResolvePath(c.KnownHosts);
-            if (!File.Exists(knownHosts)) Error($"{field}.knownHosts", $"'{c.KnownHosts}' does not exist (resolved to {knownHosts})");
+            if (!File.Exists(knownHosts)) Error($"{field}.knownHosts", $"'{c.KnownHosts}' does not exist (resolved to {knownHosts}); point it at a known_hosts file that lists this node (an empty file works with --trust-new-host-keys)");
+        }
+        if (c.HostKey is null && knownHosts is null && string.IsNullOrWhiteSpace(c.KnownHosts))
+        {
+            Error($"{field}.hostKey", "set hostKey to the host's fingerprint (ssh-keygen -lf) or knownHosts to a known_hosts file; " +
+                "without either the SSH host key cannot be verified");
         }
         if (c.HostKey is { } pin && !HostKeyPattern().IsMatch(pin))
         {
@@ -223,9 +235,9 @@ internal sealed partial class ClusterValidator(string file, YamlShape shape, Cfs
         return kind.Value;
     }
 
-    private string Required(string value, string field)
+    private string Required(string value, string field, string example)
     {
-        if (string.IsNullOrWhiteSpace(value)) Error(field, "is required");
+        if (string.IsNullOrWhiteSpace(value)) Error(field, $"is required, e.g. {example}");
         return value ?? "";
     }
 
@@ -273,8 +285,12 @@ internal sealed partial class ClusterValidator(string file, YamlShape shape, Cfs
         IPAddress.TryParse(text, out var ip) &&
         (ip.AddressFamily == AddressFamily.InterNetworkV6 || text.Count(ch => ch == '.') == 3);
 
-    private void Error(string field, string message) =>
-        _problems.Add(new ConfigProblem(FileFor(field), LineFor(field), field, message));
+    // The server, peer and client profiles share one validity field: its error is reported once.
+    private void Error(string field, string message)
+    {
+        var problem = new ConfigProblem(FileFor(field), LineFor(field), field, message);
+        if (!_problems.Contains(problem)) _problems.Add(problem);
+    }
 
     private void Warn(string field, string message) =>
         _warnings.Add(new ConfigProblem(file, shape.LineOf(field), field, message, IsWarning: true));

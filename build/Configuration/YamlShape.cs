@@ -62,7 +62,12 @@ internal sealed class YamlShape
         }
         if (node is not YamlMappingNode map)
         {
-            if (!IsNull(node)) Problem(node, path, "expected a mapping of keys to values");
+            if (!IsNull(node))
+            {
+                Problem(node, path, path.Length == 0
+                    ? "expected a mapping with cluster, etcd, pki and nodes at the top; see config/cluster.yaml"
+                    : "expected a mapping of keys to values");
+            }
             return;
         }
         var properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)

@@ -26,6 +26,12 @@ public sealed class EtcdInstaller(ArtifactLayout layout)
             {
                 await package.UnpackIntoAsync(stagedBin);
                 version = await EtcdVersionProbe.ReadAsync(Path.Combine(stagedBin, "etcd"));
+                // The configured version was checked; what an archive or mirror actually holds was not.
+                if (!EtcdVersion.TryParse(version, out var reported) || !reported.IsSupported)
+                {
+                    throw new ForgeError($"{package.Origin} holds etcd {version}, which is not supported; " +
+                        $"use a release of {EtcdVersion.SupportedRange} (etcd.version {requested})");
+                }
             }
             catch (ForgeError)
             {
@@ -51,7 +57,7 @@ public sealed class EtcdInstaller(ArtifactLayout layout)
         try
         {
             var record = EtcdBinaries.Load(layout);
-            return record.ArchiveSha256 == package.Sha256 && record.Source == package.Source
+            return record.ArchiveSha256 == package.Sha256 && record.Source == package.Source && record.ParsedVersion.IsSupported
                    && File.Exists(record.Etcdctl) && record.BinDir.StartsWith(layout.EtcdDir + Path.DirectorySeparatorChar)
                 ? record
                 : null;

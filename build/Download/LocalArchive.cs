@@ -19,7 +19,8 @@ public static class LocalArchive
         }
         else if (expected != actual)
         {
-            throw new ForgeError($"{path}: SHA-256 mismatch: expected {expected} ({expectedFrom}), got {actual}");
+            throw new ForgeError($"{path}: SHA-256 mismatch: expected {expected} ({expectedFrom}), got {actual}; " +
+                $"the archive is damaged or not the one meant: fetch it again or correct {expectedFrom}");
         }
         return new TarballPackage(path, "archive", path, actual, cached: false);
     }

@@ -22,5 +22,6 @@ public static class Sha256File
     }
 
     public static ForgeError Mismatch(string what, string expected, string actual, string expectedFrom) =>
-        new($"{what}: SHA-256 mismatch: expected {expected} ({expectedFrom}), got {actual}; the file was removed");
+        new($"{what}: SHA-256 mismatch: expected {expected} ({expectedFrom}), got {actual}; the file was removed: " +
+            $"check {expectedFrom} and where the file came from, then run again");
 }

@@ -27,11 +27,11 @@ public sealed class TarballPackage(string path, string source, string origin, st
         }
         catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException or FormatException)
         {
-            throw new ForgeError($"{Path} is not a readable .tar.gz ({ex.Message})", ex);
+            throw new ForgeError($"{Path} is not a readable .tar.gz ({ex.Message}); it is truncated or damaged: fetch the release archive again", ex);
         }
         if (!File.Exists(System.IO.Path.Combine(binDir, "etcd")))
         {
-            throw new ForgeError($"{Path} has no etcd binary inside (expected etcd-v<version>-linux-<arch>/etcd)");
+            throw new ForgeError($"{Path} has no etcd binary inside (expected etcd-v<version>-linux-<arch>/etcd); use an official etcd release archive");
         }
         return Task.CompletedTask;
     }

@@ -63,6 +63,6 @@ internal sealed class HostKeyPolicy
             return null;
         }
         return $"{nodeName}: host key of {hostName} is unknown: the server presented {presented}, which {knownHosts.Path} does not list; " +
-            "verify it against 'ssh-keygen -lf' on the host and add it (or pin hostKey), or allow trust-on-first-use";
+            "verify it against 'ssh-keygen -lf' on the host and add it (or pin hostKey), or run once with --trust-new-host-keys to record it";
     }
 }

@@ -63,12 +63,13 @@ internal sealed class SshConnector
                 if (ex is SshAuthenticationException)
                 {
                     throw new ForgeError($"{node.Name}: {Endpoint} refused key {node.Connection.KeyFile} ({ex.Message}); " +
-                        "check that its public key is in the user's authorized_keys", ex);
+                        $"check that user {User} exists there and has the key's public half in its authorized_keys", ex);
                 }
                 if (!IsTransient(ex)) throw new ForgeError($"{node.Name}: SSH connection to {Endpoint} failed: {ex.Message}", ex);
                 if (attempt >= options.ConnectAttempts)
                 {
-                    throw new ForgeError($"{node.Name}: cannot connect to {Endpoint} after {attempt} attempt(s): {ex.Message}", ex);
+                    throw new ForgeError($"{node.Name}: cannot connect to {Endpoint} after {attempt} attempt(s): {ex.Message}; " +
+                        $"check that the host is up, reachable from here and runs sshd on port {connection.Port}", ex);
                 }
             }
             await Task.Delay(delay, ct);
@@ -95,7 +96,7 @@ internal sealed class SshConnector
         catch (SshPassPhraseNullOrEmptyException ex)
         {
             throw new ForgeError($"{node.Name}: key file {keyFile} is encrypted and no passphrase was given; " +
-                "use an unencrypted key or supply its passphrase", ex);
+                $"set {SshOptions.PassphraseVariable} to its passphrase, or use an unencrypted key", ex);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

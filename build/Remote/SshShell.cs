@@ -57,13 +57,15 @@ public sealed class SshShell : INodeShell
         try
         {
             var client = await SftpAsync(ct);
+            var sizes = new long[files.Count];
             for (var i = 0; i < files.Count; i++)
             {
                 var staged = $"{staging}/{i}";
                 try
                 {
                     await client.UploadFileAsync(files[i].Content, staged, ct);
-                    Interlocked.Add(ref bytesUploaded, client.GetAttributes(staged).Size);
+                    sizes[i] = client.GetAttributes(staged).Size;
+                    Interlocked.Add(ref bytesUploaded, sizes[i]);
                 }
                 catch (SshException ex)
                 {
@@ -74,8 +76,16 @@ public sealed class SshShell : INodeShell
             installRan = true;
             if (!result.Succeeded)
             {
-                // The script names the file it stopped at on its last stdout line.
+                // The script names the file it stopped at on its last stdout line; its trap has removed the
+                // partial temporary file, so the old file, if any, is still in place.
                 var failed = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? files[0].Path;
+                if (result.Stderr.Contains("No space left on device", StringComparison.Ordinal))
+                {
+                    var dir = Path.GetDirectoryName(failed)!;
+                    var size = files.Select((f, i) => (f, i)).Where(p => p.f.Path == failed).Select(p => sizes[p.i]).FirstOrDefault();
+                    throw new ForgeError($"{NodeName}: no space left on {NodeName}:{dir} for {Path.GetFileName(failed)} ({size:N0} bytes); " +
+                        $"free space there (df -h {dir} on the node) and run again");
+                }
                 result.EnsureSuccess($"installing {failed}");
             }
         }

@@ -59,7 +59,7 @@ public sealed class CakeHost
             var context = _contextType is null
                 ? cakeContext
                 : (ICakeContext)Activator.CreateInstance(_contextType, cakeContext)!;
-            var engine = new CakeEngine(new CakeDataService(), log);
+            var engine = new CakeEngine(new CakeDataService(), new EngineLog(log));
             foreach (var task in TaskRegistration.Discover(_assemblies))
             {
                 task.RegisterWith(engine);

@@ -32,8 +32,10 @@ internal sealed record HostOptions(
             else
             {
                 name = body;
-                value = "true";
+                value = NeedsValue(name) ? "" : "true";
             }
+            // Without this, a bare --target would ask for a target called "true".
+            if (value.Length == 0 && NeedsValue(name)) throw new ArgumentException($"{arg} needs a value, e.g. --{Normalize(name)}={ExampleOf(name)}");
             pairs.Add(new(Normalize(name), value));
         }
         var lookup = pairs.ToLookup(p => p.Key, p => p.Value, StringComparer.OrdinalIgnoreCase);
@@ -45,6 +47,10 @@ internal sealed record HostOptions(
             On("dryrun"), On("tree"), On("description"), On("exclusive"),
             lookup);
     }
+
+    private static bool NeedsValue(string name) => Normalize(name) is "target" or "verbosity";
+
+    private static string ExampleOf(string name) => Normalize(name) == "target" ? "Default" : "normal";
 
     private static bool IsFlag(string name) => Normalize(name) is "dryrun" or "tree" or "description" or "exclusive" or "yes" or "trust-new-host-keys";
 

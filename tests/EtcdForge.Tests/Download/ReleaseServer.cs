@@ -3,7 +3,8 @@ using System.Net.Sockets;
 
 namespace EtcdForge.Tests.Download;
 
-// A release host on 127.0.0.1 with its own free port, serving files from memory and counting requests.
+// A release host on a loopback address (127.0.0.1 unless a suite has its own range) with its own free port,
+// serving files from memory and counting requests.
 public sealed class ReleaseServer : IDisposable
 {
     private readonly HttpListener _listener;
@@ -11,14 +12,15 @@ public sealed class ReleaseServer : IDisposable
     private int _requests;
     private int _failuresLeft;
 
-    public ReleaseServer()
+    public ReleaseServer(string address = "127.0.0.1")
     {
+        Address = address;
         // The port is free when asked; another test could take it before HttpListener binds, so try again.
         for (var attempt = 0; ; attempt++)
         {
-            Port = FreePort();
+            Port = FreePort(IPAddress.Parse(address));
             _listener = new HttpListener();
-            _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
+            _listener.Prefixes.Add($"http://{address}:{Port}/");
             try
             {
                 _listener.Start();
@@ -32,8 +34,9 @@ public sealed class ReleaseServer : IDisposable
         _ = Task.Run(ServeAsync);
     }
 
+    public string Address { get; }
     public int Port { get; }
-    public string BaseUrl => $"http://127.0.0.1:{Port}/releases";
+    public string BaseUrl => $"http://{Address}:{Port}/releases";
     public int Requests => Volatile.Read(ref _requests);
 
     public void Serve(string path, byte[] content)
@@ -44,9 +47,11 @@ public sealed class ReleaseServer : IDisposable
     // The next n requests have their connection dropped halfway through the body, as a flaky network would.
     public void DropNext(int n) => _failuresLeft = n;
 
-    public static int FreePort()
+    public static int FreePort() => FreePort(IPAddress.Loopback);
+
+    private static int FreePort(IPAddress address)
     {
-        var probe = new TcpListener(IPAddress.Loopback, 0);
+        var probe = new TcpListener(address, 0);
         probe.Start();
         var port = ((IPEndPoint)probe.LocalEndpoint).Port;
         probe.Stop();

@@ -11,6 +11,9 @@ public sealed class ForgeProcess
     public string WorkingDirectory { get; init; } = RepoPaths.Root;
     public IReadOnlyDictionary<string, string?> Environment { get; init; } = new Dictionary<string, string?>();
 
+    // A command the host runs under, e.g. setpriv to drop root's power to read any file; empty: none.
+    public IReadOnlyList<string> Launcher { get; init; } = [];
+
     // Not a timing assertion: it only keeps a hung host from hanging the whole test run.
     public TimeSpan HangGuard { get; init; } = TimeSpan.FromMinutes(5);
 
@@ -19,7 +22,7 @@ public sealed class ForgeProcess
     public ForgeResult Start(params string[] args)
     {
         if (!File.Exists(HostDll)) throw new InvalidOperationException($"{HostDll} not found; does the test project reference build/Build.csproj?");
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(Launcher.Count > 0 ? Launcher[0] : "dotnet")
         {
             WorkingDirectory = WorkingDirectory,
             RedirectStandardOutput = true,
@@ -27,6 +30,11 @@ public sealed class ForgeProcess
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        if (Launcher.Count > 0)
+        {
+            foreach (var part in Launcher.Skip(1)) start.ArgumentList.Add(part);
+            start.ArgumentList.Add("dotnet");
+        }
         start.ArgumentList.Add(HostDll);
         foreach (var arg in args) start.ArgumentList.Add(arg);
         start.Environment["CI"] = "true";

@@ -1,0 +1,377 @@
+using EtcdForge.Tests.Support;
+
+namespace EtcdForge.Tests.BadInput;
+
+// Broken cluster descriptions and command lines, each run through the real host as a user runs it
+// (--target=Package): one error line naming file:line and field (or the option), what is wrong and what to
+// do; a non-zero exit; no stack trace; and nothing written under the artifacts dir.
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+public sealed class ConfigCorpusTests : IDisposable
+{
+    private const string Etcd2 = BrokenDescription.Etcd2Connection;
+    private const string Etcd3Address = "    address: 127.0.2.13";
+
+    private static readonly BrokenDescription[] Cases =
+    [
+        // YAML that does not parse
+        new("malformed YAML: bad indentation")
+        {
+            Edits = [("  token: badinput-token", "   token: badinput-token")], At = "   token: badinput-token",
+            Says = ["malformed YAML"], Do = "check the indentation",
+        },
+        new("malformed YAML: unclosed list")
+        {
+            Edits = [(Etcd3Address, Etcd3Address + "\n    hostnames: [etcd3.local")], At = "    hostnames: [etcd3.local",
+            Says = ["malformed YAML", "unterminated [ ] or { } list"], Do = "close it on this line",
+        },
+        new("malformed YAML: tab indentation")
+        {
+            // The parser stops in the plain scalar that began on the line before, and says where it found the tab.
+            Edits = [("  token: badinput-token", "\ttoken: badinput-token")], At = "  name: badinput",
+            Says = ["malformed YAML", "tab character", "on line 3"], Do = "check the indentation",
+        },
+        new("malformed YAML: a key twice")
+        {
+            Edits = [("  peerPort: 2380", "  peerPort: 2380\n  clientPort: 2381")], At = "  clientPort: 2381",
+            Says = ["Duplicate key clientPort"], Do = "repeated keys",
+        },
+        new("empty file") { Whole = "", Line = 1, Says = ["the file is empty"], Do = "see config/cluster.yaml" },
+        new("a list instead of a description")
+        {
+            Whole = "- etcd1\n- etcd2\n- etcd3\n", Line = 1, Says = ["expected a mapping with cluster, etcd, pki and nodes"],
+            Do = "see config/cluster.yaml",
+        },
+
+        // wrong types
+        new("wrong type: text for a port")
+        {
+            Edits = [("  clientPort: 2379", "  clientPort: twenty")], At = "  clientPort: twenty", Field = "etcd.clientPort",
+            Says = ["'twenty'"], Do = "is not a whole number",
+        },
+        new("wrong type: yes for true/false")
+        {
+            Edits = [("  clientPort: 2379", "  distributionFallback: yes\n  clientPort: 2379")], At = "  distributionFallback: yes",
+            Field = "etcd.distributionFallback", Says = ["'yes'"], Do = "is not a true/false value",
+        },
+        new("wrong type: text for a list")
+        {
+            Edits = [(Etcd3Address, Etcd3Address + "\n    hostnames: etcd3.local")], At = "    hostnames: etcd3.local",
+            Field = "nodes[2].hostnames", Says = ["expected a list"], Do = "- item per line",
+        },
+        new("wrong type: text for a mapping")
+        {
+            Edits = [("    address: 127.0.2.11\n    connection: { type: local }", "    address: 127.0.2.11\n    connection: local")],
+            At = "    connection: local", Field = "nodes[0].connection", Says = ["expected a mapping"], Do = "of keys to values",
+        },
+
+        // unknown keys
+        new("unknown key")
+        {
+            Edits = [("  token: badinput-token", "  token: badinput-token\n  colour: blue")], At = "  colour: blue",
+            Field = "cluster.colour", Says = ["unknown key 'colour'"], Do = "allowed here: name, token",
+        },
+        new("misspelt key")
+        {
+            Edits = [(Etcd3Address, Etcd3Address + "\n    hostnmes: [etcd3.local]")], At = "    hostnmes: [etcd3.local]",
+            Field = "nodes[2].hostnmes", Says = ["unknown key 'hostnmes'"], Do = "did you mean 'hostnames'?",
+        },
+
+        // duplicates
+        new("duplicate node name")
+        {
+            Edits = [("  - name: etcd3", "  - name: etcd1")], At = "  - name: etcd1\n", Field = "nodes[2].name",
+            Says = ["node name 'etcd1' is used twice"], Do = "give each node its own name",
+        },
+        new("duplicate address")
+        {
+            Edits = [(Etcd3Address, "    address: 127.0.2.12")], At = "    address: 127.0.2.12\n    connection: { type: local }",
+            Field = "nodes[2].address", Says = ["127.0.2.12 is already used by node 'etcd2'"], Do = "give each node its own address",
+        },
+
+        // addresses and ports
+        new("invalid IP: octet over 255")
+        {
+            Edits = [(Etcd3Address, "    address: 127.0.2.300")], At = "    address: 127.0.2.300", Field = "nodes[2].address",
+            Says = ["'127.0.2.300' is not an IPv4 or IPv6 address"], Do = "spelled out",
+        },
+        new("invalid IP: short form")
+        {
+            Edits = [(Etcd3Address, "    address: 127.1")], At = "    address: 127.1", Field = "nodes[2].address",
+            Says = ["'127.1' is not an IPv4 or IPv6 address"], Do = "spelled out",
+        },
+        new("invalid IP: a host name")
+        {
+            Edits = [(Etcd3Address, "    address: etcd3.local")], At = "    address: etcd3.local", Field = "nodes[2].address",
+            Says = ["'etcd3.local' is not an IPv4 or IPv6 address"], Do = "spelled out",
+        },
+        new("missing address")
+        {
+            Edits = [(Etcd3Address + "\n", "")], At = "  - name: etcd3", Field = "nodes[2].address",
+            Says = ["needs the node's IP address"], Do = "e.g. address:",
+        },
+        new("invalid port: out of range")
+        {
+            Edits = [("  clientPort: 2379", "  clientPort: 70000")], At = "  clientPort: 70000", Field = "etcd.clientPort",
+            Says = ["70000 is not a TCP port"], Do = "(1-65535)",
+        },
+        new("invalid port: peer port same as client port")
+        {
+            Edits = [("  peerPort: 2380", "  peerPort: 2379")], At = "  peerPort: 2379", Field = "etcd.peerPort",
+            Says = ["must differ"], Do = "from etcd.clientPort",
+        },
+        new("invalid port: ssh port 0")
+        {
+            Edits = [("type: ssh, user: root,", "type: ssh, port: 0, user: root,")], At = Etcd2.Replace("type: ssh, user: root,", "type: ssh, port: 0, user: root,"),
+            Field = "nodes[1].connection.port", Says = ["0 is not a TCP port"], Do = "(1-65535)",
+        },
+
+        // SSH credentials and host keys
+        new("missing key file")
+        {
+            Edits = [("keyFile: keys/id_ed25519", "keyFile: keys/id_missing")], At = Etcd2.Replace("id_ed25519", "id_missing"),
+            Field = "nodes[1].connection.keyFile", Says = ["'keys/id_missing' does not exist", "keys/id_missing)"],
+            Do = "point keyFile at the SSH private key",
+        },
+        new("unreadable key file")
+        {
+            UnreadableKey = true, At = Etcd2, Field = "nodes[1].connection.keyFile", Says = ["cannot be read by this user"],
+            Do = "make it readable to you",
+        },
+        new("missing known_hosts file")
+        {
+            Edits = [("hostKey: \"SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"", "knownHosts: ssh/known_hosts")],
+            At = "    connection: { type: ssh, user: root, keyFile: keys/id_ed25519, knownHosts: ssh/known_hosts }",
+            Field = "nodes[1].connection.knownHosts", Says = ["'ssh/known_hosts' does not exist"], Do = "--trust-new-host-keys",
+        },
+        new("malformed host key pin")
+        {
+            Edits = [("SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "SHA256:abc")], At = Etcd2.Replace("SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "SHA256:abc"),
+            Field = "nodes[1].connection.hostKey", Says = ["'SHA256:abc' is not a fingerprint"], Do = "ssh-keygen -lf",
+        },
+        new("no way to verify the host key")
+        {
+            Edits = [(", hostKey: \"SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"", "")],
+            At = "    connection: { type: ssh, user: root, keyFile: keys/id_ed25519 }", Field = "nodes[1].connection.hostKey",
+            Says = ["cannot be verified"], Do = "set hostKey to the host's fingerprint",
+        },
+        new("ssh node without a user")
+        {
+            Edits = [(" user: root,", "")], At = Etcd2.Replace(" user: root,", ""), Field = "nodes[1].connection.user",
+            Says = ["ssh nodes need a user"], Do = "e.g. user: root",
+        },
+        new("unknown connection type")
+        {
+            Edits = [("    address: 127.0.2.11\n    connection: { type: local }", "    address: 127.0.2.11\n    connection: { type: telnet }")],
+            At = "    connection: { type: telnet }", Field = "nodes[0].connection.type", Says = ["'telnet'"], Do = "is not 'local' or 'ssh'",
+        },
+        new("local node under systemd")
+        {
+            Edits = [("    address: 127.0.2.11\n", "    address: 127.0.2.11\n    service: systemd\n")], At = "    service: systemd",
+            Field = "nodes[0].service", Says = ["local nodes run as processes"], Do = "use 'process' or an ssh connection",
+        },
+
+        // cluster, members, etcd
+        new("missing required field: cluster name")
+        {
+            Edits = [("  name: badinput\n", "")], At = "cluster:", Field = "cluster.name", Says = ["is required"], Do = "e.g. name: prod-etcd",
+        },
+        new("bad cluster name")
+        {
+            Edits = [("  name: badinput", "  name: \"my cluster!\"")], At = "  name: \"my cluster!\"", Field = "cluster.name",
+            Says = ["'my cluster!'"], Do = "may only use letters, digits",
+        },
+        new("zero members")
+        {
+            Edits = [(BrokenDescription.Base[BrokenDescription.Base.IndexOf("nodes:", StringComparison.Ordinal)..], "nodes: []\n")],
+            At = "nodes: []", Field = "nodes", Says = ["list at least one node"], Do = "three or five",
+        },
+        new("unsupported etcd version")
+        {
+            Edits = [("  version: 3.4.23", "  version: 3.3.27")], At = "  version: 3.3.27", Field = "etcd.version",
+            Says = ["etcd 3.3.27 is not supported"], Do = "use 3.4.x, 3.5.x or 3.6.x",
+        },
+        new("etcd version that is not a version")
+        {
+            Edits = [("  version: 3.4.23", "  version: latest")], At = "  version: latest", Field = "etcd.version",
+            Says = ["'latest' is not a version"], Do = "like 3.5.21",
+        },
+        new("malformed sha256")
+        {
+            Edits = [("  clientPort: 2379", "  sha256: abc123\n  clientPort: 2379")], At = "  sha256: abc123", Field = "etcd.sha256",
+            Says = ["must be 64 hexadecimal characters"], Do = "the archive's SHA-256",
+        },
+        new("missing etcd archive")
+        {
+            Edits = [("  clientPort: 2379", "  archive: downloads/etcd.tar.gz\n  clientPort: 2379")], At = "  archive: downloads/etcd.tar.gz",
+            Field = "etcd.archive", Says = ["'downloads/etcd.tar.gz' does not exist"], Do = "point it at a downloaded etcd release archive",
+        },
+        new("download URL of another scheme")
+        {
+            Edits = [("http://127.0.2.1:9/releases", "ftp://127.0.2.1/releases")], At = "  downloadUrl: ftp://127.0.2.1/releases",
+            Field = "etcd.downloadUrl", Says = ["'ftp://127.0.2.1/releases'"], Do = "is not an http(s) or file URL",
+        },
+        new("relative data dir")
+        {
+            Edits = [("  clientPort: 2379", "  dataDir: var/lib/etcd\n  clientPort: 2379")], At = "  dataDir: var/lib/etcd",
+            Field = "etcd.dataDir", Says = ["'var/lib/etcd'"], Do = "must be an absolute path",
+        },
+        new("election timeout too short for the heartbeat")
+        {
+            Edits = [("  clientPort: 2379", "  heartbeatIntervalMs: 500\n  clientPort: 2379")], At = "etcd:\n", Field = "etcd.electionTimeoutMs", Says = ["should be at least 5 times etcd.heartbeatIntervalMs"],
+            Do = "etcd's tuning guide",
+        },
+
+        // certificates
+        new("bad duration")
+        {
+            Edits = [("  certValidity: 8760h", "  certValidity: 1 year")], At = "  certValidity: 1 year", Field = "pki.certValidity",
+            Says = ["'1 year' is not a duration"], Do = "like 8760h or 365d",
+        },
+        new("renewBefore not shorter than the validity")
+        {
+            Edits = [("  renewBefore: 720h", "  renewBefore: 9000h")], At = "  renewBefore: 9000h", Field = "pki.renewBefore",
+            Says = ["must be shorter than the certificate validity"], Do = "or every run would reissue",
+        },
+        new("unknown key algorithm")
+        {
+            Edits = [("  keyAlgorithm: ecdsa-p256", "  keyAlgorithm: dsa-1024")], At = "  keyAlgorithm: dsa-1024", Field = "pki.keyAlgorithm",
+            Says = ["'dsa-1024'"], Do = "is not one of ecdsa-p256, ecdsa-p384, rsa-2048, rsa-4096",
+        },
+        new("bad cfssl json")
+        {
+            Beside = [("ca-csr.json", "{ \"CN\": \"badinput CA\",\n  \"key\": { \"algo\": \"ecdsa\", \"size\": 256 \n"),
+                      ("ca-config.json", "{ \"signing\": { \"default\": { \"expiry\": \"8760h\" } } }\n")],
+            InFile = "ca-csr.json", Line = 3, Says = ["not valid JSON"], Do = "fix it or remove the cfssl files",
+        },
+        new("cfssl files not in pairs")
+        {
+            Beside = [("ca-csr.json", "{ \"CN\": \"badinput CA\", \"key\": { \"algo\": \"ecdsa\", \"size\": 256 } }\n")],
+            InFile = "ca-config.json", Line = 1, Says = ["cfssl files come in pairs"], Do = "add ca-config.json or remove its partner",
+        },
+        new("cfssl server profile without client auth")
+        {
+            Beside = [("ca-csr.json", "{ \"CN\": \"badinput CA\", \"key\": { \"algo\": \"ecdsa\", \"size\": 256 } }\n"),
+                      ("ca-config.json", "{ \"signing\": { \"profiles\": { \"server\": { \"expiry\": \"8760h\", \"usages\": [\"signing\", \"server auth\"] } } } }\n")],
+            InFile = "ca-config.json", Line = 1, Field = "ca-config.json signing.profiles.server.usages", Says = ["must include \"client auth\""],
+            Do = "client auth",
+        },
+
+        // the command line
+        new("unknown --target")
+        {
+            Args = ["--target=Deploy"], Says = ["The target 'Deploy' was not found"], Do = "targets: BootstrapCluster, Default, DeployNodes",
+        },
+        new("missing --config file")
+        {
+            Args = ["--config={dir}/no-such-cluster.yaml", "--target=Package"], Says = ["{dir}/no-such-cluster.yaml: cluster description not found"],
+            Do = "pass --config=FILE",
+        },
+        new("--config naming a directory")
+        {
+            Args = ["--config={dir}", "--target=Package"], Says = ["{dir} is a directory"], Do = "pass --config=FILE with the cluster description file",
+        },
+        new("--target without a value") { Args = ["--target"], Says = ["--target needs a value"], Do = "e.g. --target=Default" },
+        new("--bootstrap-timeout that is not a number")
+        {
+            Args = ["--target=Package", "--bootstrap-timeout=2min"], Says = ["--bootstrap-timeout=2min is not a number of seconds"],
+            Do = "e.g. --bootstrap-timeout=120",
+        },
+        new("--artifacts naming a file")
+        {
+            Args = ["--target=Package", "--artifacts={dir}/cluster.yaml"], Says = ["--artifacts={dir}/cluster.yaml is a file"],
+            Do = "pass a directory",
+        },
+        new("Destroy without --yes")
+        {
+            Args = ["--target=Destroy"], Says = ["Destroy deletes cluster 'badinput' and its data on 3 node(s)"], Do = "add --yes to confirm",
+        },
+    ];
+
+    public static TheoryData<string> Names => new(Cases.Select(c => c.Name));
+
+    private readonly TempDir _scratch = new();
+    private string Artifacts => _scratch.Combine("artifacts");
+
+    // Without this the corpus could pass on descriptions that fail for some other reason.
+    [Fact]
+    public void The_base_description_is_valid()
+    {
+        var (config, _) = Write(new BrokenDescription("base") { Do = "" });
+
+        var run = ForgeProcess.Run($"--config={config}", "--dryrun", $"--artifacts={Artifacts}");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Empty(run.ErrorLines);
+        Assert.Empty(DirSnapshot.Of(Artifacts).Files);
+    }
+
+    // etcd runs with an even count, so it is not refused: a warning on stdout naming the line, and the run goes on.
+    [Fact]
+    public void Even_member_count_is_a_one_line_warning_not_an_error()
+    {
+        var text = BrokenDescription.Base[..BrokenDescription.Base.IndexOf("  - name: etcd3", StringComparison.Ordinal)];
+        var config = _scratch.File("cluster.yaml", text);
+        _scratch.File("keys/id_ed25519", "placeholder\n");
+
+        var run = ForgeProcess.Run($"--config={config}", "--dryrun", $"--artifacts={Artifacts}");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Empty(run.ErrorLines);
+        var warning = Assert.Single(run.Lines, l => l.Contains("warning:", StringComparison.Ordinal));
+        Assert.StartsWith($"{config}:{LineOf(text, "nodes:")}: warning: nodes: 2 members", warning);
+        Assert.Contains("an odd count is recommended", warning);
+        Assert.Empty(DirSnapshot.Of(Artifacts).Files);
+    }
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void Broken_input_gives_one_line_naming_where_what_and_what_to_do(string name)
+    {
+        var broken = Cases.Single(c => c.Name == name);
+        var (config, before) = Write(broken);
+        var args = (broken.Args ?? ["--target=Package"]).Select(a => a.Replace("{dir}", _scratch.Path)).ToList();
+        if (!args.Any(a => a.StartsWith("--config", StringComparison.Ordinal))) args.Add($"--config={config}");
+        if (!args.Any(a => a.StartsWith("--artifacts", StringComparison.Ordinal))) args.Add($"--artifacts={Artifacts}");
+
+        var run = new ForgeProcess { Launcher = broken.UnreadableKey ? UnprivilegedReader.Launcher : [] }.Start([.. args]);
+
+        var error = ErrorContract.OneLine(run);
+        if (Where(broken, config) is { } where) Assert.True(error.StartsWith(where, StringComparison.Ordinal), $"the error should start with '{where}':\n{run}");
+        ErrorContract.Says(error, run, [.. broken.Says.Select(s => s.Replace("{dir}", _scratch.Path)), broken.Do]);
+        // Nothing written: not under artifacts, not next to the description.
+        Assert.Empty(DirSnapshot.Of(Artifacts).Files);
+        File.SetUnixFileMode(_scratch.Combine("keys", "id_ed25519"), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        Assert.Empty(before.Differences(DirSnapshot.Of(_scratch.Path)));
+    }
+
+    // "<file>:<line>: <field>: " for description problems; null for command-line mistakes.
+    private string? Where(BrokenDescription broken, string config)
+    {
+        if (broken.Args is not null) return null;
+        var file = broken.InFile is null ? config : _scratch.Combine(broken.InFile);
+        var line = broken.Line ?? LineOf(File.ReadAllText(config), broken.At ?? throw new InvalidOperationException($"case {broken.Name} names no line"));
+        return $"{file}:{line}: " + (broken.Field is null ? "" : broken.Field + ": ");
+    }
+
+    // The last match: a duplicate is reported where it appears the second time.
+    private static int LineOf(string text, string at)
+    {
+        var index = text.LastIndexOf(at, StringComparison.Ordinal);
+        Assert.True(index >= 0, $"'{at}' is not in the description");
+        return text[..index].Count(c => c == '\n') + 1;
+    }
+
+    // The description and its neighbours, and a snapshot of them taken before the key is made unreadable.
+    private (string Config, DirSnapshot Before) Write(BrokenDescription broken)
+    {
+        var key = _scratch.File("keys/id_ed25519", "only existence and readability are checked before a task runs\n");
+        File.SetUnixFileMode(key, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        foreach (var (name, content) in broken.Beside) _scratch.File(name, content);
+        var config = _scratch.File("cluster.yaml", broken.Text());
+        var before = DirSnapshot.Of(_scratch.Path);
+        if (broken.UnreadableKey) File.SetUnixFileMode(key, UnixFileMode.None);
+        return (config, before);
+    }
+
+    public void Dispose() => _scratch.Dispose();
+}
