@@ -1,5 +1,6 @@
 using Cake.Frosting;
 using EtcdForge;
+using EtcdForge.Nodes;
 
 return new CakeHost()
     .UseContext<BuildContext>()
