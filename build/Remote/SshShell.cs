@@ -12,6 +12,7 @@ public sealed class SshShell : INodeShell
     private readonly SemaphoreSlim sftpGate = new(1, 1);
     private readonly bool viaSudo;
     private SftpClient? sftp;
+    private StagingDir? staging;
     private long bytesUploaded;
 
     private SshShell(string nodeName, SshConnector connector, SshClient ssh)
@@ -49,35 +50,28 @@ public sealed class SshShell : INodeShell
         UploadTarget.EnsureAbsolute(path);
         // SFTP writes as the login user, who may not own the target directory, so the file is staged in a
         // private directory and installed from there by root.
-        var staging = (await RunAsLoginUserAsync("mktemp -d", ct)).EnsureSuccess("creating an upload staging directory").Stdout.Trim();
+        var (client, stagingDir) = await UploadChannelAsync(ct);
+        var staged = $"{stagingDir}/{Guid.NewGuid():N}";
         try
         {
-            var staged = staging + "/upload";
-            var client = await SftpAsync(ct);
-            try
-            {
-                await client.UploadFileAsync(content, staged, ct);
-                Interlocked.Add(ref bytesUploaded, client.GetAttributes(staged).Size);
-            }
-            catch (SshException ex)
-            {
-                throw new ForgeError($"{NodeName}: uploading {path} over SFTP to {connector.Endpoint} failed: {ex.Message}", ex);
-            }
-            var temp = UploadTarget.TempNameBeside(path);
-            var install = $"t={ShellQuote.Arg(temp)}; trap 'rm -f \"$t\"' EXIT; " +
-                $"mkdir -p {ShellQuote.Arg(Path.GetDirectoryName(path)!)} && " +
-                $"install -m {ShellQuote.Octal(mode)} {ShellQuote.Arg(staged)} \"$t\" && mv -f \"$t\" {ShellQuote.Arg(path)}";
-            (await RunAsync(install, ct)).EnsureSuccess($"installing {path}");
+            await client.UploadFileAsync(content, staged, ct);
+            Interlocked.Add(ref bytesUploaded, client.GetAttributes(staged).Size);
         }
-        finally
+        catch (SshException ex)
         {
-            await RunAsLoginUserAsync($"rm -rf {ShellQuote.Arg(staging)}", CancellationToken.None);
+            throw new ForgeError($"{NodeName}: uploading {path} over SFTP to {connector.Endpoint} failed: {ex.Message}", ex);
         }
+        var temp = UploadTarget.TempNameBeside(path);
+        var install = $"t={ShellQuote.Arg(temp)}; s={ShellQuote.Arg(staged)}; trap 'rm -f \"$t\" \"$s\"' EXIT; " +
+            $"mkdir -p {ShellQuote.Arg(Path.GetDirectoryName(path)!)} && " +
+            $"install -m {ShellQuote.Octal(mode)} \"$s\" \"$t\" && mv -f \"$t\" {ShellQuote.Arg(path)}";
+        (await RunAsync(install, ct)).EnsureSuccess($"installing {path}");
     }
 
     public async ValueTask DisposeAsync()
     {
         await sftpGate.WaitAsync();
+        if (staging is not null) await staging.DisposeAsync();
         sftp?.Dispose();
         sftpGate.Dispose();
         ssh.Dispose();
@@ -108,12 +102,15 @@ public sealed class SshShell : INodeShell
             $"etcd-forge needs root there: connect as root or grant NOPASSWD sudo ({probe.Stderr.Trim()})");
     }
 
-    private async Task<SftpClient> SftpAsync(CancellationToken ct)
+    // The SFTP client and the staging directory, both made on the first upload.
+    private async Task<(SftpClient Client, string Staging)> UploadChannelAsync(CancellationToken ct)
     {
         await sftpGate.WaitAsync(ct);
         try
         {
-            return sftp ??= await connector.ConnectAsync(info => new SftpClient(info), ct);
+            staging ??= await StagingDir.CreateAsync(ssh, NodeName, ct);
+            sftp ??= await connector.ConnectAsync(info => new SftpClient(info), ct);
+            return (sftp, staging.Path);
         }
         finally
         {
