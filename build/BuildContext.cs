@@ -37,8 +37,13 @@ public sealed class BuildContext : FrostingContext
             ? context.Arguments.GetArgument("artifacts")
             : "artifacts";
         Artifacts = new ArtifactLayout(artifactsRoot, Cluster.Name);
-        // Trust on first use only when asked for; it records the keys in each node's knownHosts file.
-        Ssh = new SshOptions { TrustOnFirstUse = Flag(context, "trust-new-host-keys") };
+        // Trust on first use only when asked for; it records the keys in each node's knownHosts file. The key
+        // passphrase comes from the environment, never the command line: arguments show in ps and in Cake's logs.
+        Ssh = new SshOptions
+        {
+            TrustOnFirstUse = Flag(context, "trust-new-host-keys"),
+            KeyPassphrase = Environment.GetEnvironmentVariable(SshOptions.PassphraseVariable) is { Length: > 0 } passphrase ? passphrase : null,
+        };
         BootstrapTimeout = TimeSpan.FromSeconds(context.Arguments.HasArgument("bootstrap-timeout")
             && int.TryParse(context.Arguments.GetArgument("bootstrap-timeout"), out var seconds) ? seconds : 60);
     }

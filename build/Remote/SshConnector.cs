@@ -95,7 +95,7 @@ internal sealed class SshConnector
         catch (SshPassPhraseNullOrEmptyException ex)
         {
             throw new ForgeError($"{node.Name}: key file {keyFile} is encrypted and no passphrase was given; " +
-                "use an unencrypted key or supply its passphrase", ex);
+                $"set {SshOptions.PassphraseVariable} to its passphrase or use an unencrypted key", ex);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

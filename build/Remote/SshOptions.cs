@@ -13,5 +13,8 @@ public sealed record SshOptions
     /// <summary>Accept and record the key of a host that the node's known_hosts file does not list yet.</summary>
     public bool TrustOnFirstUse { get; init; }
 
+    /// <summary>The environment variable that holds the passphrase of encrypted key files.</summary>
+    public const string PassphraseVariable = "ETCD_FORGE_SSH_KEY_PASSPHRASE";
+
     public string? KeyPassphrase { get; init; }
 }
