@@ -12,7 +12,7 @@ public sealed class FaultCluster() : TestHostCluster("faults", TestHosts.Key("id
         try
         {
             // A failed test may have left a host cut off or slowed; Destroy needs them all.
-            for (var host = 1; host <= Nodes.Length; host++)
+            for (var host = 1; host <= Nodes.Length && Directory.Exists(TestHosts.PrivateRoot(host)); host++)
             {
                 TestHosts.ScriptAsync("link", host.ToString(), "up").GetAwaiter().GetResult();
                 TestHosts.ScriptAsync("rate", host.ToString(), "none").GetAwaiter().GetResult();

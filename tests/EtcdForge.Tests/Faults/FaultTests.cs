@@ -120,10 +120,17 @@ public sealed class FaultTests(FaultCluster cluster, ITestOutputHelper output) :
     [TestHostFact]
     public void T3_With_the_link_back_a_rerun_converges_and_verifies()
     {
+        // What a node that went down between writing a temp file and renaming it would keep. A killed etcd-forge
+        // cannot leave this (T1), so it is planted by hand: the re-run must clean it up.
+        var stale = $"/usr/local/bin/.etcd.{Guid.NewGuid():N}.tmp";
+        Directory.CreateDirectory(TestHosts.PrivateRoot(3) + "/usr/local/bin");
+        File.WriteAllText(TestHosts.PrivateRoot(3) + stale, "half an etcd");
+
         var run = cluster.Forge("--target=Verify");
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains(run.Lines, l => l.StartsWith("Verify: all ") && l.EndsWith(" checks passed"));
+        Assert.Contains(run.Lines, l => l.Contains($"[etcd3] remove {stale} (left by an interrupted upload)"));
         for (var host = 1; host <= 3; host++)
         {
             foreach (var (path, sha) in cluster.BundleFiles(host))

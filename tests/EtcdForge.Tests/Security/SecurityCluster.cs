@@ -13,17 +13,30 @@ namespace EtcdForge.Tests.Security;
 public sealed class SecurityCluster : TestHostCluster
 {
     private readonly EncryptedKey _key;
+    private readonly Lazy<ForgeResult> _firstRun;
+    private readonly Lazy<ForgeResult> _diagnosticRun;
+    private readonly Lazy<ForgeResult> _wrongPassphraseRun;
 
-    public SecurityCluster() : this(EncryptedKey.Create()) { }
+    public SecurityCluster() : this(new EncryptedKey()) { }
 
+    // The runs happen when a test first asks for them (in order), not when xunit makes the fixture: where the
+    // test hosts cannot run, the tests are skipped and nothing is built.
     private SecurityCluster(EncryptedKey key)
         : base("security", key.Path, new Dictionary<string, string?> { [SshOptions.PassphraseVariable] = key.Passphrase })
     {
         _key = key;
-        FirstRun = Forge("--target=Verify");
+        _firstRun = new(() =>
+        {
+            _key.Create();
+            return Forge("--target=Verify");
+        });
         // The same build at the most talkative level must not leak either (it converges, so it is quick).
-        DiagnosticRun = Forge("--target=Verify", "--verbosity=diagnostic");
-        WrongPassphraseRun = ForgeWith(new Dictionary<string, string?> { [SshOptions.PassphraseVariable] = WrongPassphrase }, "--target=DeployNodes");
+        _diagnosticRun = new(() => { _ = FirstRun; return Forge("--target=Verify", "--verbosity=diagnostic"); });
+        _wrongPassphraseRun = new(() =>
+        {
+            _ = DiagnosticRun;
+            return ForgeWith(new Dictionary<string, string?> { [SshOptions.PassphraseVariable] = WrongPassphrase }, "--target=DeployNodes");
+        });
     }
 
     public string KeyFile => _key.Path;
@@ -31,11 +44,18 @@ public sealed class SecurityCluster : TestHostCluster
     public string WrongPassphrase { get; } = "Wr0ng-" + Guid.NewGuid().ToString("N");
 
     /// <summary>The SSH key decrypted (a copy made with ssh-keygen), to search output for its body as well.</summary>
-    public string DecryptedKey => _key.Decrypted;
+    public string DecryptedKey
+    {
+        get
+        {
+            _ = FirstRun; // makes the key
+            return _key.Decrypted;
+        }
+    }
 
-    public ForgeResult FirstRun { get; }
-    public ForgeResult DiagnosticRun { get; }
-    public ForgeResult WrongPassphraseRun { get; }
+    public ForgeResult FirstRun => _firstRun.Value;
+    public ForgeResult DiagnosticRun => _diagnosticRun.Value;
+    public ForgeResult WrongPassphraseRun => _wrongPassphraseRun.Value;
 
     public IEnumerable<ForgeResult> Runs => [FirstRun, DiagnosticRun, WrongPassphraseRun];
 
@@ -59,19 +79,17 @@ public sealed class SecurityCluster : TestHostCluster
         public string Passphrase { get; } = "Pp-" + Guid.NewGuid().ToString("N");
         public string Decrypted { get; private set; } = "";
 
-        public static EncryptedKey Create()
+        public void Create()
         {
-            var key = new EncryptedKey();
-            File.Copy(TestHosts.Key("id_ed25519_encrypted"), key.Path);
-            File.SetUnixFileMode(key.Path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            ExternalTool.Succeed("ssh-keygen", "-q", "-p", "-P", "forge", "-N", key.Passphrase, "-f", key.Path);
-            var plain = key._dir.Combine("decrypted");
-            File.Copy(key.Path, plain);
+            File.Copy(TestHosts.Key("id_ed25519_encrypted"), Path);
+            File.SetUnixFileMode(Path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            ExternalTool.Succeed("ssh-keygen", "-q", "-p", "-P", "forge", "-N", Passphrase, "-f", Path);
+            var plain = _dir.Combine("decrypted");
+            File.Copy(Path, plain);
             File.SetUnixFileMode(plain, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            ExternalTool.Succeed("ssh-keygen", "-q", "-p", "-P", key.Passphrase, "-N", "", "-f", plain);
-            key.Decrypted = File.ReadAllText(plain);
+            ExternalTool.Succeed("ssh-keygen", "-q", "-p", "-P", Passphrase, "-N", "", "-f", plain);
+            Decrypted = File.ReadAllText(plain);
             File.Delete(plain);
-            return key;
         }
 
         public void Dispose() => _dir.Dispose();

@@ -105,7 +105,7 @@ public sealed class SecurityTests(SecurityCluster cluster) : IClassFixture<Secur
         Up();
         using var foreign = new ForeignCa(cluster.Scratch);
         var peerUrl = $"https://{TestHosts.Gateway}:2380";
-        using var added = JsonDocument.Parse(cluster.EtcdctlSucceeds("member", "add", "intruder", $"--peer-urls={peerUrl}", "-w", "json"));
+        using var added = JsonDocument.Parse(AddMember("intruder", peerUrl));
         var id = added.RootElement.GetProperty("member").GetProperty("ID").GetUInt64();
         var memberLog = TestHosts.PrivateRoot(1) + "/run/etcd/etcd.log";
         var logStart = new FileInfo(memberLog).Length;
@@ -257,6 +257,20 @@ public sealed class SecurityTests(SecurityCluster cluster) : IClassFixture<Secur
                      where place.Text.Contains(secret.Text, StringComparison.Ordinal)
                      select $"{secret.What} in {place.Where}").Distinct().ToList();
         Assert.True(found.Count == 0, string.Join("\n", found));
+    }
+
+    // etcd refuses a new member ("unhealthy cluster") until every member has been connected to the leader for
+    // a few seconds, which a freshly built cluster may not have been yet; that refusal is waited out.
+    private string AddMember(string name, string peerUrl)
+    {
+        var watch = Stopwatch.StartNew();
+        while (true)
+        {
+            var add = cluster.Etcdctl("member", "add", name, $"--peer-urls={peerUrl}", "-w", "json");
+            if (add.ExitCode == 0) return add.Stdout;
+            Assert.True(add.Stderr.Contains("etcdserver: unhealthy cluster") && watch.Elapsed < HangGuard, $"etcdctl member add: {add.Output}");
+            Thread.Sleep(500);
+        }
     }
 
     private IEnumerable<string> Bundles()
