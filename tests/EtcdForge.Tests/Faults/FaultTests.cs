@@ -9,8 +9,10 @@ namespace EtcdForge.Tests.Faults;
 
 // Faults on the SSH test hosts, against one cluster that the tests build, break and heal in name order (T1..T5):
 // the build killed mid-upload, a host cut off, a killed member, and the leader killed during Verify's round trip.
-// Every fault is made to happen at a known point by watching for it (an upload file open on the node, the
-// verify key appearing in a watch), never by sleeping. The sandbox's killed-member case is
+// Every fault is made to happen at a known point by watching for it (an upload file open on the node, a TCP
+// connection, the verify key appearing in a watch), never by sleeping; where the moment is short, a slowed link
+// (testhosts.sh rate) stretches it to seconds, and the test checks afterwards that the fault did land inside it
+// (etcd1 was left incomplete; the read had to be retried). The sandbox's killed-member case is
 // EndToEnd/SandboxClusterTests.T6; T4 here does the same over SSH and also checks the member keeps its ID.
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 [Collection(TestHostsCollection.Name)]
