@@ -22,6 +22,11 @@ public sealed class NodeDeployer(INodeShell shell, NodeInstallPlan plan)
         var before = shell.BytesUploaded;
         var asSystem = snapshot.IsRoot && plan.Node.InstallsAsSystem;
         (await shell.RunAsync(PrepareScript(asSystem), ct)).EnsureSuccess("preparing etcd user and directories");
+        if (snapshot.StaleTemps.Count > 0)
+        {
+            (await shell.RunAsync($"rm -f {string.Join(" ", snapshot.StaleTemps.Select(ShellQuote.Arg))}", ct))
+                .EnsureSuccess("removing stale temporary files");
+        }
         var uploads = plan.Changed(snapshot.Files)
             .Select(file => new FileUpload(file.Path, new MemoryStream(file.Content, writable: false), file.Mode))
             .ToList();
@@ -39,6 +44,7 @@ public sealed class NodeDeployer(INodeShell shell, NodeInstallPlan plan)
     {
         var changes = new List<string>();
         if (snapshot.MissingDirectories.Count > 0) changes.Add($"create {string.Join(", ", snapshot.MissingDirectories.Order())}");
+        changes.AddRange(snapshot.StaleTemps.Select(t => $"remove {t} (left by an interrupted upload)"));
         foreach (var file in plan.Changed(snapshot.Files))
         {
             var why = !snapshot.Files.TryGetValue(file.Path, out var state) ? "new"

@@ -8,31 +8,46 @@ namespace EtcdForge.Nodes;
 // have finished, the failures are reported together, one line per failed node (shown on stdout as they happen).
 public sealed class NodeFanOut(IReadOnlyList<Node> nodes, NodeShellPool shells, ICakeLog log)
 {
+    /// <summary>What one node's step gave: its result, or the one-line error (prefixed with the node's name).</summary>
+    public sealed record Run<T>(Node Node, T? Result, string? Error)
+    {
+        public bool Failed => Error is not null;
+    }
+
     public async Task<IReadOnlyList<T>> RunAsync<T>(Func<Node, INodeShell, Task<T>> step, CancellationToken ct = default)
+    {
+        var runs = await RunEachAsync(step, ct);
+        ThrowIfAnyFailed(runs);
+        return runs.Select(r => r.Result!).ToList();
+    }
+
+    // For tasks that still have something to say about the nodes that succeeded (DeployNodes reports them).
+    public async Task<IReadOnlyList<Run<T>>> RunEachAsync<T>(Func<Node, INodeShell, Task<T>> step, CancellationToken ct = default)
     {
         var runs = nodes.Select(async node =>
         {
             try
             {
                 var shell = await shells.GetAsync(node, ct);
-                return (node, result: await step(node, shell), error: (string?)null);
+                return new Run<T>(node, await step(node, shell), null);
             }
             catch (Exception ex) when (ex is ForgeError or IOException or TimeoutException or Renci.SshNet.Common.SshException)
             {
                 await shells.ForgetAsync(node); // the connection may be what failed
                 var message = ex.Message.StartsWith(node.Name + ":", StringComparison.Ordinal) ? ex.Message : $"{node.Name}: {ex.Message}";
                 log.Information("failed: {0}", message);
-                return (node, result: default(T)!, error: message);
+                return new Run<T>(node, default, message);
             }
         }).ToList();
-        var done = await Task.WhenAll(runs);
-        var failed = done.Where(d => d.error is not null).ToList();
-        if (failed.Count > 0)
-        {
-            var ok = done.Where(d => d.error is null).Select(d => d.node.Name).ToList();
-            throw new ForgeError(string.Join(Environment.NewLine, failed.Select(f => f.error)) +
-                (ok.Count > 0 ? $" (finished on {string.Join(", ", ok)}; a re-run converges the rest)" : ""));
-        }
-        return done.Select(d => d.result).ToList();
+        return await Task.WhenAll(runs);
+    }
+
+    public static void ThrowIfAnyFailed<T>(IReadOnlyList<Run<T>> runs)
+    {
+        var failed = runs.Where(r => r.Failed).ToList();
+        if (failed.Count == 0) return;
+        var ok = runs.Where(r => !r.Failed).Select(r => r.Node.Name).ToList();
+        throw new ForgeError(string.Join(Environment.NewLine, failed.Select(f => f.Error)) +
+            (ok.Count > 0 ? $" (finished on {string.Join(", ", ok)}; a re-run converges the rest)" : ""));
     }
 }

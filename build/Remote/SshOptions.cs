@@ -13,8 +13,8 @@ public sealed record SshOptions
     /// <summary>Accept and record the key of a host that the node's known_hosts file does not list yet.</summary>
     public bool TrustOnFirstUse { get; init; }
 
-    /// <summary>Where the host reads <see cref="KeyPassphrase"/> from.</summary>
-    public const string PassphraseVariable = "ETCD_FORGE_SSH_PASSPHRASE";
+    /// <summary>The environment variable the host reads <see cref="KeyPassphrase"/> from.</summary>
+    public const string PassphraseVariable = "ETCD_FORGE_SSH_KEY_PASSPHRASE";
 
     /// <summary>Opens encrypted key files; null when none was given.</summary>
     public string? KeyPassphrase { get; init; }

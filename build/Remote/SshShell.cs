@@ -12,6 +12,7 @@ public sealed class SshShell : INodeShell
     private readonly SemaphoreSlim sftpGate = new(1, 1);
     private readonly bool viaSudo;
     private SftpClient? sftp;
+    private StagingDir? staging;
     private long bytesUploaded;
     private bool disposed;
 
@@ -50,62 +51,52 @@ public sealed class SshShell : INodeShell
     {
         if (files.Count == 0) return;
         foreach (var file in files) UploadTarget.EnsureAbsolute(file.Path);
-        // SFTP writes as the login user, who may not own the target directories, so the files are staged in a
-        // private directory and installed from there by root, all in one command that also removes the staging.
-        var staging = (await RunAsLoginUserAsync("mktemp -d", ct)).EnsureSuccess("creating an upload staging directory").Stdout.Trim();
-        var installRan = false;
-        try
+        // SFTP writes as the login user, who may not own the target directories, so the files are staged in the
+        // connection's private directory and installed from there by root, all in one command.
+        var (client, stagingDir) = await UploadChannelAsync(ct);
+        var batch = $"{stagingDir}/{Guid.NewGuid():N}";
+        var sizes = new long[files.Count];
+        for (var i = 0; i < files.Count; i++)
         {
-            var client = await SftpAsync(ct);
-            var sizes = new long[files.Count];
-            for (var i = 0; i < files.Count; i++)
+            var staged = $"{batch}-{i}";
+            try
             {
-                var staged = $"{staging}/{i}";
-                try
-                {
-                    await client.UploadFileAsync(files[i].Content, staged, ct);
-                    sizes[i] = client.GetAttributes(staged).Size;
-                    Interlocked.Add(ref bytesUploaded, sizes[i]);
-                }
-                catch (SshException ex)
-                {
-                    throw new ForgeError($"{NodeName}: uploading {files[i].Path} over SFTP to {connector.Endpoint} failed: {ex.Message}", ex);
-                }
+                await client.UploadFileAsync(files[i].Content, staged, ct);
+                sizes[i] = client.GetAttributes(staged).Size;
+                Interlocked.Add(ref bytesUploaded, sizes[i]);
             }
-            var result = await RunAsync(InstallScript(staging, files), ct);
-            installRan = true;
-            if (!result.Succeeded)
+            catch (SshException ex)
             {
-                // The script names the file it stopped at on its last stdout line; its trap has removed the
-                // partial temporary file, so the old file, if any, is still in place.
-                var failed = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? files[0].Path;
-                if (result.Stderr.Contains("No space left on device", StringComparison.Ordinal))
-                {
-                    var dir = Path.GetDirectoryName(failed)!;
-                    var size = files.Select((f, i) => (f, i)).Where(p => p.f.Path == failed).Select(p => sizes[p.i]).FirstOrDefault();
-                    throw new ForgeError($"{NodeName}: no space left on {NodeName}:{dir} for {Path.GetFileName(failed)} ({size:N0} bytes); " +
-                        $"free space there (df -h {dir} on the node) and run again");
-                }
-                result.EnsureSuccess($"installing {failed}");
+                throw new ForgeError($"{NodeName}: uploading {files[i].Path} over SFTP to {connector.Endpoint} failed: {ex.Message}", ex);
             }
         }
-        finally
+        var result = await RunAsync(InstallScript(batch, files), ct);
+        if (result.Succeeded) return;
+        // The script names the file it stopped at on its last stdout line; its trap has removed the partial
+        // temporary file, so the old file, if any, is still in place.
+        var failed = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? files[0].Path;
+        if (result.Stderr.Contains("No space left on device", StringComparison.Ordinal))
         {
-            if (!installRan) await RunAsLoginUserAsync($"rm -rf {ShellQuote.Arg(staging)}", CancellationToken.None);
+            var dir = Path.GetDirectoryName(failed)!;
+            var size = files.Select((f, i) => (f, i)).Where(p => p.f.Path == failed).Select(p => sizes[p.i]).FirstOrDefault();
+            throw new ForgeError($"{NodeName}: no space left on {NodeName}:{dir} for {Path.GetFileName(failed)} ({size:N0} bytes); " +
+                $"free space there (df -h {dir} on the node) and run again");
         }
+        result.EnsureSuccess($"installing {failed}");
     }
 
     // For each staged file: install it with its mode under a temporary name beside the target, then rename.
-    // The trap removes a temporary file left by a failed step, and the staging directory in any case.
-    private static string InstallScript(string staging, IReadOnlyList<FileUpload> files)
+    // The trap removes a temporary file left by a failed step and this batch's staged files; whatever a killed
+    // run leaves goes with the staging directory when its connection ends (StagingDir).
+    private static string InstallScript(string batch, IReadOnlyList<FileUpload> files)
     {
         var script = new System.Text.StringBuilder();
-        script.Append($"s={ShellQuote.Arg(staging)}; t=''; trap 'rm -f \"$t\"; rm -rf \"$s\"' EXIT\n");
+        script.Append($"b={ShellQuote.Arg(batch)}; t=''; trap 'rm -f \"$t\" \"$b\"-*' EXIT\n");
         for (var i = 0; i < files.Count; i++)
         {
             var path = files[i].Path;
             script.Append($"f={ShellQuote.Arg(path)}; t={ShellQuote.Arg(UploadTarget.TempNameBeside(path))}; ")
-                .Append($"mkdir -p {ShellQuote.Arg(Path.GetDirectoryName(path)!)} && install -m {ShellQuote.Octal(files[i].Mode)} \"$s/{i}\" \"$t\" ")
+                .Append($"mkdir -p {ShellQuote.Arg(Path.GetDirectoryName(path)!)} && install -m {ShellQuote.Octal(files[i].Mode)} \"$b-{i}\" \"$t\" ")
                 .Append("&& mv -f \"$t\" \"$f\" || { echo \"$f\"; exit 1; }\n");
         }
         return script.ToString();
@@ -116,6 +107,7 @@ public sealed class SshShell : INodeShell
         if (disposed) return;
         disposed = true;
         await sftpGate.WaitAsync();
+        if (staging is not null) await staging.DisposeAsync();
         sftp?.Dispose();
         sftpGate.Dispose();
         ssh.Dispose();
@@ -146,12 +138,15 @@ public sealed class SshShell : INodeShell
             $"etcd-forge needs root there: connect as root or grant NOPASSWD sudo ({probe.Stderr.Trim()})");
     }
 
-    private async Task<SftpClient> SftpAsync(CancellationToken ct)
+    // The SFTP client and the staging directory, both made on the first upload.
+    private async Task<(SftpClient Client, string Staging)> UploadChannelAsync(CancellationToken ct)
     {
         await sftpGate.WaitAsync(ct);
         try
         {
-            return sftp ??= await connector.ConnectAsync(info => new SftpClient(info), ct);
+            staging ??= await StagingDir.CreateAsync(ssh, NodeName, ct);
+            sftp ??= await connector.ConnectAsync(info => new SftpClient(info), ct);
+            return (sftp, staging.Path);
         }
         finally
         {

@@ -1,6 +1,7 @@
 using Cake.Core.Diagnostics;
 using Cake.Frosting;
 using EtcdForge.Deploy;
+using EtcdForge.Nodes;
 using EtcdForge.Reporting;
 
 namespace EtcdForge.Tasks;
@@ -12,20 +13,31 @@ public sealed class DeployNodesTask : AsyncFrostingTask<BuildContext>
 {
     public override async Task RunAsync(BuildContext context)
     {
-        var outcomes = await context.Nodes.RunAsync(async (node, shell) =>
+        var runs = await context.Nodes.RunEachAsync(async (node, shell) =>
         {
             var plan = context.InstallPlanOf(node);
             return await new NodeDeployer(shell, plan).DeployAsync(default);
         });
+        // The nodes that made it are reported (lines and deploy.json) even when others failed, so a partial
+        // run says what it did before it stops.
         var summary = new ChangeSummary("DeployNodes", context.Log);
-        foreach (var outcome in outcomes)
+        var entries = new List<DeployReport.Entry>();
+        foreach (var run in runs)
         {
+            if (run.Result is not { } outcome)
+            {
+                context.Log.Information("[{0}] not deployed (failed, see above)", run.Node.Name);
+                entries.Add(DeployReport.Failed(run.Node.Name, run.Error!));
+                continue;
+            }
             foreach (var change in outcome.Changes) summary.Record($"[{outcome.Node}] {change}");
             context.Log.Information("[{0}] {1}", outcome.Node, outcome.Changes.Count == 0
                 ? "up to date, nothing uploaded"
                 : $"{outcome.Changes.Count} change(s), {outcome.BytesUploaded:N0} bytes uploaded");
+            entries.Add(DeployReport.Deployed(outcome));
         }
-        DeployReport.Write(context.Artifacts, outcomes);
+        DeployReport.Write(context.Artifacts, entries);
+        NodeFanOut.ThrowIfAnyFailed(runs);
         summary.Finish();
     }
 }

@@ -8,6 +8,8 @@
 #   tests/hosts/testhosts.sh link N down|up          # pull / plug host N's network cable
 #   tests/hosts/testhosts.sh disk N DIR SIZE         # a SIZE tmpfs over DIR on host N only (a full disk)
 #   tests/hosts/testhosts.sh disk N DIR none         # remove it again
+#   tests/hosts/testhosts.sh rate N PORT RATE        # a slow link: traffic to host N's TCP PORT limited to RATE (e.g. 40mbit)
+#   tests/hosts/testhosts.sh rate N none             # full speed again (queued packets go on at once)
 #
 # Needs root, /usr/sbin/sshd, ip, unshare, ssh-keygen and sudo (CI installs openssh-server and iproute2).
 # State (keys, fingerprints, known_hosts, logs) goes to $EF_TESTHOSTS_DIR, default /tmp/etcd-forge-testhosts:
@@ -257,11 +259,41 @@ disk() {
     fi
 }
 
+# Shapes only what goes to host N's PORT (root-side end of its veth, tc htb + u32), so other traffic of the host,
+# e.g. etcd's peer port, keeps its speed. Kilobit rates get a tiny burst, so even a TLS handshake is slowed.
+rate() {
+    local n=$1 port=${2:-} rate=${3:-} dev burst=()
+    running_host "$n"
+    dev="$PREFIX-veth$n"
+    if [[ $port == none ]]; then
+        # Raised, not deleted: deleting the qdisc drops what it has queued, and TCP would then stall for a
+        # retransmit timeout instead of going on at once.
+        if tc qdisc show dev "$dev" | grep -q '^qdisc htb 1:'; then
+            tc class change dev "$dev" parent 1: classid 1:2 htb rate 10gbit quantum 60000
+        fi
+        return 0
+    fi
+    [[ $port =~ ^[0-9]+$ && $rate =~ ^[0-9]+(kbit|mbit|gbit)$ ]] || die "usage: $0 rate N PORT RATE (e.g. rate 1 22 40mbit) | rate N none"
+    command -v tc >/dev/null || die "'tc' is missing (iproute2)"
+    [[ $rate == *kbit ]] && burst=(burst 200 cburst 200)
+    # An existing limit is changed in place, so packets it holds are not dropped.
+    if tc qdisc show dev "$dev" | grep -q '^qdisc htb 1:'; then
+        tc filter del dev "$dev" parent 1: 2>/dev/null || true
+        tc class change dev "$dev" parent 1: classid 1:2 htb rate "$rate" ceil "$rate" "${burst[@]}" quantum 1514
+    else
+        tc qdisc add dev "$dev" root handle 1: htb default 1
+        tc class add dev "$dev" parent 1: classid 1:1 htb rate 10gbit quantum 60000
+        tc class add dev "$dev" parent 1: classid 1:2 htb rate "$rate" ceil "$rate" "${burst[@]}" quantum 1514
+    fi
+    tc filter add dev "$dev" parent 1: protocol ip prio 1 u32 match ip dport "$port" 0xffff flowid 1:2
+}
+
 case ${1:-} in
     up) up "${2:-3}" ;;
     down) down ;;
     status) status ;;
     link) link "${2:-}" "${3:-}" ;;
     disk) disk "${2:-}" "${3:-}" "${4:-}" ;;
-    *) die "usage: $0 up N | down | status | link N down|up | disk N DIR SIZE|none" ;;
+    rate) rate "${2:-}" "${3:-}" "${4:-}" ;;
+    *) die "usage: $0 up N | down | status | link N down|up | disk N DIR SIZE|none | rate N PORT RATE|none" ;;
 esac

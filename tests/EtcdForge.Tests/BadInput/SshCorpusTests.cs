@@ -108,8 +108,8 @@ public sealed class SshCorpusTests(TestHosts hosts, SshCorpusArtifacts shared) :
         var (error, run) = FailsOnEtcd2(encrypted);
 
         ErrorContract.Says(error, run, $"etcd2: key file {TestHosts.Key("id_ed25519_encrypted")} is encrypted and no passphrase was given",
-            "set ETCD_FORGE_SSH_PASSPHRASE to its passphrase");
-        Converges(encrypted, environment: new Dictionary<string, string?> { ["ETCD_FORGE_SSH_PASSPHRASE"] = "forge" });
+            "set ETCD_FORGE_SSH_KEY_PASSPHRASE to its passphrase");
+        Converges(encrypted, environment: new Dictionary<string, string?> { ["ETCD_FORGE_SSH_KEY_PASSPHRASE"] = "forge" });
     }
 
     [TestHostFact]

@@ -121,9 +121,11 @@ public sealed class SshClusterTests(TestHosts hosts) : IDisposable
         Assert.Contains(run.Lines, l => l.Contains("etcd1") && l.Contains(presented));
         Assert.False(run.Lines.Any(l => l.StartsWith("   at ")), "stack trace in output:\n" + run);
         Assert.False(run.Output.Contains("Unhandled exception"), run.ToString());
-        // etcd3's pin is right: it still deploys (per-node lines are not printed when the fan-out fails).
+        // etcd3's pin is right: it still deploys and is reported like any other node.
         Assert.Contains("(finished on etcd3;", run.Output);
         Assert.DoesNotContain(run.Lines, l => l.Contains("etcd3: ") && l.Contains("does not match"));
+        Assert.Contains("[etcd3] up to date, nothing uploaded", run.Lines);
+        Assert.DoesNotContain(run.Lines, l => l.Contains("etcd3: host key"));
 
         var health = EtcdctlHealth();
         Assert.True(health.ExitCode == 0, "cluster after the refused deploy: " + health.Output);

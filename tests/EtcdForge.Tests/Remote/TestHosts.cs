@@ -27,6 +27,17 @@ public sealed class TestHosts : IAsyncLifetime
 
     public static IPAddress Address(int host) => IPAddress.Parse($"198.18.{Net}.1{host}");
 
+    /// <summary>This machine's address on the hosts' bridge: what a process here listens on to be reached by the hosts.</summary>
+    public static IPAddress Gateway => IPAddress.Parse($"198.18.{Net}.1");
+
+    /// <summary>
+    /// Where host N's private directories (/etc/etcd, /var/lib/etcd, /usr/local/bin, /etc/systemd/system, /run/etcd)
+    /// really live on this machine, e.g. PrivateRoot(1) + "/etc/etcd" is what host 1 sees as /etc/etcd.
+    /// </summary>
+    public static string PrivateRoot(int host) => Path.Combine(StateDir, $"host{host}", "root");
+
+    public static readonly string[] PrivateDirs = ["/etc/etcd", "/var/lib/etcd", "/usr/local/bin", "/etc/systemd/system", "/run/etcd"];
+
     /// <summary>The host key fingerprint as ssh-keygen -lf printed it.</summary>
     public string Fingerprint(int host) =>
         File.ReadLines(Path.Combine(StateDir, "hosts")).Select(l => l.Split(' ')).Single(f => f[0] == Namespace(host))[2];
@@ -44,7 +55,8 @@ public sealed class TestHosts : IAsyncLifetime
 
     public Task DisposeAsync() => RunScriptAsync("down");
 
-    // Pulls or plugs host N's link, or mounts a small tmpfs over a directory on it (testhosts.sh link/disk).
+    // Pulls or plugs host N's link, mounts a small tmpfs over a directory on it, or slows traffic to one of its
+    // ports (testhosts.sh link/disk/rate).
     public static Task ScriptAsync(params string[] args) => RunScriptAsync(args);
 
     private static async Task RunScriptAsync(params string[] args)

@@ -21,6 +21,13 @@ public sealed class ForgeProcess
 
     public ForgeResult Start(params string[] args)
     {
+        using var run = Launch(args);
+        return run.Wait();
+    }
+
+    // Starts the host and returns at once, for tests that must act while it runs (e.g. kill it mid-task).
+    public RunningForge Launch(params string[] args)
+    {
         if (!File.Exists(HostDll)) throw new InvalidOperationException($"{HostDll} not found; does the test project reference build/Build.csproj?");
         var start = new ProcessStartInfo(Launcher.Count > 0 ? Launcher[0] : "dotnet")
         {
@@ -47,19 +54,40 @@ public sealed class ForgeProcess
             else start.Environment[name] = value;
         }
 
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start dotnet");
+        var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start dotnet");
         process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(HangGuard))
+        return new RunningForge(process, args, HangGuard);
+    }
+}
+
+// A host started by ForgeProcess.Launch. Kill ends exactly that process (by its PID) and its children.
+public sealed class RunningForge(Process process, IReadOnlyList<string> args, TimeSpan hangGuard) : IDisposable
+{
+    private readonly Task<string> _stdout = process.StandardOutput.ReadToEndAsync();
+    private readonly Task<string> _stderr = process.StandardError.ReadToEndAsync();
+
+    public int Pid => process.Id;
+    public bool HasExited => process.HasExited;
+
+    public void Kill() => process.Kill(entireProcessTree: true);
+
+    public ForgeResult Wait()
+    {
+        if (!process.WaitForExit(hangGuard))
         {
             process.Kill(entireProcessTree: true);
             process.WaitForExit();
-            throw new TimeoutException($"etcd-forge {string.Join(' ', args)} still running after {HangGuard}; killed.\n" +
-                $"stdout:\n{stdout.Result}\nstderr:\n{stderr.Result}");
+            throw new TimeoutException($"etcd-forge {string.Join(' ', args)} still running after {hangGuard}; killed.\n" +
+                $"stdout:\n{_stdout.Result}\nstderr:\n{_stderr.Result}");
         }
         process.WaitForExit(); // flushes the redirected streams
-        return new ForgeResult(args, process.ExitCode, stdout.Result, stderr.Result);
+        return new ForgeResult(args, process.ExitCode, _stdout.Result, _stderr.Result);
+    }
+
+    public void Dispose()
+    {
+        if (!process.HasExited) Kill();
+        process.Dispose();
     }
 }
 

@@ -1,0 +1,187 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+using System.Security.Cryptography;
+using EtcdForge.Tests.Pki;
+using EtcdForge.Tests.Support;
+
+namespace EtcdForge.Tests.Remote;
+
+// A three-member cluster description for the SSH test hosts (etcd1 on host 1, ...; etcd as a process, the hosts
+// have no systemd), its own artifacts dir, and the tools to look at it from outside: Debian's etcdctl, ssh, and
+// the hosts' private directories as this machine sees them. Dispose runs Destroy --yes, so the next class in the
+// "test hosts" collection finds the hosts empty; the classes of that collection run one after another.
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+public class TestHostCluster : IDisposable
+{
+    public static readonly string[] Nodes = ["etcd1", "etcd2", "etcd3"];
+
+    private readonly TempDir _scratch = new();
+    private readonly IReadOnlyDictionary<string, string?> _environment;
+
+    protected TestHostCluster(string name, string keyFile, IReadOnlyDictionary<string, string?>? environment = null)
+    {
+        Name = name;
+        _environment = environment ?? new Dictionary<string, string?>();
+        Config = _scratch.File("cluster.yaml", ClusterYaml(name, keyFile));
+    }
+
+    public string Name { get; }
+    public string Config { get; }
+    public string Scratch => _scratch.Path;
+    public string Artifacts => _scratch.Combine("artifacts");
+    public string ClusterDir => Path.Combine(Artifacts, Name);
+    public string Pki => Path.Combine(ClusterDir, "pki");
+    public string Reports => Path.Combine(ClusterDir, "reports");
+    public string CaCert => Path.Combine(Pki, "etcd-root-ca.pem");
+    public string ClientCert => Path.Combine(Pki, "client.pem");
+    public string ClientKey => Path.Combine(Pki, "client-key.pem");
+
+    public static string Endpoint(int host) => $"https://{TestHosts.Address(host)}:2379";
+    public static string PeerUrl(int host) => $"https://{TestHosts.Address(host)}:2380";
+
+    public ForgeResult Forge(params string[] args) => Process().Start(WithPaths(args));
+
+    /// <summary>A run with some environment variables set differently from the cluster's usual ones.</summary>
+    public ForgeResult ForgeWith(IReadOnlyDictionary<string, string?> environment, params string[] args) =>
+        new ForgeProcess { Environment = _environment.Concat(environment).GroupBy(e => e.Key).ToDictionary(g => g.Key, g => g.Last().Value) }
+            .Start(WithPaths(args));
+
+    public RunningForge Launch(params string[] args) => Process().Launch(WithPaths(args));
+
+    private ForgeProcess Process() => new() { Environment = _environment };
+
+    private string[] WithPaths(string[] args) => [.. args, $"--config={Config}", $"--artifacts={Artifacts}"];
+
+    /// <summary>Debian's etcdctl with the operator's client certificate, against all members unless --endpoints is given.</summary>
+    internal ToolResult Etcdctl(params string[] args) => ExternalTool.Run("etcdctl",
+        [.. args.Any(a => a.StartsWith("--endpoints=", StringComparison.Ordinal)) ? [] : new[] { "--endpoints=" + string.Join(',', Enumerable.Range(1, Nodes.Length).Select(Endpoint)) },
+         "--cacert=" + CaCert, "--cert=" + ClientCert, "--key=" + ClientKey, "--command-timeout=20s", .. args]);
+
+    internal string EtcdctlSucceeds(params string[] args)
+    {
+        var result = Etcdctl(args);
+        Assert.True(result.ExitCode == 0, $"etcdctl {string.Join(' ', args)} exited {result.ExitCode}: {result.Output}");
+        return result.Stdout;
+    }
+
+    internal static ToolResult SshRun(int host, string command) => ExternalTool.Run("ssh",
+        "-i", TestHosts.Key("id_ed25519"),
+        "-o", "UserKnownHostsFile=" + Path.Combine(TestHosts.StateDir, "known_hosts"),
+        "-o", "StrictHostKeyChecking=yes",
+        "-o", "BatchMode=yes",
+        "-o", "ConnectTimeout=10",
+        $"root@{TestHosts.Address(host)}",
+        command);
+
+    public static string Ssh(int host, string command)
+    {
+        var result = SshRun(host, command);
+        Assert.True(result.ExitCode == 0, $"ssh host{host} '{command}' exited {result.ExitCode}: {result.Output}");
+        return result.Stdout;
+    }
+
+    /// <summary>The pid of host N's etcd, checked to be a live etcd (the hosts share this machine's pid namespace).</summary>
+    public static int EtcdPid(int host)
+    {
+        var pid = int.Parse(Ssh(host, "cat /run/etcd/etcd.pid").Trim());
+        var cmdline = File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');
+        Assert.True(cmdline.Contains("etcd") && cmdline.Contains("--config-file"), $"pid {pid} on host{host} is not etcd: {cmdline}");
+        return pid;
+    }
+
+    public static void KillEtcd(int host)
+    {
+        using var member = System.Diagnostics.Process.GetProcessById(EtcdPid(host));
+        member.Kill();
+        member.WaitForExit();
+    }
+
+    /// <summary>
+    /// Where each file of node N's bundle belongs on the node, with its SHA-256, read from the bundle with this
+    /// test's own reading of the layout (bin/ to /usr/local/bin, ssl/ to /etc/etcd/ssl, etcd.conf.yml to /etc/etcd).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> BundleFiles(int host)
+    {
+        var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        using var gzip = new GZipStream(File.OpenRead(Path.Combine(ClusterDir, "bundles", $"etcd{host}.tar.gz")), CompressionMode.Decompress);
+        using var tar = new TarReader(gzip);
+        while (tar.GetNextEntry() is { } entry)
+        {
+            if (entry.DataStream is null) continue;
+            var name = entry.Name.TrimStart('.', '/');
+            var target = name.StartsWith("bin/", StringComparison.Ordinal) ? "/usr/local/bin/" + name[4..]
+                : name.StartsWith("ssl/", StringComparison.Ordinal) ? "/etc/etcd/ssl/" + name[4..]
+                : name == "etcd.conf.yml" ? "/etc/etcd/etcd.conf.yml"
+                : null;
+            if (target is not null) files[target] = Convert.ToHexStringLower(SHA256.HashData(entry.DataStream));
+        }
+        Assert.Contains("/usr/local/bin/etcd", files.Keys);
+        return files;
+    }
+
+    /// <summary>The SHA-256 of a file on host N as the host sees it at <paramref name="path"/>, or null when absent.</summary>
+    public static string? NodeFileSha(int host, string path)
+    {
+        var local = TestHosts.PrivateRoot(host) + path;
+        return File.Exists(local) ? Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(local))) : null;
+    }
+
+    /// <summary>Files in host N's private directories whose names say they are temporary (".x.tmp").</summary>
+    public static IReadOnlyList<string> NodeTempFiles(int host) => TestHosts.PrivateDirs
+        .Select(d => TestHosts.PrivateRoot(host) + d)
+        .Where(Directory.Exists)
+        .SelectMany(d => Directory.EnumerateFiles(d, "*", SearchOption.AllDirectories))
+        .Where(f => Path.GetFileName(f).StartsWith('.') && f.EndsWith(".tmp", StringComparison.Ordinal))
+        .ToList();
+
+    private static string ClusterYaml(string name, string keyFile)
+    {
+        var yaml = $"""
+            cluster:
+              name: {name}
+              token: {name}-token
+            etcd:
+              version: 3.5.21
+              distributionFallback: true
+            pki:
+              keyAlgorithm: ecdsa-p256
+              ca:
+                commonName: {name} CA
+                organization: etcd-forge
+              clients:
+                - name: client
+                  commonName: root
+            nodes:
+
+            """;
+        for (var host = 1; host <= Nodes.Length; host++)
+        {
+            yaml += $"""
+                  - name: etcd{host}
+                    address: {TestHosts.Address(host)}
+                    connection:
+                      type: ssh
+                      user: root
+                      keyFile: {keyFile}
+                      knownHosts: {Path.Combine(TestHosts.StateDir, "known_hosts")}
+                    service: process
+
+                """;
+        }
+        return yaml;
+    }
+
+    public virtual void Dispose()
+    {
+        try
+        {
+            // Leave no etcd running and nothing installed on the hosts, whatever the tests did.
+            if (File.Exists(Path.Combine(ClusterDir, "bundles", "etcd1.tar.gz"))) Forge("--target=Destroy", "--yes");
+        }
+        finally
+        {
+            _scratch.Dispose();
+        }
+        GC.SuppressFinalize(this);
+    }
+}
