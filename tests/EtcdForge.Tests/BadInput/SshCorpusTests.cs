@@ -151,8 +151,9 @@ public sealed class SshCorpusTests(TestHosts hosts, SshCorpusArtifacts shared) :
         Converges(Good);
     }
 
-    // Deploys with etcd2's connection replaced: one error line about etcd2, artifacts unchanged, etcd2 untouched,
-    // etcd1 and etcd3 deployed. Returns the line without "Error: ".
+    // Deploys with etcd2's connection replaced: one error line about etcd2, artifacts unchanged but for the run's
+    // report (deploy.json, which lists etcd2 with its error), etcd2 untouched, etcd1 and etcd3 deployed. Returns the
+    // line without "Error: ".
     private (string Error, ForgeResult Run) FailsOnEtcd2(string etcd2Connection, bool nodeUntouched = true)
     {
         PackageOnce();
@@ -164,7 +165,13 @@ public sealed class SshCorpusTests(TestHosts hosts, SshCorpusArtifacts shared) :
         var error = ErrorContract.OneLine(run);
         Assert.True(error.StartsWith("etcd2: ", StringComparison.Ordinal) && error.EndsWith(FinishedOthers, StringComparison.Ordinal),
             "the error should name etcd2 and that etcd1 and etcd3 finished:\n" + run);
-        Assert.Empty(artifacts.Differences(DirSnapshot.Of(Artifacts)));
+        var report = Path.Combine("badinput", "reports", "deploy.json");
+        Assert.DoesNotContain(artifacts.Differences(DirSnapshot.Of(Artifacts)), d => !d.EndsWith(" " + report, StringComparison.Ordinal));
+        using (var deployed = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(Artifacts, report))))
+        {
+            var etcd2 = deployed.RootElement.EnumerateArray().Single(e => e.GetProperty("node").GetString() == "etcd2");
+            Assert.StartsWith(etcd2.GetProperty("error").GetString()!, error);
+        }
         if (nodeUntouched) Assert.Empty(node2.Differences(NodeFiles(2)));
         return (error, run);
     }
