@@ -34,7 +34,7 @@ public sealed class NodeDeployer(INodeShell shell, NodeInstallPlan plan)
         if (asSystem)
         {
             // etcd runs as its own user and must read its keys; nobody else may.
-            var secrets = string.Join(" ", plan.Files.Where(f => f.Path.StartsWith(plan.Paths.SslDir + "/", StringComparison.Ordinal)).Select(f => ShellQuote.Arg(f.Path)));
+            var secrets = string.Join(" ", SslFiles().Select(f => ShellQuote.Arg(f.Path)));
             (await shell.RunAsync($"chown etcd:etcd {secrets}", ct)).EnsureSuccess("handing the certificates to the etcd user");
         }
         return new Outcome(plan.Node.Name, changes, shell.BytesUploaded - before);
@@ -52,8 +52,19 @@ public sealed class NodeDeployer(INodeShell shell, NodeInstallPlan plan)
                 : $"mode {NodeInventory.Octal(state.Mode)} -> {NodeInventory.Octal(file.Mode)}";
             changes.Add($"upload {file.Path} ({why})");
         }
+        // Someone may have chowned a key on the node: etcd must own its certificates and keys, nobody else.
+        if (snapshot.IsRoot && plan.Node.InstallsAsSystem)
+        {
+            var uploaded = plan.Changed(snapshot.Files).Select(f => f.Path).ToHashSet();
+            changes.AddRange(SslFiles()
+                .Where(f => !uploaded.Contains(f.Path) && snapshot.Files.TryGetValue(f.Path, out var s) && s.Owner != "etcd")
+                .Select(f => $"chown {f.Path} ({snapshot.Files[f.Path].Owner} -> etcd)"));
+        }
         return changes;
     }
+
+    private IEnumerable<DesiredFile> SslFiles() =>
+        plan.Files.Where(f => f.Path.StartsWith(plan.Paths.SslDir + "/", StringComparison.Ordinal));
 
     private string PrepareScript(bool root)
     {

@@ -21,7 +21,7 @@ public sealed record NodeInstallPlan(Node Node, NodePaths Paths, IReadOnlyList<D
             if (Target(entry.Name, node, paths) is not { } target) continue;
             using var content = new MemoryStream();
             entry.DataStream.CopyTo(content);
-            files.Add(new DesiredFile(target, content.ToArray(), entry.Mode, entry.Name.EndsWith("-key.pem", StringComparison.Ordinal)));
+            files.Add(new DesiredFile(target, content.ToArray(), entry.Mode));
         }
         if (!files.Any(f => f.Path == Path.Combine(paths.BinDir, "etcd")))
         {

@@ -41,6 +41,7 @@ public sealed class NodeShellPool(SshOptions options) : IAsyncDisposable
             all = [.. open.Values];
             open.Clear();
         }
-        foreach (var shell in all) await shell.DisposeAsync();
+        // Together: closing a shell whose link died can wait for its staging directory's removal to time out.
+        await Task.WhenAll(all.Select(shell => shell.DisposeAsync().AsTask()));
     }
 }

@@ -49,6 +49,16 @@ internal sealed class StagingDir : IAsyncDisposable
             command.Dispose();
             throw new ForgeError($"{nodeName}: cannot create an upload staging directory: {ex.Message}", ex);
         }
+        catch (TimeoutException ex)
+        {
+            command.Dispose();
+            throw new ForgeError($"{nodeName}: cannot create an upload staging directory: the node did not answer ({ex.Message})", ex);
+        }
+        catch
+        {
+            command.Dispose();
+            throw;
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -11,7 +11,8 @@ public sealed class SystemdService(INodeShell shell, NodePaths paths) : EtcdServ
     // and the quorum is awaited by the caller.
     public override async Task StartAsync(CancellationToken ct, string? fingerprint = null)
     {
-        var result = await Shell.RunAsync($"{RecordFingerprint(fingerprint)}systemctl daemon-reload && systemctl enable --quiet etcd && systemctl restart --no-block etcd", ct);
+        // set -e: etcd must not start without its fingerprint, or every later run would restart it again.
+        var result = await Shell.RunAsync($"set -e\n{RecordFingerprint(fingerprint)}systemctl daemon-reload && systemctl enable --quiet etcd && systemctl restart --no-block etcd", ct);
         if (!result.Succeeded)
         {
             throw new ForgeError($"{Shell.NodeName}: systemctl could not start etcd (exit {result.ExitCode}): {result.Stderr.Trim()}; journal: {await RecentLogAsync(10, ct)}");

@@ -23,9 +23,9 @@ public sealed class SingleNodeSmokeTest(Cluster cluster, Node node, NodePaths pa
         var config = EtcdConfigFile.Render(node, alone, testPaths, version);
         var service = new ProcessService(shell, testPaths, node.InstallsAsSystem);
         var q = ShellQuote.Arg(dir);
-        // A throw-away directory: the config is written in the same command that makes it (one round trip, not
-        // an upload's three); nothing reads it before etcd starts.
-        (await shell.RunAsync($"rm -rf {q} && mkdir -p {q} {(node.InstallsAsSystem ? $" && if [ \"$(id -u)\" = 0 ]; then chown etcd:etcd {q}; fi" : "")}" +
+        // A throw-away directory, with the config written in the same command that makes it (one round trip);
+        // umask 022 because etcd may run as the etcd user and must read it whatever the node's umask is.
+        (await shell.RunAsync($"umask 022; rm -rf {q} && mkdir -p {q} {(node.InstallsAsSystem ? $" && if [ \"$(id -u)\" = 0 ]; then chown etcd:etcd {q}; fi" : "")}" +
                               $" && printf '%s' {ShellQuote.Arg(config)} > {ShellQuote.Arg(testPaths.ConfigFile)}", ct))
             .EnsureSuccess("preparing the single-node test directory");
         try

@@ -19,8 +19,9 @@ public sealed class PlanTask : AsyncFrostingTask<BuildContext>
             var state = await EtcdService.For(node, shell, context.PathsOf(node)).StateAsync(default);
             var action = !state.Running
                 ? (state.HasData ? "start etcd (rejoins with its data)" : "start etcd as a new member")
-                : files.Changes.Count > 0 || state.StartedFingerprint != plan.Fingerprint
-                    ? "restart etcd (its files change)"
+                // BootstrapCluster's rule: a restart only when the deployed bundle differs from the one etcd started with.
+                : state.StartedFingerprint != plan.Fingerprint
+                    ? "restart etcd, one member at a time (its bundle changed since it started)"
                     : null;
             return (files.Changes, action);
         });

@@ -54,6 +54,22 @@ public sealed class SecurityTests(SecurityCluster cluster) : IClassFixture<Secur
     }
 
     [TestHostFact]
+    public void S1b_A_key_chowned_on_a_node_is_handed_back_to_etcd_by_the_next_deploy()
+    {
+        Up();
+        TestHostCluster.Ssh(1, "chown root:root /etc/etcd/ssl/etcd1-key.pem");
+
+        var run = cluster.Forge("--target=DeployNodes");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains(run.Lines, l => l.Contains("[etcd1] chown /etc/etcd/ssl/etcd1-key.pem (root -> etcd)"));
+        Assert.Equal("600 etcd etcd", TestHostCluster.Ssh(1, "stat -c '%a %U %G' /etc/etcd/ssl/etcd1-key.pem").Trim());
+        var again = cluster.Forge("--target=DeployNodes");
+        Assert.True(again.ExitCode == 0, again.ToString());
+        Assert.Contains("DeployNodes: nothing changed", again.Lines);
+    }
+
+    [TestHostFact]
     public void S2_No_bundle_holds_the_CA_key_or_another_members_key()
     {
         Up();
