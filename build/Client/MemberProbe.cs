@@ -3,8 +3,8 @@ using StatusRequest = Etcdserverpb.StatusRequest;
 
 namespace EtcdForge.Client;
 
-// Asks each member for its status over its own client URL; used to wait for quorum and to decide whether
-// a cluster is already running.
+// Asks each member for its status over its own client URL; used to wait for quorum, to wait for one member
+// after its restart, and to decide whether a cluster is already running.
 public sealed class MemberProbe(Cluster cluster, TlsIdentity identity)
 {
     // Asking is cheap (a refused connection fails at once), and members usually answer within a second of starting.
@@ -41,7 +41,7 @@ public sealed class MemberProbe(Cluster cluster, TlsIdentity identity)
         {
             var answer = await AskAsync(node, ct);
             if (answer.Healthy || clock.GetUtcNow() >= deadline) return answer;
-            await Task.Delay(TimeSpan.FromMilliseconds(250), clock, ct);
+            await Task.Delay(PollInterval, clock, ct);
         }
     }
 

@@ -16,10 +16,9 @@ public interface INodeShell : IAsyncDisposable
     Task<CommandResult> RunAsync(string command, CancellationToken ct = default);
 
     /// <summary>
-    /// Writes each file to its absolute path with its mode, creating its directory. Each file is staged under a
+    /// Writes each file to its absolute path with its mode, creating its directory. Each file is written under a
     /// temporary name in its own directory and renamed, so a reader never sees a half-written file under the
-    /// final name. All files travel in one round (one staging directory, one install command): on a remote
-    /// node every command costs a round trip and a login shell, whatever the file size.
+    /// final name.
     /// </summary>
     Task UploadAsync(IReadOnlyList<FileUpload> files, CancellationToken ct = default);
 }

@@ -52,7 +52,8 @@ public sealed class SshShell : INodeShell
         if (files.Count == 0) return;
         foreach (var file in files) UploadTarget.EnsureAbsolute(file.Path);
         // SFTP writes as the login user, who may not own the target directories, so the files are staged in the
-        // connection's private directory and installed from there by root, all in one command.
+        // connection's private directory and installed from there by root, all in one command: every remote
+        // command costs a round trip and a login shell, whatever the file size.
         var (client, stagingDir) = await UploadChannelAsync(ct);
         var batch = $"{stagingDir}/{Guid.NewGuid():N}";
         var sizes = new long[files.Count];
@@ -62,7 +63,8 @@ public sealed class SshShell : INodeShell
             try
             {
                 await client.UploadFileAsync(files[i].Content, staged, ct);
-                sizes[i] = client.GetAttributes(staged).Size;
+                // A seekable stream knows its size; asking the node would cost one more round trip per file.
+                sizes[i] = files[i].Content.CanSeek ? files[i].Content.Length : client.GetAttributes(staged).Size;
                 Interlocked.Add(ref bytesUploaded, sizes[i]);
             }
             catch (SshException ex)

@@ -2,8 +2,8 @@ namespace EtcdForge.Services;
 
 // Decides what a member needs: nothing when it runs the deployed files, a start when it is stopped, and a
 // restart when its files changed since it started. A member with data rejoins as an existing member (etcd
-// ignores the initial-cluster settings once its data dir holds a member). Restarts are only reported here:
-// RollingRestart does them one member at a time.
+// ignores the initial-cluster settings once its data dir holds a member). StartAsync only reports a restart as
+// due, so that RollingRestart can pace the RestartAsync calls one member at a time.
 public sealed class MemberStarter(EtcdService service, string fingerprint)
 {
     public enum Action { None, Started, Rejoined, RestartDue }

@@ -1,7 +1,9 @@
 using Cake.Core.Diagnostics;
 using Cake.Frosting;
 using EtcdForge.Client;
-using EtcdForge.Deploy;
+using EtcdForge.Configuration;
+using EtcdForge.Nodes;
+using EtcdForge.Remote;
 using EtcdForge.Reporting;
 using EtcdForge.Services;
 
@@ -15,10 +17,7 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
     public override async Task RunAsync(BuildContext context)
     {
         var summary = new ChangeSummary("BootstrapCluster", context.Log);
-        var actions = await context.Nodes.RunAsync(async (node, shell) =>
-        {
-            return await new MemberStarter(EtcdService.For(node, shell, context.PathsOf(node)), context.FingerprintOf(node)).StartAsync(default);
-        });
+        var actions = await context.Nodes.RunAsync((node, shell) => StarterOf(context, node, shell).StartAsync(default));
         foreach (var (node, action) in context.Cluster.Nodes.Zip(actions))
         {
             if (action == MemberStarter.Action.None) context.Log.Information("[{0}] running with the deployed files", node.Name);
@@ -33,11 +32,8 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
         {
             context.Log.Information("restarting {0} one at a time: their files changed since they started", string.Join(", ", due.Select(n => n.Name)));
             await new RollingRestart(probe, context.BootstrapTimeout, context.Clock).RunAsync(due,
-                async node =>
-                {
-                    var shell = await context.Shells.GetAsync(node, default);
-                    await new MemberStarter(EtcdService.For(node, shell, context.PathsOf(node)), context.FingerprintOf(node)).RestartAsync(default);
-                },
+                node => new NodeFanOut([node], context.Shells, context.Log)
+                    .RunAsync(async (n, shell) => { await StarterOf(context, n, shell).RestartAsync(default); return true; }),
                 node => summary.Record($"[{node.Name}] restarted with its new files; healthy again"),
                 default);
             await WaitForAllHealthyAsync(context, probe);
@@ -45,6 +41,9 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
         context.Log.Information("all {0} members healthy; leader agreed", context.Cluster.Nodes.Count);
         summary.Finish();
     }
+
+    private static MemberStarter StarterOf(BuildContext context, Node node, INodeShell shell) =>
+        new(EtcdService.For(node, shell, context.PathsOf(node)), context.FingerprintOf(node));
 
     // Every member, not just a majority: restarting one while another is still down could cost the quorum.
     private static async Task WaitForAllHealthyAsync(BuildContext context, MemberProbe probe)

@@ -24,7 +24,7 @@ public sealed class DeployNodesTask : AsyncFrostingTask<BuildContext>
         var entries = new List<DeployReport.Entry>();
         foreach (var run in runs)
         {
-            if (run.Result is not { } outcome)
+            if (run.Failed || run.Result is not { } outcome)
             {
                 context.Log.Information("[{0}] not deployed (failed, see above)", run.Node.Name);
                 entries.Add(DeployReport.Failed(run.Node.Name, run.Error!));
