@@ -4,7 +4,6 @@ namespace EtcdForge.Configuration;
 
 public readonly partial record struct EtcdVersion(int Major, int Minor, int Patch) : IComparable<EtcdVersion>
 {
-    public static readonly EtcdVersion OldestSupported = new(3, 4, 0);
     public const string SupportedRange = "3.4.x, 3.5.x or 3.6.x";
 
     public bool IsSupported => Major == 3 && Minor is >= 4 and <= 6;

@@ -25,8 +25,6 @@ public static class TarGzWriter
     /// <summary>An uncompressed tar stream and where its members start and end.</summary>
     public sealed record TarStream(byte[] Bytes, IReadOnlyList<Range> Members);
 
-    public static byte[] Write(IEnumerable<BundleEntry> entries) => Compress(Tar(entries), new GzipMembers());
-
     /// <summary>The uncompressed tar stream of a bundle: what <see cref="Compress"/> compresses.</summary>
     public static TarStream Tar(IEnumerable<BundleEntry> entries)
     {

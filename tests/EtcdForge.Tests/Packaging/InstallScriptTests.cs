@@ -18,7 +18,7 @@ public sealed class InstallScriptTests : IDisposable
         var bundle = _f.Temp.Combine("bundle");
         Directory.CreateDirectory(bundle);
         var tar = Path.Combine(bundle, "..", "etcd1.tar.gz");
-        File.WriteAllBytes(tar, TarGzWriter.Write(NodeBundleBuilder.Build(node, _f.Cluster, _f.Layout, _f.Etcd)));
+        File.WriteAllBytes(tar, TarGzWriter.Compress(TarGzWriter.Tar(NodeBundleBuilder.Build(node, _f.Cluster, _f.Layout, _f.Etcd)), new GzipMembers()));
         Shell.Run("tar", ["-xzf", tar, "-C", bundle]);
         return (bundle, _f.Temp.Combine("root"));
     }

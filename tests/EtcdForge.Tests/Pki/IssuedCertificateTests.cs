@@ -82,9 +82,9 @@ public sealed class IssuedCertificateTests
         Assert.Contains("Subject: CN = root", client);
         Assert.Contains("TLS Web Client Authentication", client);
         Assert.DoesNotContain("TLS Web Server Authentication", client);
-        using var loaded = TlsFiles.LoadClient(layout, "client");
+        using var loaded = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(layout.ClientCert("client"), layout.ClientKey("client"));
         Assert.True(loaded.HasPrivateKey);
-        using var ca = TlsFiles.LoadCa(layout);
+        using var ca = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(layout.CaCert);
         Assert.Equal(ca.Subject, loaded.Issuer);
     }
 
