@@ -18,6 +18,10 @@ public sealed class BuildContext : FrostingContext
     public SshOptions Ssh { get; }
     public TimeSpan BootstrapTimeout { get; }
     public NodeShellPool Shells { get; }
+    /// <summary>--yes: confirms what drops data (Destroy, removing or replacing a member).</summary>
+    public bool Confirmed { get; }
+    /// <summary>--node=NAME: the member ReplaceMember rebuilds.</summary>
+    public Node? ReplacedNode { get; }
     public NodeFanOut Nodes => new(Cluster.Nodes, Shells, Log);
 
     public NodePaths PathsOf(Node node) => NodePaths.For(node, Cluster, Artifacts);
@@ -63,6 +67,8 @@ public sealed class BuildContext : FrostingContext
         };
         Shells = new NodeShellPool(Ssh);
         BootstrapTimeout = BootstrapTimeoutOf(context);
+        Confirmed = Flag(context, "yes");
+        ReplacedNode = ReplacedNodeOf(context, Cluster);
     }
 
     private static TimeSpan BootstrapTimeoutOf(ICakeContext context)
@@ -72,6 +78,25 @@ public sealed class BuildContext : FrostingContext
         return int.TryParse(text, out var seconds) && seconds > 0
             ? TimeSpan.FromSeconds(seconds)
             : throw new ForgeError($"--bootstrap-timeout={text} is not a number of seconds; e.g. --bootstrap-timeout=120");
+    }
+
+    // Checked here, before DeployNodes runs for ReplaceMember, so a mistyped name or a missing --yes changes nothing.
+    private static Node? ReplacedNodeOf(ICakeContext context, Cluster cluster)
+    {
+        var name = context.Arguments.HasArgument("node") ? context.Arguments.GetArgument("node") : null;
+        var replacing = context.Arguments.HasArgument("target") &&
+                        string.Equals(context.Arguments.GetArgument("target"), "ReplaceMember", StringComparison.OrdinalIgnoreCase);
+        if (name is null)
+        {
+            return replacing ? throw new ForgeError("ReplaceMember needs --node=NAME (one of " + string.Join(", ", cluster.Nodes.Select(n => n.Name)) + ") and --yes") : null;
+        }
+        var node = cluster.Nodes.FirstOrDefault(n => n.Name == name)
+            ?? throw new ForgeError($"--node={name}: no such node in {cluster.SourceFile}; one of {string.Join(", ", cluster.Nodes.Select(n => n.Name))}");
+        if (replacing && !Flag(context, "yes"))
+        {
+            throw new ForgeError($"ReplaceMember --node={name} removes member {name}, deletes its data dir and adds it again under a new member ID; add --yes to confirm");
+        }
+        return node;
     }
 
     public static bool Flag(ICakeContext context, string name) =>

@@ -17,16 +17,23 @@ public sealed class MemberProbe(Cluster cluster, TlsIdentity identity)
 
     public async Task<Answer> AskAsync(Node node, CancellationToken ct)
     {
+        var (healthy, leader, detail) = await StatusAsync(node.ClientUrl(cluster.Etcd.ClientPort), identity, ct);
+        return new Answer(node, healthy, leader, detail);
+    }
+
+    /// <summary>One member's status over one client URL: healthy when it reports no error and knows a leader.</summary>
+    public static async Task<(bool Healthy, ulong Leader, string Detail)> StatusAsync(string endpoint, TlsIdentity identity, CancellationToken ct)
+    {
         try
         {
-            using var client = EtcdConnection.OpenForProbe(node.ClientUrl(cluster.Etcd.ClientPort), identity);
+            using var client = EtcdConnection.OpenForProbe(endpoint, identity);
             var status = await client.StatusAsync(new StatusRequest(), deadline: DateTime.UtcNow.AddSeconds(3), cancellationToken: ct);
             var healthy = status.Errors.Count == 0 && status.Leader != 0;
-            return new Answer(node, healthy, status.Leader, healthy ? $"etcd {status.Version}" : string.Join("; ", status.Errors.DefaultIfEmpty("no leader")));
+            return (healthy, status.Leader, healthy ? $"etcd {status.Version}" : string.Join("; ", status.Errors.DefaultIfEmpty("no leader")));
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            return new Answer(node, false, 0, RpcFailure.Describe(ex));
+            return (false, 0, RpcFailure.Describe(ex));
         }
     }
 

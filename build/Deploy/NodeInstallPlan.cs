@@ -45,9 +45,19 @@ public sealed record NodeInstallPlan(Node Node, NodePaths Paths, IReadOnlyList<D
         Files.Where(f => !current.TryGetValue(f.Path, out var state) || state.Sha256 != f.Sha256 || state.Mode != f.Mode);
 
     // A fingerprint of everything etcd reads at start, recorded when it starts, so a later run knows
-    // whether the running member still runs what is deployed.
+    // whether the running member still runs what is deployed. The config's bootstrap keys are left out: etcd
+    // reads them only on a member's first start, and they change whenever a member is added or removed, which
+    // must not restart the members already running.
     public string Fingerprint => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
-        System.Text.Encoding.UTF8.GetBytes(string.Join("\n", Files.OrderBy(f => f.Path, StringComparer.Ordinal).Select(f => $"{f.Sha256} {f.Path}")))));
+        System.Text.Encoding.UTF8.GetBytes(string.Join("\n", Files.OrderBy(f => f.Path, StringComparer.Ordinal).Select(f => $"{HashAtStart(f)} {f.Path}")))));
+
+    private string HashAtStart(DesiredFile file)
+    {
+        if (file.Path != Paths.ConfigFile) return file.Sha256;
+        var kept = System.Text.Encoding.UTF8.GetString(file.Content).Split('\n')
+            .Where(line => !line.StartsWith("initial-cluster:", StringComparison.Ordinal) && !line.StartsWith("initial-cluster-state:", StringComparison.Ordinal));
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join("\n", kept))));
+    }
 }
 
 public sealed record FileState(string Sha256, UnixFileMode Mode, string Owner);

@@ -21,8 +21,9 @@ public abstract class EtcdService(INodeShell shell, NodePaths paths)
     protected abstract string AliveTest { get; }
 
     /// <summary>Starts etcd. <paramref name="fingerprint"/>, when given, is recorded first in the same command
-    /// (it only counts while etcd runs, so a start that fails leaves nothing misleading).</summary>
-    public abstract Task StartAsync(CancellationToken ct, string? fingerprint = null);
+    /// (it only counts while etcd runs, so a start that fails leaves nothing misleading). <paramref name="joinCluster"/>,
+    /// when given, is the member list of a running cluster this member joins (see <see cref="JoinConfig"/>).</summary>
+    public abstract Task StartAsync(CancellationToken ct, string? fingerprint = null, string? joinCluster = null);
     public abstract Task StopAsync(CancellationToken ct);
     public abstract Task<string> RecentLogAsync(int lines, CancellationToken ct);
 
@@ -47,6 +48,16 @@ public abstract class EtcdService(INodeShell shell, NodePaths paths)
     protected string RecordFingerprint(string? fingerprint) => fingerprint is null
         ? ""
         : $"mkdir -p {ShellQuote.Arg(Paths.RunDir)} && printf '%s\\n' {ShellQuote.Arg(fingerprint)} > {ShellQuote.Arg(FingerprintFile)}\n";
+
+    // etcd reads initial-cluster and initial-cluster-state only on a member's first start, and ignores flags and
+    // environment once it has a config file. A member joining a running cluster therefore starts once from a copy
+    // of the deployed config that says "existing" and lists the members the cluster has now; every later start
+    // uses the deployed config, whose bootstrap keys etcd then ignores.
+    protected string JoinConfig(string joinCluster) =>
+        $"mkdir -p {ShellQuote.Arg(Paths.RunDir)} && sed -e {ShellQuote.Arg($"s|^initial-cluster: .*$|initial-cluster: '{joinCluster}'|")} " +
+        $"-e {ShellQuote.Arg("s|^initial-cluster-state: .*$|initial-cluster-state: 'existing'|")} {ShellQuote.Arg(Paths.ConfigFile)} > {ShellQuote.Arg(JoinConfigFile)}\n";
+
+    protected string JoinConfigFile => Path.Combine(Paths.RunDir, "etcd.join.conf.yml");
 
     private string FingerprintFile => Path.Combine(Paths.RunDir, "etcd.deployed");
 }

@@ -13,16 +13,16 @@ public sealed class ProcessService(INodeShell shell, NodePaths paths, bool asEtc
 
     private const int ExitedAfterStart = 3;
 
-    public override async Task StartAsync(CancellationToken ct, string? fingerprint = null)
+    public override async Task StartAsync(CancellationToken ct, string? fingerprint = null, string? joinCluster = null)
     {
         var log = ShellQuote.Arg(Paths.LogFile);
         var etcd = ShellQuote.Arg(Path.Combine(Paths.BinDir, "etcd"));
-        var config = ShellQuote.Arg(Paths.ConfigFile);
+        var config = ShellQuote.Arg(joinCluster is null ? Paths.ConfigFile : JoinConfigFile);
         // As root, etcd drops to its own user; setpriv execs in place, so the pid file names etcd itself.
         // A stale pid file (a member that was killed) is removed first, or the wait below would read the dead pid.
         var script = $$"""
             set -e
-            {{RecordFingerprint(fingerprint)}}mkdir -p {{ShellQuote.Arg(Paths.RunDir)}}
+            {{RecordFingerprint(fingerprint)}}{{(joinCluster is null ? "" : JoinConfig(joinCluster))}}mkdir -p {{ShellQuote.Arg(Paths.RunDir)}}
             if {{(asEtcdUser ? "true" : "false")}} && [ "$(id -u)" = 0 ] && getent passwd etcd >/dev/null; then as="setpriv --reuid=etcd --regid=etcd --init-groups"; else as=""; fi
             rm -f {{Pid}}
             setsid sh -c "echo \$\$ > {{Paths.PidFile}}; exec $as {{etcd}} --config-file {{config}}" >>{{log}} 2>&1 </dev/null &

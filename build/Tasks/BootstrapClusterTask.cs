@@ -2,6 +2,7 @@ using Cake.Core.Diagnostics;
 using Cake.Frosting;
 using EtcdForge.Client;
 using EtcdForge.Configuration;
+using EtcdForge.Membership;
 using EtcdForge.Nodes;
 using EtcdForge.Remote;
 using EtcdForge.Reporting;
@@ -10,24 +11,67 @@ using EtcdForge.Services;
 namespace EtcdForge.Tasks;
 
 [TaskName("BootstrapCluster")]
-[TaskDescription("Starts every member with the static initial cluster and waits for quorum; healthy members are left alone, changed ones restarted one at a time")]
+[TaskDescription("Starts the members (static initial cluster on day one), restarts changed ones one at a time, then adds and removes members one change at a time as the description says")]
 [IsDependentOn(typeof(SingleNodeTestTask))]
 public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
 {
     public override async Task RunAsync(BuildContext context)
     {
         var summary = new ChangeSummary("BootstrapCluster", context.Log);
-        var actions = await context.Nodes.RunAsync((node, shell) => StarterOf(context, node, shell).StartAsync(default));
-        foreach (var (node, action) in context.Cluster.Nodes.Zip(actions))
+        var etcd = context.Cluster.Etcd;
+        var described = context.Cluster.Nodes;
+        var applied = AppliedNodes.Read(context.Artifacts);
+        var known = described.Concat(applied.Where(a => described.All(d => d.Name != a.Name))).ToList();
+        var endpoints = known.Select(n => n.ClientUrl(etcd.ClientPort)).ToList();
+        var members = new ClusterMembers(ClusterIdentities.Operator(context.Cluster, context.Artifacts), context.Clock);
+
+        var live = await members.TryListAsync(endpoints, default);
+        var states = (await context.Nodes.RunAsync(async (node, shell) => (node, await ServiceOf(context, node, shell).StateAsync(default))))
+            .ToDictionary(p => p.node.Name, p => p.Item2);
+        bool HasData(Node n) => states[n.Name].HasData;
+        if (live is not null && MembershipDiff.LostData(described, live, etcd.PeerPort, HasData) is { Count: > 0 } lost)
+        {
+            throw new ForgeError(string.Join(Environment.NewLine, lost));
+        }
+
+        var started = new List<Node>();
+        var founders = MembershipDiff.Founders(described, live, applied, etcd.PeerPort, HasData);
+        await StartMembersAsync(context, founders, summary);
+        started.AddRange(founders);
+        live = await members.TryListAsync(endpoints, default) ?? throw new ForgeError("the members started but none answers a member list; see their logs");
+        // Members of the initial cluster that never ran are voters already; they start like the others.
+        var late = MembershipDiff.Founders(described, live, applied, etcd.PeerPort, HasData).Except(started).ToList();
+        if (late.Count > 0) await StartMembersAsync(context, late, summary);
+
+        var diff = MembershipDiff.Of(described, live, etcd.PeerPort);
+        if (diff.Conflicts.Count > 0) throw new ForgeError(string.Join(Environment.NewLine, diff.Conflicts));
+        var nodes = new MemberNodes(context.Shells, context.PathsOf, context.FingerprintOf, n => context.Artifacts.NodeBundle(n.Name));
+        await new MembershipChanger(members, nodes, new MembershipLog(context.Artifacts.Reports, context.Clock), known, etcd.PeerPort, etcd.ClientPort,
+                context.BootstrapTimeout, context.Clock, context.Confirmed, context.Log, summary)
+            .ApplyAsync(diff.Changes, [.. live.SelectMany(m => m.ClientUrls).DefaultIfEmpty(endpoints[0])], default);
+
+        if (AppliedNodes.Write(context.Artifacts, described)) context.Log.Verbose("recorded the applied nodes in {0}", AppliedNodes.PathOf(context.Artifacts));
+        context.Log.Information("all {0} members healthy; leader agreed", described.Count);
+        summary.Finish();
+    }
+
+    // Starts stopped members and restarts changed ones one at a time, each healthy before the next.
+    private static async Task StartMembersAsync(BuildContext context, IReadOnlyList<Node> group, ChangeSummary summary)
+    {
+        if (group.Count == 0) return;
+        var fanOut = new NodeFanOut(group, context.Shells, context.Log);
+        var actions = await fanOut.RunAsync((node, shell) => StarterOf(context, node, shell).StartAsync(default));
+        foreach (var (node, action) in group.Zip(actions))
         {
             if (action == MemberStarter.Action.None) context.Log.Information("[{0}] running with the deployed files", node.Name);
             else if (action != MemberStarter.Action.RestartDue) summary.Record($"[{node.Name}] {MemberStarter.Describe(action)}");
         }
 
-        var probe = new MemberProbe(context.Cluster, ClusterIdentities.Operator(context.Cluster, context.Artifacts));
-        await WaitForAllHealthyAsync(context, probe);
+        var scope = context.Cluster with { Nodes = group };
+        var probe = new MemberProbe(scope, ClusterIdentities.Operator(context.Cluster, context.Artifacts));
+        await WaitForAllHealthyAsync(context, probe, fanOut);
 
-        var due = context.Cluster.Nodes.Zip(actions).Where(p => p.Second == MemberStarter.Action.RestartDue).Select(p => p.First).ToList();
+        var due = group.Zip(actions).Where(p => p.Second == MemberStarter.Action.RestartDue).Select(p => p.First).ToList();
         if (due.Count > 0)
         {
             context.Log.Information("restarting {0} one at a time: their files changed since they started", string.Join(", ", due.Select(n => n.Name)));
@@ -36,26 +80,26 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
                     .RunAsync(async (n, shell) => { await StarterOf(context, n, shell).RestartAsync(default); return true; }),
                 node => summary.Record($"[{node.Name}] restarted with its new files; healthy again"),
                 default);
-            await WaitForAllHealthyAsync(context, probe);
+            await WaitForAllHealthyAsync(context, probe, fanOut);
         }
-        context.Log.Information("all {0} members healthy; leader agreed", context.Cluster.Nodes.Count);
-        summary.Finish();
     }
 
+    private static EtcdService ServiceOf(BuildContext context, Node node, INodeShell shell) => EtcdService.For(node, shell, context.PathsOf(node));
+
     private static MemberStarter StarterOf(BuildContext context, Node node, INodeShell shell) =>
-        new(EtcdService.For(node, shell, context.PathsOf(node)), context.FingerprintOf(node));
+        new(ServiceOf(context, node, shell), context.FingerprintOf(node));
 
     // Every member, not just a majority: restarting one while another is still down could cost the quorum.
-    private static async Task WaitForAllHealthyAsync(BuildContext context, MemberProbe probe)
+    private static async Task WaitForAllHealthyAsync(BuildContext context, MemberProbe probe, NodeFanOut fanOut)
     {
         var answers = await probe.WaitForQuorumAsync(context.BootstrapTimeout, context.Clock, default);
         var down = answers.Where(a => !a.Healthy).ToList();
         if (down.Count > 0)
         {
-            var logs = await context.Nodes.RunAsync(async (node, shell) =>
-                down.Any(d => d.Node == node) ? await EtcdService.For(node, shell, context.PathsOf(node)).RecentLogAsync(3, default) : "");
+            var logs = await fanOut.RunAsync(async (node, shell) =>
+                (node, down.Any(d => d.Node == node) ? await ServiceOf(context, node, shell).RecentLogAsync(3, default) : ""));
             var lines = down.Select(d => $"{d.Node.Name} not healthy after {context.BootstrapTimeout.TotalSeconds:0} s: {d.Detail}; last log: " +
-                                         Flatten(logs[context.Cluster.Nodes.ToList().IndexOf(d.Node)]));
+                                         Flatten(logs.First(l => l.node == d.Node).Item2));
             throw new ForgeError((MemberProbe.HasQuorum(answers) ? "cluster has quorum but members are down: " : "no quorum: ") +
                                  string.Join(Environment.NewLine, lines));
         }
