@@ -36,7 +36,16 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
 
         var started = new List<Node>();
         var founders = MembershipDiff.Founders(described, live, applied, etcd.PeerPort, HasData);
-        await StartMembersAsync(context, founders, summary);
+        try
+        {
+            await StartMembersAsync(context, founders, summary);
+        }
+        catch (ForgeError error) when (live is not null && MembershipDiff.Of(described, live, etcd.PeerPort).Changes is { Count: > 0 } pending)
+        {
+            // The guard's rule, said where it applies first: no membership change while a member is unhealthy.
+            throw new ForgeError(error.Message + Environment.NewLine + "membership changes not made while members are unhealthy: " +
+                                 string.Join("; ", pending.Select(c => c.Describe(context.Confirmed))), error);
+        }
         started.AddRange(founders);
         live = await members.TryListAsync(endpoints, default) ?? throw new ForgeError("the members started but none answers a member list; see their logs");
         // Members of the initial cluster that never ran are voters already; they start like the others.

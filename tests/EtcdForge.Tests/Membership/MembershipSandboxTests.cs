@@ -1,0 +1,128 @@
+using System.Text.Json;
+using EtcdForge.Tests.EndToEnd;
+using EtcdForge.Tests.Support;
+
+namespace EtcdForge.Tests.Membership;
+
+// Membership changes on a real TLS sandbox cluster of its own (127.0.26.x), in order: 3 -> 5 -> 3 with a writer
+// running throughout and the leader among the removed pair, a change refused while a member is unhealthy, and a
+// member rebuilt by ReplaceMember after its data dir was deleted.
+[TestCaseOrderer(ByMethodName.TypeName, ByMethodName.Assembly)]
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+public sealed class MembershipSandboxTests(MembershipSandbox sandbox) : IClassFixture<MembershipSandbox>
+{
+    private static readonly int[] Three = [1, 2, 3];
+    private static readonly int[] Five = [1, 2, 3, 4, 5];
+
+    [Fact]
+    public async Task T1_scale_out_to_five_and_in_to_three_removing_the_leader_loses_no_acknowledged_write()
+    {
+        sandbox.ForgeSucceeds(Three, "--target=Verify");
+        var firstPids = Three.Select(sandbox.PidOf).ToList();
+        await using var writer = ContinuousWriter.Start(MembershipSandbox.Endpoints(Five), sandbox.CaCert, sandbox.ClientCert, sandbox.ClientKey, "ef-membership");
+        await writer.WaitForMoreAsync(20);
+
+        // Plan shows both additions and makes neither.
+        var plan = sandbox.ForgeSucceeds(Five, "--target=Plan");
+        Assert.Contains("membership change 1 of 2: would add etcd4 as learner, then promote", plan.Output);
+        Assert.Contains("membership change 2 of 2: would add etcd5 as learner, then promote", plan.Output);
+        Assert.Equal(3, sandbox.MemberList(MembershipSandbox.Endpoints(Three)).Count);
+
+        // Two changes in one edit: applied one at a time, each promoted before the next is added; Verify passes.
+        var grow = sandbox.ForgeSucceeds(Five, "--target=Verify");
+        Assert.Equal(firstPids, Three.Select(sandbox.PidOf).ToList()); // running members were not restarted
+        var five = sandbox.MemberList(MembershipSandbox.Endpoints(Five));
+        Assert.Equal(["etcd1", "etcd2", "etcd3", "etcd4", "etcd5"], five.Select(m => m.Name).Order());
+        Assert.DoesNotContain(five, m => m.Learner);
+        Assert.Equal(["add-learner etcd4", "promote etcd4", "add-learner etcd5", "promote etcd5"], Log().Select(e => $"{e.Change} {e.Node}"));
+        await writer.WaitForMoreAsync(20);
+
+        // Scale in by two, the leader among them: refused without --yes, with the reason, and nothing removed.
+        var leader = five.Single(m => m.Id == sandbox.LeaderId(MembershipSandbox.Endpoints(Five)));
+        var leaderIndex = int.Parse(leader.Name["etcd".Length..]);
+        var removed = new[] { leaderIndex, leaderIndex == 5 ? 4 : 5 };
+        var kept = Five.Except(removed).ToArray();
+        var refused = sandbox.Forge(kept, "--target=Verify");
+        Assert.NotEqual(0, refused.ExitCode);
+        var refusal = Assert.Single(refused.ErrorLines);
+        Assert.Contains("not removed: removing it drops that member's data and leaves 4 voting members; add --yes to confirm", refusal);
+        Assert.Equal(5, sandbox.MemberList(MembershipSandbox.Endpoints(Five)).Count);
+
+        var shrink = sandbox.ForgeSucceeds(kept, "--target=Verify", "--yes");
+        Assert.Contains($"[{leader.Name}] was the leader: leadership moved to", shrink.Output);
+        var three = sandbox.MemberList(MembershipSandbox.Endpoints(kept));
+        Assert.Equal(kept.Select(i => $"etcd{i}"), three.Select(m => m.Name).Order());
+        Assert.DoesNotContain(three, m => m.Learner);
+        foreach (var gone in removed) Assert.False(Directory.Exists(sandbox.NodeDir(gone)), $"etcd{gone}'s files are still there");
+        Assert.Contains(Log(), e => e.Change == "remove" && e.Node == leader.Name && e.MemberId == leader.Id.ToString("x16"));
+        await writer.WaitForMoreAsync(20);
+
+        var report = await writer.StopAsync();
+        await report.AssertNoLossAsync(MembershipSandbox.Endpoints(kept), sandbox.CaCert, sandbox.ClientCert, sandbox.ClientKey);
+
+        // A second run changes nothing.
+        var again = sandbox.ForgeSucceeds(kept, "--target=BootstrapCluster", "--yes");
+        Assert.Contains("BootstrapCluster: nothing changed", again.Output);
+        sandbox.Keep(kept);
+    }
+
+    [Fact]
+    public void T2_no_change_while_a_member_is_unhealthy()
+    {
+        var kept = sandbox.Kept;
+        var frozen = sandbox.PidOf(kept[0])!.Value;
+        var added = Five.Except(kept).First();
+        System.Diagnostics.Process.Start("kill", ["-STOP", frozen.ToString()])!.WaitForExit();
+        try
+        {
+            var refused = sandbox.Forge([.. kept, added], "--target=BootstrapCluster", "--bootstrap-timeout=3");
+            Assert.NotEqual(0, refused.ExitCode);
+            Assert.Contains($"etcd{kept[0]} not healthy", refused.Stderr);
+            Assert.Contains($"membership changes not made while members are unhealthy: add etcd{added} as learner, then promote", refused.Stderr);
+            Assert.DoesNotContain("   at ", refused.Stderr);
+        }
+        finally
+        {
+            System.Diagnostics.Process.Start("kill", ["-CONT", frozen.ToString()])!.WaitForExit();
+        }
+        var members = sandbox.MemberList(MembershipSandbox.Endpoints(kept));
+        Assert.Equal(3, members.Count);
+        Assert.DoesNotContain(members, m => m.Learner);
+    }
+
+    [Fact]
+    public void T3_replace_member_rebuilds_a_member_whose_data_dir_was_deleted()
+    {
+        var kept = sandbox.Kept;
+        var lost = kept[1];
+        var before = sandbox.MemberList(MembershipSandbox.Endpoints(kept)).Single(m => m.Name == $"etcd{lost}");
+        using (var member = System.Diagnostics.Process.GetProcessById(sandbox.PidOf(lost)!.Value)) { member.Kill(); member.WaitForExit(); }
+        Directory.Delete(Path.Combine(sandbox.DataDir(lost), "member"), recursive: true);
+
+        // BootstrapCluster reports it and points to ReplaceMember; it does not start it as a new member.
+        var detected = sandbox.Forge(kept, "--target=BootstrapCluster");
+        Assert.NotEqual(0, detected.ExitCode);
+        Assert.Equal($"Error: etcd{lost}: the cluster lists it as member ID {before.Id:x16}, but its data dir is gone; rebuild it with --target=ReplaceMember --node=etcd{lost} --yes",
+            Assert.Single(detected.ErrorLines));
+        Assert.False(Directory.Exists(Path.Combine(sandbox.DataDir(lost), "member")));
+
+        var unconfirmed = sandbox.Forge(kept, "--target=ReplaceMember", $"--node=etcd{lost}");
+        Assert.NotEqual(0, unconfirmed.ExitCode);
+        Assert.Contains("add --yes to confirm", Assert.Single(unconfirmed.ErrorLines));
+
+        var replaced = sandbox.ForgeSucceeds(kept, "--target=ReplaceMember", $"--node=etcd{lost}", "--yes");
+        Assert.Contains($"[etcd{lost}] promoted to voting member", replaced.Output);
+        var after = sandbox.MemberList(MembershipSandbox.Endpoints(kept)).Single(m => m.Name == $"etcd{lost}");
+        Assert.NotEqual(before.Id, after.Id);
+        Assert.Equal(before.PeerUrl, after.PeerUrl);
+        Assert.False(after.Learner);
+        Assert.Contains(Log(), e => e.Change == "replace" && e.MemberId == after.Id.ToString("x16") && e.OldMemberId == before.Id.ToString("x16"));
+        sandbox.ForgeSucceeds(kept, "--target=Verify");
+    }
+
+    private sealed record LogEntry(string Change, string Node, string? MemberId, string? OldMemberId);
+
+    private IReadOnlyList<LogEntry> Log() =>
+        JsonSerializer.Deserialize<List<LogEntry>>(File.ReadAllText(Path.Combine(sandbox.ClusterDir, "reports", "membership.json")),
+            new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.CamelCase })!;
+}
