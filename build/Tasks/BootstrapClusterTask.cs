@@ -44,7 +44,7 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
         {
             // The guard's rule, said where it applies first: no membership change while a member is unhealthy.
             throw new ForgeError(error.Message + Environment.NewLine + "membership changes not made while members are unhealthy: " +
-                                 string.Join("; ", pending.Select(c => c.Describe(context.Confirmed))), error);
+                                 string.Join("; ", pending.Select(c => c.Describe(context.Options.Yes))), error);
         }
         started.AddRange(founders);
         live = await members.TryListAsync(endpoints, default) ?? throw new ForgeError("the members started but none answers a member list; see their logs");
@@ -56,7 +56,7 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
         if (diff.Conflicts.Count > 0) throw new ForgeError(string.Join(Environment.NewLine, diff.Conflicts));
         var nodes = new MemberNodes(context.Shells, context.PathsOf, context.FingerprintOf, n => context.Artifacts.NodeBundle(n.Name));
         await new MembershipChanger(members, nodes, new MembershipLog(context.Artifacts.Reports, context.Clock), known, etcd.PeerPort, etcd.ClientPort,
-                context.BootstrapTimeout, context.Clock, context.Confirmed, context.Log, summary)
+                context.Options.BootstrapTimeout, context.Clock, context.Options.Yes, context.Log, summary)
             .ApplyAsync(diff.Changes, [.. live.SelectMany(m => m.ClientUrls).DefaultIfEmpty(endpoints[0])], default);
 
         if (AppliedNodes.Write(context.Artifacts, described)) context.Log.Verbose("recorded the applied nodes in {0}", AppliedNodes.PathOf(context.Artifacts));
@@ -84,7 +84,7 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
         if (due.Count > 0)
         {
             context.Log.Information("restarting {0} one at a time: their files changed since they started", string.Join(", ", due.Select(n => n.Name)));
-            await new RollingRestart(probe, context.BootstrapTimeout, context.Clock).RunAsync(due,
+            await new RollingRestart(probe, context.Options.BootstrapTimeout, context.Clock).RunAsync(due,
                 node => new NodeFanOut([node], context.Shells, context.Log)
                     .RunAsync(async (n, shell) => { await StarterOf(context, n, shell).RestartAsync(default); return true; }),
                 node => summary.Record($"[{node.Name}] restarted with its new files; healthy again"),
@@ -101,13 +101,13 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
     // Every member, not just a majority: restarting one while another is still down could cost the quorum.
     private static async Task WaitForAllHealthyAsync(BuildContext context, MemberProbe probe, NodeFanOut fanOut)
     {
-        var answers = await probe.WaitForQuorumAsync(context.BootstrapTimeout, context.Clock, default);
+        var answers = await probe.WaitForQuorumAsync(context.Options.BootstrapTimeout, context.Clock, default);
         var down = answers.Where(a => !a.Healthy).ToList();
         if (down.Count > 0)
         {
             var logs = await fanOut.RunAsync(async (node, shell) =>
                 (node, down.Any(d => d.Node == node) ? await ServiceOf(context, node, shell).RecentLogAsync(3, default) : ""));
-            var lines = down.Select(d => $"{d.Node.Name} not healthy after {context.BootstrapTimeout.TotalSeconds:0} s: {d.Detail}; last log: " +
+            var lines = down.Select(d => $"{d.Node.Name} not healthy after {context.Options.BootstrapTimeout.TotalSeconds:0} s: {d.Detail}; last log: " +
                                          Flatten(logs.First(l => l.node == d.Node).Item2));
             throw new ForgeError((MemberProbe.HasQuorum(answers) ? "cluster has quorum but members are down: " : "no quorum: ") +
                                  string.Join(Environment.NewLine, lines));

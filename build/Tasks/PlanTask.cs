@@ -50,7 +50,7 @@ public sealed class PlanTask : AsyncFrostingTask<BuildContext>
             foreach (var conflict in diff.Conflicts) context.Log.Warning("{0}", conflict);
             for (var i = 0; i < diff.Changes.Count; i++)
             {
-                context.Log.Information("membership change {0} of {1}: would {2}", i + 1, diff.Changes.Count, diff.Changes[i].Describe(context.Confirmed));
+                context.Log.Information("membership change {0} of {1}: would {2}", i + 1, diff.Changes.Count, diff.Changes[i].Describe(context.Options.Yes));
             }
             total += diff.Changes.Count;
         }

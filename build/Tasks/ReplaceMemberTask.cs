@@ -23,7 +23,7 @@ public sealed class ReplaceMemberTask : AsyncFrostingTask<BuildContext>
         var change = new ReplaceMember(node, MembershipDiff.MemberOf(node, live, etcd.PeerPort));
         var nodes = new MemberNodes(context.Shells, context.PathsOf, context.FingerprintOf, n => context.Artifacts.NodeBundle(n.Name));
         await new MembershipChanger(members, nodes, new MembershipLog(context.Artifacts.Reports, context.Clock), context.Cluster.Nodes,
-                etcd.PeerPort, etcd.ClientPort, context.BootstrapTimeout, context.Clock, context.Confirmed, context.Log, summary)
+                etcd.PeerPort, etcd.ClientPort, context.Options.BootstrapTimeout, context.Clock, context.Options.Yes, context.Log, summary)
             .ApplyAsync([change], [.. live.Where(m => m != change.Old).SelectMany(m => m.ClientUrls)], default);
         summary.Finish();
     }
