@@ -91,10 +91,10 @@ known_hosts=$hosts_state/known_hosts
 ssh_addrs() { local i; for ((i = 1; i <= $1; i++)); do echo -n "198.18.$net.1$i "; done; }
 local_addrs() { local i; for ((i = 1; i <= $1; i++)); do echo -n "$loopback.1$i "; done; }
 
-write_config() { # scenario count ssh|local
-    local scenario=$1 count=$2 kind=$3 i addr file=$work/$1.yaml
+write_config() { # scenario count ssh|local [cluster name, default bench-scenario]
+    local scenario=$1 count=$2 kind=$3 name=${4:-bench-$1} i addr file=$work/$1.yaml
     cat >"$file" <<EOF
-cluster: { name: bench-$scenario, token: bench-$scenario }
+cluster: { name: $name, token: $name }
 etcd:
   version: $version
   archive: $archive
@@ -128,6 +128,8 @@ write_config ssh3 3 ssh
 write_config local3 3 local
 write_config ssh5 5 ssh
 write_config ssh7 7 ssh
+# ssh3's cluster with host 4 added: the scale-out measurement runs it against ssh3's artifacts.
+write_config ssh4 4 ssh bench-ssh3
 
 # --- one measurement each ----------------------------------------------------------------------------------------
 median_bytes() { grep -o '"bytesUploaded": [0-9]*' "$1" | awk '{print $2}' | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
@@ -164,8 +166,29 @@ run_forge_cluster() { # scenario rep [warm]
         echo "$scenario-warm,etcd-forge,$rep,$(median_bytes "$work/art-$scenario/bench-$scenario/reports/deploy.json")" >>"$bytes"
         record_tasks "$scenario-warm" "$rep" "$work/logs/warm-$scenario-$rep.log"
     fi
+    [[ $scenario == ssh3 ]] && run_forge_scaleout "$rep"
     forge "$scenario" "$rep" destroy --target=Destroy --yes >/dev/null
     rm -rf "$work/art-$scenario"
+}
+
+# Scale-out of one member on the running ssh3 cluster: host 4 through the whole pipeline (certificates, bundle,
+# deploy), added as learner, started, promoted. Timed from the run's start to the promotion line, then host 4 is
+# removed again (--yes), so the next repetition starts from three members.
+run_forge_scaleout() { # rep
+    local rep=$1 start out=$work/logs/scaleout-ssh4-$1.log mark=$work/promoted
+    rm -f "$mark"
+    start=$(now)
+    ./build.sh --target=BootstrapCluster --config="${forge_configs[ssh4]}" --artifacts="$work/art-ssh3" 2>&1 |
+        while IFS= read -r line; do
+            printf '%s\n' "$line"
+            if [[ ! -f $mark && $(sed 's/\x1b\[[0-9;]*m//g' <<<"$line") == *"[etcd4] promoted to voting member"* ]]; then secs "$start" "$(now)" >"$mark"; fi
+        done >"$out" || true
+    if [[ ! -f $mark ]] || ! grep -q 'Task.*Duration' "$out" || grep -q '^Error' "$out"; then
+        log "etcd-forge scale-out failed (rep $rep); last lines of $out:"; tail -n 15 "$out" >&2; exit 1
+    fi
+    echo "scaleout-ssh4,etcd-forge,$rep,$(cat "$mark")" >>"$results"
+    record_tasks scaleout-ssh4 "$rep" "$out"
+    forge ssh3 "$rep" scalein --target=BootstrapCluster --yes >/dev/null
 }
 
 run_baseline_cluster() { # scenario rep
@@ -301,6 +324,7 @@ task_row() { # task -> median per scenario
     row "Scaling: cold, 3 SSH hosts" ssh3-cold
     row "Scaling: cold, 5 SSH hosts" ssh5-cold
     row "Scaling: cold, 7 SSH hosts" ssh7-cold
+    echo "| Scale-out of one member: 3 -> 4 SSH hosts, run start to promotion | n/a: baseline.sh has no member-add mode | $(fmt_s "$(stats "$results" scaleout-ssh4 etcd-forge)") | - (vs baseline cold, 3 SSH hosts: $(ratio "$(stats "$results" scaleout-ssh4 etcd-forge)" "$(stats "$results" ssh3-cold baseline)")) |"
     row_bytes "Bytes uploaded per node, cold (3 SSH hosts)" ssh3-cold
     echo "| Bytes uploaded per node, warm (3 SSH hosts) | n/a (copies everything again) | $(fmt_b "$(stats "$bytes" ssh3-warm etcd-forge)") | - |"
     echo

@@ -67,6 +67,8 @@ public sealed class MembershipChanger(
         {
             // A learner that started before (it has data) rejoins as it is; a new one joins the member list it was added to.
             var joinCluster = state.HasData ? null : string.Join(",", list.Select(m => $"{(m.Id == id ? node.Name : m.Name)}={m.PeerUrls[0]}"));
+            // Without a WAL segment etcd ignores what a failed first start left (an empty db); cleared so nothing stale stays.
+            if (joinCluster is not null) await nodes.WipeDataAsync(node, ct);
             await service.StartAsync(ct, nodes.FingerprintOf(node), joinCluster);
             summary.Record($"[{node.Name}] started as an existing member" + (joinCluster is null ? " (data dir kept)" : $" of {joinCluster}"));
         }

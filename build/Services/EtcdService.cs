@@ -29,12 +29,14 @@ public abstract class EtcdService(INodeShell shell, NodePaths paths)
 
     public async Task<bool> IsRunningAsync(CancellationToken ct) => (await Shell.RunAsync(AliveTest, ct)).Succeeded;
 
-    // Every remote command costs a round trip and a login shell, so the three questions go in one.
+    // Every remote command costs a round trip and a login shell, so the three questions go in one. A member has data
+    // when its WAL has a segment (etcd's own test): a first start that failed early can leave member/snap/db and an
+    // empty member/wal behind, and etcd starts such a member afresh.
     public async Task<MemberState> StateAsync(CancellationToken ct)
     {
         var script = $"""
             if {AliveTest}; then echo running; fi
-            if [ -d {ShellQuote.Arg(Path.Combine(Paths.DataDir, "member"))} ]; then echo data; fi
+            if ls {ShellQuote.Arg(Path.Combine(Paths.DataDir, "member", "wal"))}/*.wal >/dev/null 2>&1; then echo data; fi
             if [ -f {ShellQuote.Arg(FingerprintFile)} ]; then printf 'fingerprint %s\n' "$(cat {ShellQuote.Arg(FingerprintFile)})"; fi
             true
             """;

@@ -9,6 +9,9 @@
 #   tests/hosts/testhosts.sh disk N DIR SIZE         # a SIZE tmpfs over DIR on host N only (a full disk)
 #   tests/hosts/testhosts.sh disk N DIR none         # remove it again
 #   tests/hosts/testhosts.sh rate N PORT RATE        # a slow link: traffic to host N's TCP PORT limited to RATE (e.g. 40mbit)
+#   tests/hosts/testhosts.sh rate N both:PORT RATE   # also what is sent to host N FROM that port, e.g. both:2380: all
+#                                                    # etcd peer traffic to host N (pipelined posts to its peer port and
+#                                                    # streams over connections it dialled to its peers' port)
 #   tests/hosts/testhosts.sh rate N none             # full speed again (queued packets go on at once)
 #
 # Needs root, /usr/sbin/sshd, ip, unshare, ssh-keygen and sudo (CI installs openssh-server and iproute2).
@@ -273,7 +276,11 @@ rate() {
         fi
         return 0
     fi
-    [[ $port =~ ^[0-9]+$ && $rate =~ ^[0-9]+(kbit|mbit|gbit)$ ]] || die "usage: $0 rate N PORT RATE (e.g. rate 1 22 40mbit) | rate N none"
+    # etcd's raft messages reach a member either posted to its peer port or over a stream connection that the member
+    # dialled to its peer's port; slowing everything a member receives from its peers means matching both: both:2380.
+    local matches=(dport)
+    if [[ $port == both:* ]]; then matches=(dport sport); port=${port#both:}; fi
+    [[ $port =~ ^[0-9]+$ && $rate =~ ^[0-9]+(kbit|mbit|gbit)$ ]] || die "usage: $0 rate N [both:]PORT RATE (e.g. rate 1 22 40mbit) | rate N none"
     command -v tc >/dev/null || die "'tc' is missing (iproute2)"
     [[ $rate == *kbit ]] && burst=(burst 200 cburst 200)
     # An existing limit is changed in place, so packets it holds are not dropped.
@@ -285,7 +292,10 @@ rate() {
         tc class add dev "$dev" parent 1: classid 1:1 htb rate 10gbit quantum 60000
         tc class add dev "$dev" parent 1: classid 1:2 htb rate "$rate" ceil "$rate" "${burst[@]}" quantum 1514
     fi
-    tc filter add dev "$dev" parent 1: protocol ip prio 1 u32 match ip dport "$port" 0xffff flowid 1:2
+    local match
+    for match in "${matches[@]}"; do
+        tc filter add dev "$dev" parent 1: protocol ip prio 1 u32 match ip "$match" "$port" 0xffff flowid 1:2
+    done
 }
 
 case ${1:-} in
@@ -295,5 +305,5 @@ case ${1:-} in
     link) link "${2:-}" "${3:-}" ;;
     disk) disk "${2:-}" "${3:-}" "${4:-}" ;;
     rate) rate "${2:-}" "${3:-}" "${4:-}" ;;
-    *) die "usage: $0 up N | down | status | link N down|up | disk N DIR SIZE|none | rate N PORT RATE|none" ;;
+    *) die "usage: $0 up N | down | status | link N down|up | disk N DIR SIZE|none | rate N [both:]PORT RATE|none" ;;
 esac

@@ -5,11 +5,14 @@ using EtcdForge.Tests.Support;
 
 namespace EtcdForge.Tests.Remote;
 
-// Three SSH hosts in network namespaces (tests/hosts/testhosts.sh), brought up once for the collection.
+// Four SSH hosts (three for a cluster, one spare) in network namespaces (tests/hosts/testhosts.sh), brought up once for the collection.
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class TestHosts : IAsyncLifetime
 {
     public const int Count = 3;
+
+    // One host more than the clusters use: the membership tests add it as a fourth member.
+    public const int Spare = Count + 1;
 
     // EF_TESTHOSTS_NET picks a separate set of hosts (see testhosts.sh), so two checkouts can run these at once.
     public static int Net { get; } = int.TryParse(Environment.GetEnvironmentVariable("EF_TESTHOSTS_NET"), out var net) ? net : 0;
@@ -50,7 +53,7 @@ public sealed class TestHosts : IAsyncLifetime
     public async Task InitializeAsync()
     {
         if (TestHostsRequirement.Missing() is { } missing) throw new InvalidOperationException(missing);
-        await RunScriptAsync("up", Count.ToString());
+        await RunScriptAsync("up", Spare.ToString());
     }
 
     public Task DisposeAsync() => RunScriptAsync("down");

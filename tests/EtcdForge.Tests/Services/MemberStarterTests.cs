@@ -71,11 +71,13 @@ public sealed class MemberStarterTests : IAsyncLifetime
         Assert.False((await _service.StateAsync(default)).Running);
     }
 
-    // etcd creates member/ when it starts; the test stops it only once that exists.
+    // etcd writes its first WAL segment when it starts (what counts as data); the test stops it only once that exists.
     private async Task WaitForDataDirAsync()
     {
-        for (var i = 0; i < 100 && !Directory.Exists(Path.Combine(_paths.DataDir, "member")); i++) await Task.Delay(100);
-        Assert.True(Directory.Exists(Path.Combine(_paths.DataDir, "member")), "etcd made no data dir");
+        var wal = Path.Combine(_paths.DataDir, "member", "wal");
+        bool HasSegment() => Directory.Exists(wal) && Directory.EnumerateFiles(wal, "*.wal").Any();
+        for (var i = 0; i < 100 && !HasSegment(); i++) await Task.Delay(100);
+        Assert.True(HasSegment(), "etcd wrote no WAL segment");
     }
 
     private void WriteConfig(int clientPort, int peerPort)
