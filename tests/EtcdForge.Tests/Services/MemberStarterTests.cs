@@ -64,7 +64,7 @@ public sealed class MemberStarterTests : IAsyncLifetime
         taken.Start();
         WriteConfig(((IPEndPoint)taken.LocalEndpoint).Port, FreePort());
 
-        var error = await Assert.ThrowsAsync<ForgeError>(() => _service.StartAsync(default, "fp-1"));
+        var error = await Assert.ThrowsAsync<NodeError>(() => _service.StartAsync(default, "fp-1"));
 
         Assert.StartsWith("etcd1: etcd exited right after start; last log lines: ", error.Message);
         Assert.Contains("address already in use", error.Message);
