@@ -14,11 +14,12 @@ public sealed class NodeFanOut(IReadOnlyList<Node> nodes, NodeShellPool shells, 
         public bool Failed => Error is not null;
     }
 
-    public async Task<IReadOnlyList<T>> RunAsync<T>(Func<Node, INodeShell, Task<T>> step, CancellationToken ct = default)
+    // Each node with what its step gave, in the description's order; throws when any node failed.
+    public async Task<IReadOnlyList<(Node Node, T Result)>> RunAsync<T>(Func<Node, INodeShell, Task<T>> step, CancellationToken ct = default)
     {
         var runs = await RunEachAsync(step, ct);
         ThrowIfAnyFailed(runs);
-        return runs.Select(r => r.Result!).ToList();
+        return runs.Select(r => (r.Node, r.Result!)).ToList();
     }
 
     // For tasks that still have something to say about the nodes that succeeded (DeployNodes reports them).

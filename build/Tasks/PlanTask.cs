@@ -16,17 +16,12 @@ public sealed class PlanTask : AsyncFrostingTask<BuildContext>
         {
             var plan = context.InstallPlanOf(node);
             var files = await new NodeDeployer(shell, plan).PlanAsync(default);
-            var state = await EtcdService.For(node, shell, context.PathsOf(node)).StateAsync(default);
-            var action = !state.Running
-                ? (state.HasData ? "start etcd (rejoins with its data)" : "start etcd as a new member")
-                // BootstrapCluster's rule: a restart only when the deployed bundle differs from the one etcd started with.
-                : state.StartedFingerprint != plan.Fingerprint
-                    ? "restart etcd, one member at a time (its bundle changed since it started)"
-                    : null;
-            return (files.Changes, action);
+            // BootstrapCluster's decision, from the same state read, for the files DeployNodes would leave there.
+            var member = await new MemberStarter(EtcdService.For(node, shell, context.PathsOf(node)), plan.Fingerprint).DecideAsync(default);
+            return (files.Changes, Action: member.Planned());
         });
         var total = 0;
-        foreach (var (node, (changes, action)) in context.Cluster.Nodes.Zip(plans))
+        foreach (var (node, (changes, action)) in plans)
         {
             foreach (var change in changes) context.Log.Information("[{0}] would {1}", node.Name, change);
             if (action is not null) context.Log.Information("[{0}] would {1}", node.Name, action);
