@@ -7,9 +7,11 @@ namespace EtcdForge.Services;
 // to the caller, so that RollingRestart can pace the RestartAsync calls one member at a time.
 public sealed class MemberStarter(EtcdService service, string fingerprint)
 {
-    public static MemberAction Decide(EtcdService.MemberState state, string fingerprint) =>
+    // deployed: the fingerprint of the member's files; null when they are still to be built (Plan before
+    // Package), which a running member cannot be running yet.
+    public static MemberAction Decide(EtcdService.MemberState state, string? deployed) =>
         state.Running
-            ? state.StartedFingerprint == fingerprint ? MemberAction.Leave : MemberAction.Restart
+            ? deployed is not null && state.StartedFingerprint == deployed ? MemberAction.Leave : MemberAction.Restart
             : state.HasData ? MemberAction.Rejoin : MemberAction.Start;
 
     // Plan's question: the decision from a read-only look at the member.

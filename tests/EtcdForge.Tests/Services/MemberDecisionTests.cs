@@ -14,7 +14,9 @@ public sealed class MemberDecisionTests
     [InlineData(false, true, null, "fp-1", MemberAction.Rejoin)]
     [InlineData(false, false, null, "fp-1", MemberAction.Start)]
     [InlineData(false, false, "fp-0", "fp-1", MemberAction.Start)] // a stale record of a member that never kept data
-    public void Decides_from_running_data_and_fingerprint(bool running, bool hasData, string? started, string deployed, MemberAction expected) =>
+    [InlineData(true, true, null, null, MemberAction.Restart)]     // Plan before Package: the files are still to be built
+    [InlineData(false, true, null, null, MemberAction.Rejoin)]
+    public void Decides_from_running_data_and_fingerprint(bool running, bool hasData, string? started, string? deployed, MemberAction expected) =>
         Assert.Equal(expected, MemberStarter.Decide(new EtcdService.MemberState(running, hasData, started), deployed));
 
     [Fact]
