@@ -17,9 +17,12 @@ public sealed class BuildContext : FrostingContext
     public TimeProvider Clock { get; } = TimeProvider.System;
     public SshOptions Ssh { get; }
     public NodeShellPool Shells { get; }
+    public NodeFanOut Nodes { get; }
     /// <summary>The node --node names, checked against the description before any task runs.</summary>
     public Node? ReplacedNode { get; }
-    public NodeFanOut Nodes => new(Cluster.Nodes, Shells, Log);
+
+    // A step on some of the nodes only (the first node's smoke test, one member of a rolling restart).
+    public NodeFanOut NodesOf(params IReadOnlyList<Node> nodes) => new(nodes, Shells, Log);
 
     public NodePaths PathsOf(Node node) => NodePaths.For(node, Cluster, Artifacts);
 
@@ -59,6 +62,7 @@ public sealed class BuildContext : FrostingContext
             KeyPassphrase = context.Environment.GetEnvironmentVariable(SshOptions.PassphraseVariable) is { Length: > 0 } passphrase ? passphrase : null,
         };
         Shells = new NodeShellPool(Ssh);
+        Nodes = NodesOf(Cluster.Nodes);
         ReplacedNode = Options.Node is not { } name ? null
             : Cluster.Nodes.FirstOrDefault(n => n.Name == name)
               ?? throw new ForgeError($"--node={name}: no such node in {Cluster.SourceFile}; one of {string.Join(", ", Cluster.Nodes.Select(n => n.Name))}");

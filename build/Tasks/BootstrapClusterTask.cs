@@ -3,7 +3,6 @@ using Cake.Frosting;
 using EtcdForge.Client;
 using EtcdForge.Configuration;
 using EtcdForge.Membership;
-using EtcdForge.Nodes;
 using EtcdForge.Remote;
 using EtcdForge.Reporting;
 using EtcdForge.Services;
@@ -26,15 +25,14 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
         var members = new ClusterMembers(ClusterIdentities.Operator(context.Cluster, context.Artifacts), context.Clock);
 
         var live = await members.TryListAsync(endpoints, default);
-        var states = (await context.Nodes.RunAsync(async (node, shell) => (node, await ServiceOf(context, node, shell).StateAsync(default))))
-            .ToDictionary(p => p.node.Name, p => p.Item2);
+        var states = (await context.Nodes.RunAsync((node, shell) => ServiceOf(context, node, shell).StateAsync(default)))
+            .ToDictionary(s => s.Node.Name, s => s.Result);
         bool HasData(Node n) => states[n.Name].HasData;
         if (live is not null && MembershipDiff.LostData(described, live, etcd.PeerPort, HasData) is { Count: > 0 } lost)
         {
             throw new ForgeError(string.Join(Environment.NewLine, lost));
         }
 
-        var started = new List<Node>();
         var founders = MembershipDiff.Founders(described, live, applied, etcd.PeerPort, HasData);
         try
         {
@@ -46,11 +44,9 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
             throw new ForgeError(error.Message + Environment.NewLine + "membership changes not made while members are unhealthy: " +
                                  string.Join("; ", pending.Select(c => c.Describe(context.Options.Yes))), error);
         }
-        started.AddRange(founders);
         live = await members.TryListAsync(endpoints, default) ?? throw new ForgeError("the members started but none answers a member list; see their logs");
         // Members of the initial cluster that never ran are voters already; they start like the others.
-        var late = MembershipDiff.Founders(described, live, applied, etcd.PeerPort, HasData).Except(started).ToList();
-        if (late.Count > 0) await StartMembersAsync(context, late, summary);
+        await StartMembersAsync(context, [.. MembershipDiff.Founders(described, live, applied, etcd.PeerPort, HasData).Except(founders)], summary);
 
         var diff = MembershipDiff.Of(described, live, etcd.PeerPort);
         if (diff.Conflicts.Count > 0) throw new ForgeError(string.Join(Environment.NewLine, diff.Conflicts));
@@ -68,28 +64,25 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
     private static async Task StartMembersAsync(BuildContext context, IReadOnlyList<Node> group, ChangeSummary summary)
     {
         if (group.Count == 0) return;
-        var fanOut = new NodeFanOut(group, context.Shells, context.Log);
-        var actions = await fanOut.RunAsync((node, shell) => StarterOf(context, node, shell).StartAsync(default));
-        foreach (var (node, action) in group.Zip(actions))
+        var members = await context.NodesOf(group).RunAsync((node, shell) => StarterOf(context, node, shell).StartAsync(default));
+        foreach (var (node, action) in members)
         {
-            if (action == MemberStarter.Action.None) context.Log.Information("[{0}] running with the deployed files", node.Name);
-            else if (action != MemberStarter.Action.RestartDue) summary.Record($"[{node.Name}] {MemberStarter.Describe(action)}");
+            if (action == MemberAction.Leave) context.Log.Information("[{0}] {1}", node.Name, action.Done());
+            else if (action != MemberAction.Restart) summary.Record($"[{node.Name}] {action.Done()}");
         }
 
-        var scope = context.Cluster with { Nodes = group };
-        var probe = new MemberProbe(scope, ClusterIdentities.Operator(context.Cluster, context.Artifacts));
-        await WaitForAllHealthyAsync(context, probe, fanOut);
+        var probe = new MemberProbe(context.Cluster with { Nodes = group }, ClusterIdentities.Operator(context.Cluster, context.Artifacts));
+        await WaitForAllHealthyAsync(context, probe);
 
-        var due = group.Zip(actions).Where(p => p.Second == MemberStarter.Action.RestartDue).Select(p => p.First).ToList();
+        var due = members.Where(m => m.Result == MemberAction.Restart).Select(m => m.Node).ToList();
         if (due.Count > 0)
         {
             context.Log.Information("restarting {0} one at a time: their files changed since they started", string.Join(", ", due.Select(n => n.Name)));
             await new RollingRestart(probe, context.Options.BootstrapTimeout, context.Clock).RunAsync(due,
-                node => new NodeFanOut([node], context.Shells, context.Log)
-                    .RunAsync(async (n, shell) => { await StarterOf(context, n, shell).RestartAsync(default); return true; }),
-                node => summary.Record($"[{node.Name}] restarted with its new files; healthy again"),
+                node => context.NodesOf(node).RunAsync(async (n, shell) => { await StarterOf(context, n, shell).RestartAsync(default); return true; }),
+                node => summary.Record($"[{node.Name}] {MemberAction.Restart.Done()}"),
                 default);
-            await WaitForAllHealthyAsync(context, probe, fanOut);
+            await WaitForAllHealthyAsync(context, probe);
         }
     }
 
@@ -99,16 +92,16 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
         new(ServiceOf(context, node, shell), context.FingerprintOf(node));
 
     // Every member, not just a majority: restarting one while another is still down could cost the quorum.
-    private static async Task WaitForAllHealthyAsync(BuildContext context, MemberProbe probe, NodeFanOut fanOut)
+    private static async Task WaitForAllHealthyAsync(BuildContext context, MemberProbe probe)
     {
         var answers = await probe.WaitForQuorumAsync(context.Options.BootstrapTimeout, context.Clock, default);
         var down = answers.Where(a => !a.Healthy).ToList();
         if (down.Count > 0)
         {
-            var logs = await fanOut.RunAsync(async (node, shell) =>
-                (node, down.Any(d => d.Node == node) ? await ServiceOf(context, node, shell).RecentLogAsync(3, default) : ""));
-            var lines = down.Select(d => $"{d.Node.Name} not healthy after {context.Options.BootstrapTimeout.TotalSeconds:0} s: {d.Detail}; last log: " +
-                                         Flatten(logs.First(l => l.node == d.Node).Item2));
+            var detail = down.ToDictionary(d => d.Node, d => d.Detail);
+            var logs = await context.NodesOf([.. detail.Keys]).RunAsync((node, shell) => ServiceOf(context, node, shell).RecentLogAsync(3, default));
+            var lines = logs.Select(l => $"{l.Node.Name} not healthy after {context.Options.BootstrapTimeout.TotalSeconds:0} s: " +
+                                         $"{detail[l.Node]}; last log: {Flatten(l.Result)}");
             throw new ForgeError((MemberProbe.HasQuorum(answers) ? "cluster has quorum but members are down: " : "no quorum: ") +
                                  string.Join(Environment.NewLine, lines));
         }

@@ -3,41 +3,43 @@ using Cake.Frosting;
 using EtcdForge.Client;
 using EtcdForge.Deploy;
 using EtcdForge.Membership;
+using EtcdForge.Planning;
 using EtcdForge.Services;
 
 namespace EtcdForge.Tasks;
 
+// Read-only end to end: it writes nothing under artifacts/ and changes nothing on the nodes.
 [TaskName("Plan")]
-[TaskDescription("Shows what DeployNodes and BootstrapCluster would change on each node, using read-only checks")]
-[IsDependentOn(typeof(PackageTask))]
+[TaskDescription("Shows what every target up to BootstrapCluster would change, locally and on each node, using read-only checks")]
 public sealed class PlanTask : AsyncFrostingTask<BuildContext>
 {
+    private const string NotYetBuilt = "install its new bundle (which files differ is known once Package has built it)";
+
     public override async Task RunAsync(BuildContext context)
     {
+        var forecast = ArtifactForecast.Make(context.Cluster, context.Artifacts, context.Clock);
+        foreach (var change in forecast.Changes) context.Log.Information("{0} would {1}", change.Task, change.What);
+
         var etcd = context.Cluster.Etcd;
         var applied = AppliedNodes.Read(context.Artifacts);
-        var endpoints = context.Cluster.Nodes.Concat(applied).Select(n => n.ClientUrl(etcd.ClientPort)).ToList();
-        var live = await new ClusterMembers(ClusterIdentities.Operator(context.Cluster, context.Artifacts), context.Clock).TryListAsync(endpoints, default);
+        var live = Directory.Exists(context.Artifacts.Pki)
+            ? await new ClusterMembers(ClusterIdentities.Operator(context.Cluster, context.Artifacts), context.Clock)
+                .TryListAsync(context.Cluster.Nodes.Concat(applied).Select(n => n.ClientUrl(etcd.ClientPort)), default)
+            : null;
         var plans = await context.Nodes.RunAsync(async (node, shell) =>
         {
-            var plan = context.InstallPlanOf(node);
-            var files = await new NodeDeployer(shell, plan).PlanAsync(default);
             var state = await EtcdService.For(node, shell, context.PathsOf(node)).StateAsync(default);
-            return (files.Changes, state, plan.Fingerprint);
+            if (forecast.InstallPlanOf(node) is not { } install) return ((IReadOnlyList<string>)[NotYetBuilt], state, (string?)null);
+            var files = await new NodeDeployer(shell, install).PlanAsync(default);
+            return (files.Changes, state, install.Fingerprint);
         });
-        var hasData = context.Cluster.Nodes.Zip(plans).ToDictionary(p => p.First.Name, p => p.Second.state.HasData);
+        var hasData = plans.ToDictionary(p => p.Node.Name, p => p.Result.state.HasData);
+        // BootstrapCluster's rules: which nodes it starts as members, what each of them needs, and the membership changes.
         var founders = MembershipDiff.Founders(context.Cluster.Nodes, live, applied, etcd.PeerPort, n => hasData[n.Name]);
-        var total = 0;
-        foreach (var (node, (changes, state, fingerprint)) in context.Cluster.Nodes.Zip(plans))
+        var total = forecast.Changes.Count;
+        foreach (var (node, (changes, state, fingerprint)) in plans)
         {
-            // Nodes that join a running cluster are started by their membership change below.
-            var action = !founders.Contains(node) ? null
-                : !state.Running
-                ? (state.HasData ? "start etcd (rejoins with its data)" : "start etcd as a new member")
-                // BootstrapCluster's rule: a restart only when the deployed bundle differs from the one etcd started with.
-                : state.StartedFingerprint != fingerprint
-                    ? "restart etcd, one member at a time (its bundle changed since it started)"
-                    : null;
+            var action = founders.Contains(node) ? MemberStarter.Decide(state, fingerprint).Planned() : null;
             foreach (var change in changes) context.Log.Information("[{0}] would {1}", node.Name, change);
             if (action is not null) context.Log.Information("[{0}] would {1}", node.Name, action);
             if (changes.Count == 0 && action is null) context.Log.Information("[{0}] no changes", node.Name);
@@ -54,6 +56,6 @@ public sealed class PlanTask : AsyncFrostingTask<BuildContext>
             }
             total += diff.Changes.Count;
         }
-        context.Log.Information(total == 0 ? "Plan: nothing to change" : $"Plan: {total} change(s) on the nodes; nothing was changed");
+        context.Log.Information(total == 0 ? "Plan: nothing to change" : $"Plan: {total} change(s); nothing was changed");
     }
 }
