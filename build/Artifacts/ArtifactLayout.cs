@@ -7,7 +7,7 @@ public sealed class ArtifactLayout(string root, string clusterName)
     public string Root { get; } = Path.GetFullPath(root);
     public string Cluster => Path.Combine(Root, clusterName);
 
-    public string Downloads => Path.Combine(Root, "cache", "downloads");
+    public string Downloads => Path.Combine(Root, ArtifactNames.SharedDir, "downloads");
     public string EtcdDir => Path.Combine(Cluster, "etcd");
     public string EtcdRecord => Path.Combine(EtcdDir, "obtained.json");
     public string Pki => Path.Combine(Cluster, "pki");

@@ -10,7 +10,7 @@ public sealed class EtcdInstaller(ArtifactLayout layout)
 {
     public async Task<EtcdBinaries> InstallAsync(EtcdPackage package, EtcdVersion requested, ChangeSummary summary)
     {
-        if (AlreadyInstalled(package) is { } existing)
+        if (AlreadyInstalled(package, requested) is { } existing)
         {
             summary.Unchanged(existing.BinDir);
             return existing with { RequestedVersion = requested.ToString(), Origin = package.Origin };
@@ -32,6 +32,11 @@ public sealed class EtcdInstaller(ArtifactLayout layout)
                     throw new ForgeError($"{package.Origin} holds etcd {version}, which is not supported; " +
                         $"use a release of {EtcdVersion.SupportedRange} (etcd.version {requested})");
                 }
+                if (reported != requested && !package.MayHoldAnotherVersion)
+                {
+                    throw new ForgeError($"{package.Origin} holds etcd {version}, but etcd.version is {requested}; " +
+                        $"use the etcd {requested} release archive, or set etcd.version: {version}");
+                }
             }
             catch (ForgeError)
             {
@@ -51,13 +56,14 @@ public sealed class EtcdInstaller(ArtifactLayout layout)
         }
     }
 
-    private EtcdBinaries? AlreadyInstalled(EtcdPackage package)
+    private EtcdBinaries? AlreadyInstalled(EtcdPackage package, EtcdVersion requested)
     {
         if (!File.Exists(layout.EtcdRecord)) return null;
         try
         {
             var record = EtcdBinaries.Load(layout);
             return record.ArchiveSha256 == package.Sha256 && record.Source == package.Source && record.ParsedVersion.IsSupported
+                   && (package.MayHoldAnotherVersion || record.ParsedVersion == requested)
                    && File.Exists(record.Etcdctl) && record.BinDir.StartsWith(layout.EtcdDir + Path.DirectorySeparatorChar)
                 ? record
                 : null;
