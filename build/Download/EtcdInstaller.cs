@@ -16,7 +16,7 @@ public sealed class EtcdInstaller(ArtifactLayout layout)
             return existing with { RequestedVersion = requested.ToString(), Origin = package.Origin };
         }
 
-        var staging = Path.Combine(layout.EtcdDir, $".staging-{Environment.ProcessId}");
+        var staging = TempFiles.Dir(layout.EtcdDir, "staging");
         if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
         try
         {

@@ -489,6 +489,11 @@ public sealed class ConfigCorpusTests : IDisposable
             Args = ["--target=Package", "--artifacts={dir}/cluster.yaml"], Says = ["--artifacts={dir}/cluster.yaml is a file"],
             Do = "pass a directory",
         },
+        new("--artifacts below a file")
+        {
+            Args = ["--target=Package", "--artifacts={dir}/cluster.yaml/out"], Says = ["--artifacts={dir}/cluster.yaml/out: {dir}/cluster.yaml is a file, not a directory"],
+            Do = "pass a directory",
+        },
         new("Destroy without --yes")
         {
             Args = ["--target=Destroy"], Says = ["Destroy deletes cluster 'badinput' and its data on 3 node(s)"], Do = "add --yes to confirm",
