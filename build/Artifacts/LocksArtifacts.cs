@@ -16,7 +16,8 @@ public sealed class LocksArtifacts : FrostingSetup<BuildContext>
     public override void Setup(BuildContext context, ISetupContext info)
     {
         // Cake's dry run calls the setup too; it only lists tasks, so it neither takes the lock nor waits for it.
-        if (BuildContext.Flag(context, "dryrun")) return;
+        // (The host passes its own options on under their normalized names: --dry-run and --whatif arrive as dryrun.)
+        if (context.Arguments.HasArgument("dryrun") && !context.Arguments.GetArgument("dryrun").Equals("false", StringComparison.OrdinalIgnoreCase)) return;
         var layout = context.Artifacts;
         _heldForTheRun.Add(ArtifactsLock.Acquire(layout, $"--target={info.TargetTask.Name}", Patience(context), context.Clock,
             waiting => context.Log.Warning("{0}", waiting)));

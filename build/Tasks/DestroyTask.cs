@@ -10,7 +10,7 @@ public sealed class DestroyTask : AsyncFrostingTask<BuildContext>
 {
     public override async Task RunAsync(BuildContext context)
     {
-        if (!BuildContext.Flag(context, "yes"))
+        if (!context.Options.Yes)
         {
             throw new ForgeError($"Destroy deletes cluster '{context.Cluster.Name}' and its data on {context.Cluster.Nodes.Count} node(s); add --yes to confirm");
         }
@@ -19,7 +19,7 @@ public sealed class DestroyTask : AsyncFrostingTask<BuildContext>
             var plan = context.InstallPlanOf(node);
             return await new NodeRemoval(shell, plan).RunAsync(default);
         });
-        foreach (var (node, lines) in context.Cluster.Nodes.Zip(results))
+        foreach (var (node, lines) in results)
         {
             foreach (var line in lines) context.Log.Information("[{0}] {1}", node.Name, line);
         }
