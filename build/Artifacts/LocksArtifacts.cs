@@ -5,7 +5,7 @@ using Cake.Frosting;
 
 namespace EtcdForge.Artifacts;
 
-// Before the first task of a run that writes (not a dry run): the cluster's artifacts lock
+// Before the first task of a run that writes (not a dry run, not Plan alone): the cluster's artifacts lock
 // for the whole run, then the temporary files earlier runs left when they were killed, and for this run's own, a
 // SIGINT/SIGTERM handler that removes them before the process ends.
 public sealed class LocksArtifacts : FrostingSetup<BuildContext>
@@ -18,6 +18,7 @@ public sealed class LocksArtifacts : FrostingSetup<BuildContext>
         // Cake's dry run calls the setup too; it only lists tasks, so it neither takes the lock nor waits for it.
         // (The host passes its own options on under their normalized names: --dry-run and --whatif arrive as dryrun.)
         if (context.Arguments.HasArgument("dryrun") && !context.Arguments.GetArgument("dryrun").Equals("false", StringComparison.OrdinalIgnoreCase)) return;
+        if (info.TasksToExecute.All(t => WritesNothing.Contains(t.Name))) return;
         var layout = context.Artifacts;
         _heldForTheRun.Add(ArtifactsLock.Acquire(layout, $"--target={info.TargetTask.Name}", Patience(context), context.Clock,
             waiting => context.Log.Warning("{0}", waiting)));
@@ -34,6 +35,9 @@ public sealed class LocksArtifacts : FrostingSetup<BuildContext>
             _heldForTheRun.Add(PosixSignalRegistration.Create(signal, _ => TempFiles.Remove(layout, pid => pid == self)));
         }
     }
+
+    // Targets that promise to write nothing under artifacts/, not even a lock file (PlanRunTests compares the tree).
+    private static readonly string[] WritesNothing = ["Plan"];
 
     private static TimeSpan Patience(BuildContext context) =>
         context.Environment.GetEnvironmentVariable(ArtifactsLock.PatienceVariable) is { Length: > 0 } text
