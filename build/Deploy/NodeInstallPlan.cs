@@ -7,9 +7,10 @@ namespace EtcdForge.Deploy;
 
 // What a node should hold, read from the bundle that Package built for it, so a deployed node gets exactly
 // what an offline install of that bundle would give.
-public sealed record NodeInstallPlan(Node Node, NodePaths Paths, IReadOnlyList<DesiredFile> Files)
+// ImageId: the image a docker member runs (null for the others); part of what the member started with.
+public sealed record NodeInstallPlan(Node Node, NodePaths Paths, IReadOnlyList<DesiredFile> Files, string? ImageId = null)
 {
-    public static NodeInstallPlan FromBundle(Node node, NodePaths paths, string bundle)
+    public static NodeInstallPlan FromBundle(Node node, NodePaths paths, string bundle, string? imageId = null)
     {
         if (!File.Exists(bundle)) throw new ForgeError($"{bundle} is missing: run --target=Package first");
         var files = new List<DesiredFile>();
@@ -27,7 +28,7 @@ public sealed record NodeInstallPlan(Node Node, NodePaths Paths, IReadOnlyList<D
         {
             throw new ForgeError($"{bundle} holds no bin/etcd: run --target=Package again");
         }
-        return new NodeInstallPlan(node, paths, files);
+        return new NodeInstallPlan(node, paths, files, imageId);
     }
 
     // install.sh and SHA256SUMS serve manual offline installs; the unit only matters where systemd runs etcd.
@@ -47,7 +48,8 @@ public sealed record NodeInstallPlan(Node Node, NodePaths Paths, IReadOnlyList<D
     // A fingerprint of everything etcd reads at start, recorded when it starts, so a later run knows
     // whether the running member still runs what is deployed.
     public string Fingerprint => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
-        System.Text.Encoding.UTF8.GetBytes(string.Join("\n", Files.OrderBy(f => f.Path, StringComparer.Ordinal).Select(f => $"{f.Sha256} {f.Path}")))));
+        System.Text.Encoding.UTF8.GetBytes(string.Join("\n", Files.OrderBy(f => f.Path, StringComparer.Ordinal).Select(f => $"{f.Sha256} {f.Path}")
+            .Concat(ImageId is null ? [] : [$"image {ImageId}"])))));
 }
 
 public sealed record FileState(string Sha256, UnixFileMode Mode, string Owner);

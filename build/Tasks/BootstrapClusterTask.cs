@@ -43,7 +43,7 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
     }
 
     private static MemberStarter StarterOf(BuildContext context, Node node, INodeShell shell) =>
-        new(EtcdService.For(node, shell, context.PathsOf(node)), context.FingerprintOf(node));
+        new(EtcdService.For(node, shell, context.PathsOf(node), context.ContainerOf(node)), context.FingerprintOf(node));
 
     // Every member, not just a majority: restarting one while another is still down could cost the quorum.
     private static async Task WaitForAllHealthyAsync(BuildContext context, MemberProbe probe)
@@ -53,7 +53,7 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
         if (down.Count > 0)
         {
             var logs = await context.Nodes.RunAsync(async (node, shell) =>
-                down.Any(d => d.Node == node) ? await EtcdService.For(node, shell, context.PathsOf(node)).RecentLogAsync(3, default) : "");
+                down.Any(d => d.Node == node) ? await EtcdService.For(node, shell, context.PathsOf(node), context.ContainerOf(node)).RecentLogAsync(3, default) : "");
             var lines = down.Select(d => $"{d.Node.Name} not healthy after {context.BootstrapTimeout.TotalSeconds:0} s: {d.Detail}; last log: " +
                                          Flatten(logs[context.Cluster.Nodes.ToList().IndexOf(d.Node)]));
             throw new ForgeError((MemberProbe.HasQuorum(answers) ? "cluster has quorum but members are down: " : "no quorum: ") +

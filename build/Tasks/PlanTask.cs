@@ -1,6 +1,7 @@
 using Cake.Core.Diagnostics;
 using Cake.Frosting;
 using EtcdForge.Deploy;
+using EtcdForge.Docker;
 using EtcdForge.Services;
 
 namespace EtcdForge.Tasks;
@@ -16,14 +17,18 @@ public sealed class PlanTask : AsyncFrostingTask<BuildContext>
         {
             var plan = context.InstallPlanOf(node);
             var files = await new NodeDeployer(shell, plan).PlanAsync(default);
-            var state = await EtcdService.For(node, shell, context.PathsOf(node)).StateAsync(default);
+            var container = context.ContainerOf(node);
+            IReadOnlyList<string> changes = container is not null && await MemberImage.IsMissingAsync(node, shell, plan.Paths, container, default)
+                ? [.. files.Changes, $"load image {container.Image.Tag} ({container.Image.Id})"]
+                : files.Changes;
+            var state = await EtcdService.For(node, shell, context.PathsOf(node), container).StateAsync(default);
             var action = !state.Running
                 ? (state.HasData ? "start etcd (rejoins with its data)" : "start etcd as a new member")
                 // BootstrapCluster's rule: a restart only when the deployed bundle differs from the one etcd started with.
                 : state.StartedFingerprint != plan.Fingerprint
                     ? "restart etcd, one member at a time (its bundle changed since it started)"
                     : null;
-            return (files.Changes, action);
+            return (changes, action);
         });
         var total = 0;
         foreach (var (node, (changes, action)) in context.Cluster.Nodes.Zip(plans))
