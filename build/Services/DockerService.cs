@@ -41,7 +41,7 @@ public sealed class DockerService(INodeShell shell, NodePaths paths, MemberConta
             var log = await engine.LogsAsync(container.Name, LogLines, ct);
             await engine.StopAsync(container.Name, ct);
             throw new ForgeError($"{Shell.NodeName}: etcd's container {container.Name} exited right after start" +
-                                 (after is null ? "" : $" (exit code {after.ExitCode})") +
+                                 (after is null ? "" : $" (exit code {after.ExitCode}; full log: docker logs {container.Name})") +
                                  $"; last log lines: {string.Join(" | ", log.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))}");
         }
     }
