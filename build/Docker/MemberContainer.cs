@@ -7,14 +7,19 @@ using EtcdForge.Remote;
 namespace EtcdForge.Docker;
 
 // The container one member runs in: its name (per cluster and member, so two clusters on one engine never
-// meet), the image Package built and the archive it comes from.
-public sealed record MemberContainer(string Name, string Cluster, string Member, ImageArchive.Identity Image, string Archive)
+// meet), the image Package built and the archive it comes from. Image is null while Package has not built it
+// (Plan on a fresh artifacts dir); whatever needs it asks for BuiltImage.
+public sealed record MemberContainer(string Name, string Cluster, string Member, ImageArchive.Identity? Image, string? Archive)
 {
     public static MemberContainer For(Cluster cluster, Node node, ArtifactLayout layout)
     {
-        var archive = EtcdImage.ArchiveOf(layout, Download.EtcdBinaries.Load(layout).Version);
-        return new MemberContainer($"etcd-forge-{cluster.Name}-{node.Name}", cluster.Name, node.Name, ImageArchive.Identify(archive), archive);
+        var archive = File.Exists(layout.EtcdRecord) ? EtcdImage.ArchiveOf(layout, Download.EtcdBinaries.Load(layout).Version) : null;
+        var image = archive is not null && File.Exists(archive) ? ImageArchive.Identify(archive) : null;
+        return new MemberContainer($"etcd-forge-{cluster.Name}-{node.Name}", cluster.Name, node.Name, image, archive);
     }
+
+    public ImageArchive.Identity BuiltImage => Image ?? throw new ForgeError(
+        $"{Archive ?? "the etcd image"} is missing: run --target=Package first (member {Member} runs in a container)");
 
     /// <summary>SingleNodeTest's throw-away member: the same image under another name.</summary>
     public MemberContainer SingleNodeTest => this with { Name = Name + "-single-node-test" };

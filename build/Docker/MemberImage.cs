@@ -12,24 +12,27 @@ public static class MemberImage
     public static async Task<string?> EnsureLoadedAsync(Node node, INodeShell shell, NodePaths paths, MemberContainer container, CancellationToken ct)
     {
         await using var engine = MemberContainer.EngineOf(node, shell, paths);
-        return await engine.LoadIfMissingAsync(container.Image.Id, container.Archive, ct)
-            ? $"load image {container.Image.Tag} ({container.Image.Id})"
+        return await engine.LoadIfMissingAsync(container.BuiltImage.Id, container.Archive!, ct)
+            ? $"load image {container.BuiltImage.Tag} ({container.BuiltImage.Id})"
             : null;
     }
 
-    public static async Task<bool> IsMissingAsync(Node node, INodeShell shell, NodePaths paths, MemberContainer container, CancellationToken ct)
+    /// <summary>What DeployNodes would do about the image (Plan), from a read-only look at the engine.</summary>
+    public static async Task<IReadOnlyList<string>> PlannedAsync(Node node, INodeShell shell, NodePaths paths, MemberContainer container, CancellationToken ct)
     {
+        if (container.Image is not { } image) return ["load the etcd image Package will build"];
         await using var engine = MemberContainer.EngineOf(node, shell, paths);
-        return !await engine.HasImageAsync(container.Image.Id, ct);
+        return await engine.HasImageAsync(image.Id, ct) ? [] : [$"load image {image.Tag} ({image.Id})"];
     }
 
     public static async Task<string?> RemoveAsync(Node node, INodeShell shell, NodePaths paths, MemberContainer container, CancellationToken ct)
     {
+        if (container.Image is null) return null; // never built, so never loaded by this cluster
         await using var engine = MemberContainer.EngineOf(node, shell, paths);
-        return await engine.RemoveImageAsync(container.Image.Id, ct) switch
+        return await engine.RemoveImageAsync(container.BuiltImage.Id, ct) switch
         {
-            ImageRemoval.Removed => $"removed image {container.Image.Tag} ({container.Image.Id})",
-            ImageRemoval.InUse => $"kept image {container.Image.Tag}: containers outside this cluster still use it",
+            ImageRemoval.Removed => $"removed image {container.BuiltImage.Tag} ({container.BuiltImage.Id})",
+            ImageRemoval.InUse => $"kept image {container.BuiltImage.Tag}: containers outside this cluster still use it",
             _ => null,
         };
     }

@@ -71,6 +71,6 @@ public sealed class DockerService(INodeShell shell, NodePaths paths, MemberConta
         mounts.Add(new Mount(Paths.DataDir, Writable: true));
         var labels = new Dictionary<string, string> { [Labels.Cluster] = container.Cluster, [Labels.Member] = container.Member };
         if (fingerprint is not null) labels[Labels.Fingerprint] = fingerprint;
-        return new ContainerSpec(container.Name, container.Image.Id, owner, mounts, ["--config-file", Paths.ConfigFile], labels);
+        return new ContainerSpec(container.Name, container.BuiltImage.Id, owner, mounts, ["--config-file", Paths.ConfigFile], labels);
     }
 }

@@ -21,15 +21,15 @@ public sealed class DestroyTask : AsyncFrostingTask<BuildContext>
             var plan = context.InstallPlanOf(node);
             return await new NodeRemoval(shell, plan, context.ContainerOf(node)).RunAsync(default);
         });
-        foreach (var (node, lines) in context.Cluster.Nodes.Zip(results))
+        foreach (var (node, lines) in results)
         {
             foreach (var line in lines) context.Log.Information("[{0}] {1}", node.Name, line);
         }
         // Once every container of the cluster is gone, so that its own members no longer hold the image.
         var engines = MemberImage.OnePerEngine(context.Cluster.Nodes).ToList();
-        var images = await new NodeFanOut(engines, context.Shells, context.Log).RunAsync((node, shell) =>
+        var images = await context.NodesOf([.. engines]).RunAsync((node, shell) =>
             MemberImage.RemoveAsync(node, shell, context.PathsOf(node), context.ContainerOf(node)!, default));
-        foreach (var (node, line) in engines.Zip(images))
+        foreach (var (node, line) in images)
         {
             if (line is not null) context.Log.Information("[{0}] {1}", node.Name, line);
         }
