@@ -166,11 +166,11 @@ public sealed class DockerApiEngine(string nodeName) : IDockerEngine
         }
         catch (DockerApiException e)
         {
-            throw new ForgeError($"{nodeName}: {what} failed: the Docker engine at {endpoint} answered {(int)e.StatusCode}: {e.ResponseBody.Trim()}");
+            throw new NodeError(nodeName, $"{what} failed: the Docker engine at {endpoint} answered {(int)e.StatusCode}: {e.ResponseBody.Trim()}");
         }
         catch (Exception e) when (e is HttpRequestException or IOException or System.Net.Sockets.SocketException)
         {
-            throw new ForgeError($"{nodeName}: cannot reach the Docker engine at {endpoint} ({e.GetBaseException().Message}); start dockerd or set DOCKER_HOST");
+            throw new NodeError(nodeName, $"cannot reach the Docker engine at {endpoint} ({e.GetBaseException().Message}); start dockerd or set DOCKER_HOST");
         }
     }
 

@@ -19,7 +19,7 @@ public sealed class DockerCliEngine(INodeShell shell, string stagingDir) : IDock
         var result = await Docker($"container inspect --format {Q(format)} {Q(container)}", ct);
         if (result.Stdout.Trim() == Missing) return null;
         var parts = result.EnsureSuccess("inspecting container " + container).Stdout.Trim().Split(' ');
-        if (parts.Length < 4) throw new ForgeError($"{shell.NodeName}: docker container inspect gave '{result.Stdout.Trim()}'");
+        if (parts.Length < 4) throw new NodeError(shell.NodeName, $"docker container inspect gave '{result.Stdout.Trim()}'");
         var fingerprint = parts.Length > 4 && parts[4] is { Length: > 0 } f && f != "<no value>" ? f : null;
         return new ContainerState(parts[0] == "true", parts[1] == "true", long.Parse(parts[2], CultureInfo.InvariantCulture),
             long.Parse(parts[3], CultureInfo.InvariantCulture), fingerprint);

@@ -40,7 +40,7 @@ public sealed class DockerService(INodeShell shell, NodePaths paths, MemberConta
         {
             var log = await engine.LogsAsync(container.Name, LogLines, ct);
             await engine.StopAsync(container.Name, ct);
-            throw new ForgeError($"{Shell.NodeName}: etcd's container {container.Name} exited right after start" +
+            throw new NodeError(Shell.NodeName, $"etcd's container {container.Name} exited right after start" +
                                  (after is null ? "" : $" (exit code {after.ExitCode}; full log: docker logs {container.Name})") +
                                  $"; last log lines: {string.Join(" | ", log.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))}");
         }
@@ -64,7 +64,7 @@ public sealed class DockerService(INodeShell shell, NodePaths paths, MemberConta
             """, ct)).EnsureSuccess("finding the etcd user's uid").Stdout.Trim();
         if (owner.StartsWith("0:", StringComparison.Ordinal))
         {
-            throw new ForgeError($"{Shell.NodeName}: {Paths.SslDir} belongs to root, and etcd's container must not run as root; run DeployNodes as root so the etcd user owns it");
+            throw new NodeError(Shell.NodeName, $"{Paths.SslDir} belongs to root, and etcd's container must not run as root; run DeployNodes as root so the etcd user owns it");
         }
         var mounts = new List<Mount> { new(Paths.ConfigDir, Writable: false) };
         if (!Paths.SslDir.StartsWith(Paths.ConfigDir + "/", StringComparison.Ordinal)) mounts.Add(new Mount(Paths.SslDir, Writable: false));
