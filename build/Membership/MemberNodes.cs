@@ -8,10 +8,10 @@ namespace EtcdForge.Membership;
 
 // What a membership change does on a member's node: its etcd service, the fingerprint it starts with, wiping its
 // data dir, and removing everything DeployNodes installed (from the node's bundle when Package still has it).
-public sealed class MemberNodes(NodeShellPool shells, Func<Node, NodePaths> pathsOf, Func<Node, string> fingerprintOf, Func<Node, string> bundleOf)
+public sealed class MemberNodes(NodeShellPool shells, Func<Node, NodePaths> pathsOf, Func<Node, Docker.MemberContainer?> containerOf, Func<Node, string> fingerprintOf, Func<Node, string> bundleOf)
 {
     public async Task<EtcdService> ServiceAsync(Node node, CancellationToken ct) =>
-        EtcdService.For(node, await shells.GetAsync(node, ct), pathsOf(node));
+        EtcdService.For(node, await shells.GetAsync(node, ct), pathsOf(node), containerOf(node));
 
     public string FingerprintOf(Node node) => fingerprintOf(node);
 
@@ -31,7 +31,7 @@ public sealed class MemberNodes(NodeShellPool shells, Func<Node, NodePaths> path
         var plan = File.Exists(bundle)
             ? NodeInstallPlan.FromBundle(node, pathsOf(node), bundle)
             : new NodeInstallPlan(node, pathsOf(node), []);
-        var removed = await new NodeRemoval(shell, plan).RunAsync(ct);
+        var removed = await new NodeRemoval(shell, plan, containerOf(node)).RunAsync(ct);
         return File.Exists(bundle) ? removed : [.. removed, $"its bundle {bundle} is gone, so the installed binaries and config under {pathsOf(node).Root} were left"];
     }
 

@@ -3,6 +3,7 @@ using Cake.Frosting;
 using EtcdForge.Client;
 using EtcdForge.Deploy;
 using EtcdForge.Membership;
+using EtcdForge.Docker;
 using EtcdForge.Planning;
 using EtcdForge.Services;
 
@@ -28,10 +29,13 @@ public sealed class PlanTask : AsyncFrostingTask<BuildContext>
             : null;
         var plans = await context.Nodes.RunAsync(async (node, shell) =>
         {
-            var state = await EtcdService.For(node, shell, context.PathsOf(node)).StateAsync(default);
-            if (forecast.InstallPlanOf(node) is not { } install) return ((IReadOnlyList<string>)[NotYetBuilt], state, (string?)null);
+            var container = context.ContainerOf(node);
+            var state = await EtcdService.For(node, shell, context.PathsOf(node), container).StateAsync(default);
+            IReadOnlyList<string> image = container is null ? [] : await MemberImage.PlannedAsync(node, shell, context.PathsOf(node), container, default);
+            if (forecast.InstallPlanOf(node) is not { } install) return ((IReadOnlyList<string>)[NotYetBuilt, .. image], state, (string?)null);
+            install = install with { ImageId = container?.Image?.Id };
             var files = await new NodeDeployer(shell, install).PlanAsync(default);
-            return (files.Changes, state, install.Fingerprint);
+            return ((IReadOnlyList<string>)[.. files.Changes, .. image], state, install.Fingerprint);
         });
         var hasData = plans.ToDictionary(p => p.Node.Name, p => p.Result.state.HasData);
         // BootstrapCluster's rules: which nodes it starts as members, what each of them needs, and the membership changes.
