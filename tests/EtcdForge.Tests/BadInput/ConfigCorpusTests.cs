@@ -227,11 +227,6 @@ public sealed class ConfigCorpusTests : IDisposable
             Edits = [("  certValidity: 8760h", "  certValidity: 1 year")], At = "  certValidity: 1 year", Field = "pki.certValidity",
             Says = ["'1 year' is not a duration"], Do = "like 8760h or 365d",
         },
-        new("renewBefore not shorter than the validity")
-        {
-            Edits = [("  renewBefore: 720h", "  renewBefore: 9000h")], At = "  renewBefore: 9000h", Field = "pki.renewBefore",
-            Says = ["must be shorter than the certificate validity"], Do = "or every run would reissue",
-        },
         new("unknown key algorithm")
         {
             Edits = [("  keyAlgorithm: ecdsa-p256", "  keyAlgorithm: dsa-1024")], At = "  keyAlgorithm: dsa-1024", Field = "pki.keyAlgorithm",

@@ -37,7 +37,10 @@ public sealed class ReproducibilityTests : IDisposable
         var third = BundleSet.Write(_f.Cluster, _f.Layout, _f.Etcd);
         var changed = Assert.Single(third, o => o.Changed);
         Assert.Equal(_f.Layout.NodeBundle("etcd2"), changed.Path);
-        Assert.Equal("SHA256SUMS changed, ssl/etcd2-key.pem changed, ssl/etcd2.pem changed", changed.Why);
+        // A reissue is a new leaf generation directory, and install.sh switches to it by name.
+        Assert.Matches(@"^SHA256SUMS changed, install\.sh changed, ssl/leaf-[0-9a-f]{16} added, ssl/leaf-[0-9a-f]{16}/etcd2-key\.pem added, " +
+                       @"ssl/leaf-[0-9a-f]{16}/etcd2-peer-key\.pem added, ssl/leaf-[0-9a-f]{16}/etcd2-peer\.pem added, ssl/leaf-[0-9a-f]{16}/etcd2\.pem added, " +
+                       @"ssl/leaf-[0-9a-f]{16} removed, ssl/leaf-[0-9a-f]{16}/etcd2-key\.pem removed, .*removed$", changed.Why);
         Assert.All(files.Where(f => f != changed.Path), f => Assert.Equal(bytes[f], File.ReadAllBytes(f)));
     }
 
