@@ -17,6 +17,8 @@ public sealed class BuildContext : FrostingContext
     public TimeProvider Clock { get; } = TimeProvider.System;
     public SshOptions Ssh { get; }
     public TimeSpan BootstrapTimeout { get; }
+    /// <summary>--force: IssueCerts renews every leaf certificate now, whatever its expiry (RenewCerts).</summary>
+    public bool ForceRenewal { get; }
     public NodeShellPool Shells { get; }
     public NodeFanOut Nodes => new(Cluster.Nodes, Shells, Log);
 
@@ -63,6 +65,7 @@ public sealed class BuildContext : FrostingContext
         };
         Shells = new NodeShellPool(Ssh);
         BootstrapTimeout = BootstrapTimeoutOf(context);
+        ForceRenewal = Flag(context, "force");
     }
 
     private static TimeSpan BootstrapTimeoutOf(ICakeContext context)

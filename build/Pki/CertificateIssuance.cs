@@ -7,7 +7,8 @@ namespace EtcdForge.Pki;
 // drifted ones reissued with their reasons, fitting ones left untouched (not even rewritten).
 public sealed class CertificateIssuance(ArtifactLayout layout, PkiSettings pki, IReadOnlyList<Node> nodes, TimeProvider clock)
 {
-    public IReadOnlyList<PkiChange> Run(CertificateAuthority ca)
+    /// <param name="renewAll">renew every leaf now (RenewCerts --force), even those that still fit.</param>
+    public IReadOnlyList<PkiChange> Run(CertificateAuthority ca, bool renewAll = false)
     {
         var now = clock.GetUtcNow();
         var drift = new CertificateDrift(ca, pki.KeyAlgorithm, pki.RenewBefore, now);
@@ -21,6 +22,7 @@ public sealed class CertificateIssuance(ArtifactLayout layout, PkiSettings pki, 
                 continue;
             }
             var reasons = drift.ReasonsToReissue(spec);
+            if (renewAll && reasons.Count == 0) reasons = ["renewal forced (--force)"];
             if (reasons.Count > 0)
             {
                 Write(LeafCertificates.Issue(ca, spec, pki.KeyAlgorithm, now), spec);

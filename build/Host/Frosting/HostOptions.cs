@@ -52,7 +52,7 @@ internal sealed record HostOptions(
 
     private static string ExampleOf(string name) => Normalize(name) == "target" ? "Default" : "normal";
 
-    private static bool IsFlag(string name) => Normalize(name) is "dryrun" or "tree" or "description" or "exclusive" or "yes" or "trust-new-host-keys";
+    private static bool IsFlag(string name) => Normalize(name) is "dryrun" or "tree" or "description" or "exclusive" or "yes" or "trust-new-host-keys" or "force";
 
     private static string Normalize(string name) => name.ToLowerInvariant() switch
     {
