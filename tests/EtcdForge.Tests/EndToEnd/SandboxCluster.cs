@@ -16,24 +16,34 @@ public sealed class SandboxClusterCollection
 // One `--target=Verify` on a fresh artifacts dir, made once for the class. Dispose always runs Destroy --yes and
 // then, as a last resort, kills any recorded etcd pid that is still alive and still one of ours (its command line
 // names this artifacts dir), so no etcd outlives the tests.
-public sealed class SandboxCluster : IDisposable
+public class SandboxCluster : IDisposable
 {
     public static readonly string[] Nodes = ["etcd1", "etcd2", "etcd3"];
     private readonly TempDir _dir = new();
     private readonly HashSet<int> _pids = [];
+    private readonly string _name;
+    private readonly string[] _config;
 
-    public SandboxCluster()
+    public SandboxCluster() : this("sandbox", null, "Verify")
     {
+    }
+
+    // A sandbox of its own: yaml is the description (its cluster name must be name), made with --target=target.
+    // Suites that run in parallel with the default sandbox give their description their own loopback block.
+    protected SandboxCluster(string name, string? yaml, string target)
+    {
+        _name = name;
         // The temp dir is created 0700; run as root, the host starts etcd as the etcd user, which must reach
         // the node dirs below it (as it would under /tmp or / in a real run).
         File.SetUnixFileMode(_dir.Path, File.GetUnixFileMode(_dir.Path) | UnixFileMode.GroupRead | UnixFileMode.GroupExecute
             | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
-        FirstRun = ForgeProcess.Run("--target=Verify", $"--artifacts={Root}");
+        _config = yaml is null ? [] : [$"--config={_dir.File($"{name}.yaml", yaml)}"];
+        FirstRun = Forge($"--target={target}");
         RecordPids();
     }
 
     public string Root => _dir.Combine("artifacts");
-    public string Sandbox => Path.Combine(Root, "sandbox");
+    public string Sandbox => Path.Combine(Root, _name);
     public string Pki => Path.Combine(Sandbox, "pki");
     public string NodeDir(string node) => Path.Combine(Sandbox, "nodes", node);
     public string PidFile(string node) => Path.Combine(NodeDir(node), "run", "etcd", "etcd.pid");
@@ -42,7 +52,7 @@ public sealed class SandboxCluster : IDisposable
 
     public string WriteConfig(string name, string yaml) => _dir.File(name, yaml);
 
-    public ForgeResult Forge(params string[] args) => ForgeProcess.Run([.. args, $"--artifacts={Root}"]);
+    public ForgeResult Forge(params string[] args) => ForgeProcess.Run([.. args, .. _config, $"--artifacts={Root}"]);
 
     public int? PidOf(string node) =>
         File.Exists(PidFile(node)) && int.TryParse(File.ReadAllText(PidFile(node)).Trim(), out var pid) ? pid : null;
@@ -72,7 +82,7 @@ public sealed class SandboxCluster : IDisposable
         try
         {
             RecordPids();
-            ForgeProcess.Run("--target=Destroy", "--yes", $"--artifacts={Root}");
+            Forge("--target=Destroy", "--yes");
         }
         finally
         {

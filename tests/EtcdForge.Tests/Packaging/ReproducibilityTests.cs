@@ -112,4 +112,25 @@ public sealed class ReproducibilityTests : IDisposable
         }
         Assert.All(outcomes, o => Shell.Run("gzip", ["-t", o.Path]));
     }
+
+    // The restart rule: etcd re-reads leaf certificates per handshake, so renewing them leaves the start-up
+    // fingerprint alone; a new trust bundle (CA) changes it, since etcd reads that only at start.
+    [Fact]
+    public void Renewed_leaves_keep_the_restart_fingerprint_and_a_new_ca_changes_it()
+    {
+        EtcdForge.Deploy.NodeInstallPlan Plan()
+        {
+            BundleSet.Write(_f.Cluster, _f.Layout, _f.Etcd);
+            var node = _f.Node("etcd2");
+            return EtcdForge.Deploy.NodeInstallPlan.FromBundle(node, EtcdForge.Nodes.NodePaths.For(node, _f.Cluster, _f.Layout), _f.Layout.NodeBundle("etcd2"));
+        }
+        var before = Plan();
+        _f.Reissue("etcd2");
+        var renewed = Plan();
+        Assert.NotEqual(before.LeafGeneration, renewed.LeafGeneration);
+        Assert.Equal(before.Fingerprint, renewed.Fingerprint);
+
+        File.AppendAllText(_f.Layout.CaCert, File.ReadAllText(_f.Layout.CaCert));
+        Assert.NotEqual(before.Fingerprint, Plan().Fingerprint);
+    }
 }
