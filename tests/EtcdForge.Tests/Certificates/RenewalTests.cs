@@ -5,32 +5,33 @@ using EtcdForge.Tests.Support;
 
 namespace EtcdForge.Tests.Certificates;
 
-// Renewal without restarts on real etcd (Debian's 3.4.23 through the sandbox's distribution fallback): a
-// description whose leaves are always within renewBefore reissues them on every run; DeployNodes installs
-// them in a new generation directory and switches the link; etcd keeps its PIDs and serves the new
-// certificates on both ports, as openssl sees them.
+// Renewal without restarts on real etcd, 3.4.23 and 3.5.30: a description whose leaves are always within
+// renewBefore reissues them on every run; DeployNodes installs them in a new generation directory and switches
+// the link; etcd keeps its PIDs and serves the new certificates on both ports, as openssl sees them.
 [TestCaseOrderer(ByMethodName.TypeName, ByMethodName.Assembly)]
-public sealed class RenewalTests(RenewalSandbox cluster) : IClassFixture<RenewalSandbox>
+public abstract class RenewalTests(RenewalSandbox cluster)
 {
-    private Dictionary<string, int> Pids() => SandboxCluster.Nodes.ToDictionary(n => n, n => cluster.PidOf(n) ?? throw new InvalidOperationException($"{n} has no pid"));
+    private static readonly string[] Nodes = LoopbackCluster.Nodes;
 
-    private Dictionary<string, string> Served() => SandboxCluster.Nodes.Zip(RenewalSandbox.Hosts)
-        .SelectMany(p => new[] { ($"{p.First} client", cluster.ServedSerial(p.Second, 2379)), ($"{p.First} peer", cluster.ServedSerial(p.Second, 2380)) })
+    private Dictionary<string, int> Pids() => Nodes.ToDictionary(n => n, n => cluster.PidOf(n) ?? throw new InvalidOperationException($"{n} has no pid"));
+
+    private Dictionary<string, string> Served() => Nodes
+        .SelectMany(n => new[] { ($"{n} client", cluster.ServedSerial(n, 2379)), ($"{n} peer", cluster.ServedSerial(n, 2380)) })
         .ToDictionary(p => p.Item1, p => p.Item2);
 
-    private Dictionary<string, string> OnDisk() => SandboxCluster.Nodes
+    private Dictionary<string, string> OnDisk() => Nodes
         .SelectMany(n => new[] { ($"{n} client", cluster.SerialOnDisk($"{n}.pem")), ($"{n} peer", cluster.SerialOnDisk($"{n}-peer.pem")) })
         .ToDictionary(p => p.Item1, p => p.Item2);
 
     [Fact]
     public async Task T1_Every_run_renews_every_leaf_and_etcd_serves_them_without_a_restart()
     {
-        Assert.True(cluster.FirstRun.ExitCode == 0, cluster.FirstRun.ToString());
+        Assert.True(cluster.Up.ExitCode == 0, cluster.Up.ToString());
         var pids = Pids();
         var before = Served();
         Assert.Equal(OnDisk(), before);
         // The client's own certificate is renewed too; it keeps the files it started with, as a real one would.
-        var client = Path.Combine(cluster.Root, "client-before");
+        var client = Path.Combine(cluster.Artifacts, "client-before");
         Directory.CreateDirectory(client);
         foreach (var file in new[] { cluster.CaCert, cluster.ClientCert, cluster.ClientKey }) File.Copy(file, Path.Combine(client, Path.GetFileName(file)));
         string[] held = [Path.Combine(client, "etcd-root-ca.pem"), Path.Combine(client, "client.pem"), Path.Combine(client, "client-key.pem")];
@@ -55,7 +56,7 @@ public sealed class RenewalTests(RenewalSandbox cluster) : IClassFixture<Renewal
 
         var report = await writer.StopAsync();
         Assert.True(report.FailedAttempts == 0, report.ToString());
-        await report.AssertNoLossAsync(cluster.Endpoints, cluster.CaCert, cluster.ClientCert, cluster.ClientKey);
+        await report.AssertNoLossAsync(string.Join(",", cluster.Endpoints), cluster.CaCert, cluster.ClientCert, cluster.ClientKey);
     }
 
     [Fact]
@@ -64,14 +65,14 @@ public sealed class RenewalTests(RenewalSandbox cluster) : IClassFixture<Renewal
         var status = cluster.Forge("--target=Certificates");
         // Leaves valid 2 h inside a 3 h renewBefore are due: the expiry checks fail, the served ones pass.
         Assert.NotEqual(0, status.ExitCode);
-        var reports = Path.Combine(cluster.Sandbox, "reports");
+        var reports = Path.Combine(cluster.ClusterDir, "reports");
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(reports, "certificates.json")));
         var certificates = json.RootElement.GetProperty("certificates").EnumerateArray().ToList();
         Assert.Equal(["client.pem", "etcd-root-ca.pem", "etcd1-peer.pem", "etcd1.pem", "etcd2-peer.pem", "etcd2.pem", "etcd3-peer.pem", "etcd3.pem"],
             certificates.Select(c => Path.GetFileName(c.GetProperty("file").GetString()!)));
         var etcd1 = certificates.Single(c => c.GetProperty("file").GetString()!.EndsWith("/etcd1.pem"));
         Assert.Equal(cluster.SerialOnDisk("etcd1.pem"), etcd1.GetProperty("serial").GetString());
-        Assert.Contains("127.0.28.11", etcd1.GetProperty("sans").EnumerateArray().Select(s => s.GetString()));
+        Assert.Contains(cluster.Host("etcd1"), etcd1.GetProperty("sans").EnumerateArray().Select(s => s.GetString()));
         var checks = json.RootElement.GetProperty("checks").EnumerateArray().ToList();
         var served = checks.Where(c => c.GetProperty("check").GetString()!.Contains("port serves")).ToList();
         Assert.Equal(6, served.Count);
@@ -101,7 +102,7 @@ public sealed class RenewalTests(RenewalSandbox cluster) : IClassFixture<Renewal
         var status = cluster.Forge("--target=Certificates");
         Assert.NotEqual(0, status.ExitCode);
         Assert.Contains(status.ErrorLines, l => l.Contains("etcd2: client port serves etcd2.pem: serves serial") && l.Contains("run --target=DeployNodes"));
-        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(cluster.Sandbox, "reports", "certificates.json")));
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(cluster.ClusterDir, "reports", "certificates.json")));
         var failed = json.RootElement.GetProperty("checks").EnumerateArray()
             .Where(c => !c.GetProperty("passed").GetBoolean() && c.GetProperty("member").GetString() == "etcd2").Select(c => c.GetProperty("check").GetString()).ToList();
         Assert.Equal(["client port serves etcd2.pem", "peer port serves etcd2-peer.pem"], failed);
@@ -113,3 +114,7 @@ public sealed class RenewalTests(RenewalSandbox cluster) : IClassFixture<Renewal
         Assert.Equal(OnDisk(), Served());
     }
 }
+
+public sealed class RenewalTests34(RenewalSandbox34 cluster) : RenewalTests(cluster), IClassFixture<RenewalSandbox34>;
+
+public sealed class RenewalTests35(RenewalSandbox35 cluster) : RenewalTests(cluster), IClassFixture<RenewalSandbox35>;
