@@ -12,11 +12,11 @@ public abstract class RenewalSandbox : LoopbackCluster
 
     protected RenewalSandbox(string version, int firstHost) : base(block: 28, version, name: "renewal", firstHost: firstHost, extraPki: ShortLived)
     {
-        Up = Forge("--target=BootstrapCluster");
+        Bootstrap = Forge("--target=BootstrapCluster");
         RecordPids();
     }
 
-    public ForgeResult Up { get; }
+    public ForgeResult Bootstrap { get; }
     public string Host(string node) => Address(Array.IndexOf(Nodes, node) + 1);
 
     // The serial a member serves on a port, as openssl sees it (not through etcd-forge's own TLS code).

@@ -26,7 +26,7 @@ public abstract class RenewalTests(RenewalSandbox cluster)
     [Fact]
     public async Task T1_Every_run_renews_every_leaf_and_etcd_serves_them_without_a_restart()
     {
-        Assert.True(cluster.Up.ExitCode == 0, cluster.Up.ToString());
+        Assert.True(cluster.Bootstrap.ExitCode == 0, cluster.Bootstrap.ToString());
         var pids = Pids();
         var before = Served();
         Assert.Equal(OnDisk(), before);
