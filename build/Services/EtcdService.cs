@@ -34,7 +34,9 @@ public abstract class EtcdService(INodeShell shell, NodePaths paths)
         var script = $"""
             if {AliveTest}; then echo running; fi
             if [ -d {ShellQuote.Arg(Path.Combine(Paths.DataDir, "member"))} ]; then echo data; fi
-            if [ -f {ShellQuote.Arg(FingerprintFile)} ]; then printf 'fingerprint %s\n' "$(cat {ShellQuote.Arg(FingerprintFile)})"; fi
+            for f in {ShellQuote.Arg(Paths.StartedFingerprintFile)} {ShellQuote.Arg(Paths.LegacyFingerprintFile)}; do
+              if [ -f "$f" ]; then printf 'fingerprint %s\n' "$(cat "$f")"; break; fi
+            done
             true
             """;
         var lines = (await Shell.RunAsync(script, ct)).EnsureSuccess("reading the etcd member's state").Stdout
@@ -46,7 +48,5 @@ public abstract class EtcdService(INodeShell shell, NodePaths paths)
     // The fingerprint of the files a member was started with; a different one means it must restart to use new files.
     protected string RecordFingerprint(string? fingerprint) => fingerprint is null
         ? ""
-        : $"mkdir -p {ShellQuote.Arg(Paths.RunDir)} && printf '%s\\n' {ShellQuote.Arg(fingerprint)} > {ShellQuote.Arg(FingerprintFile)}\n";
-
-    private string FingerprintFile => Path.Combine(Paths.RunDir, "etcd.deployed");
+        : $"mkdir -p {ShellQuote.Arg(Paths.ConfigDir)} && printf '%s\\n' {ShellQuote.Arg(fingerprint)} > {ShellQuote.Arg(Paths.StartedFingerprintFile)} && rm -f {ShellQuote.Arg(Paths.LegacyFingerprintFile)}\n";
 }
