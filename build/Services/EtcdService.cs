@@ -26,6 +26,19 @@ public abstract class EtcdService(INodeShell shell, NodePaths paths)
     public abstract Task StopAsync(CancellationToken ct);
     public abstract Task<string> RecentLogAsync(int lines, CancellationToken ct);
 
+    /// <summary>Where a person finds the member's whole log.</summary>
+    public abstract string LogLocation { get; }
+
+    // For a one-line error: why etcd stopped, in etcd's own words without its stack trace, and where the rest is.
+    public async Task<string> LastWordsAsync(CancellationToken ct)
+    {
+        var line = EtcdLogLine.LastMeaningful(await RecentLogAsync(LogLinesRead, ct));
+        return (line is null ? "its log is empty" : $"log: {line}") + $" (full log: {LogLocation})";
+    }
+
+    // Enough to reach past a Go stack trace (a dozen frames per goroutine) to the line that explains it.
+    private const int LogLinesRead = 60;
+
     public async Task<bool> IsRunningAsync(CancellationToken ct) => (await Shell.RunAsync(AliveTest, ct)).Succeeded;
 
     // Every remote command costs a round trip and a login shell, so the three questions go in one.

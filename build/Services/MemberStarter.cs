@@ -1,3 +1,5 @@
+using EtcdForge.Nodes;
+
 namespace EtcdForge.Services;
 
 // Decides what a member needs: nothing when it runs the deployed files, a start when it is stopped, and a
@@ -20,6 +22,20 @@ public sealed class MemberStarter(EtcdService service, string fingerprint)
     {
         await service.StopAsync(ct);
         await service.StartAsync(ct, fingerprint);
+    }
+
+    // One line per member that could not be started, then what became of the others.
+    public static void ThrowIfAnyFailed(IReadOnlyList<NodeFanOut.Run<Action>> runs)
+    {
+        var failed = runs.Where(r => r.Failed).Select(r => r.Error).ToList();
+        if (failed.Count == 0) return;
+        var others = runs.Where(r => !r.Failed).ToList();
+        var untouched = others.Where(r => r.Result is Action.None or Action.RestartDue).Select(r => r.Node.Name).ToList();
+        var started = others.Where(r => r.Result is Action.Started or Action.Rejoined).Select(r => r.Node.Name).ToList();
+        var message = string.Join(Environment.NewLine, failed);
+        if (untouched.Count > 0) message += $"; left untouched: {string.Join(", ", untouched)}";
+        if (started.Count > 0) message += $"; started: {string.Join(", ", started)}";
+        throw new ForgeError(message);
     }
 
     public static string Describe(Action action) => action switch

@@ -17,7 +17,9 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
     public override async Task RunAsync(BuildContext context)
     {
         var summary = new ChangeSummary("BootstrapCluster", context.Log);
-        var actions = await context.Nodes.RunAsync((node, shell) => StarterOf(context, node, shell).StartAsync(default));
+        var runs = await context.Nodes.RunEachAsync((node, shell) => StarterOf(context, node, shell).StartAsync(default));
+        MemberStarter.ThrowIfAnyFailed(runs);
+        var actions = runs.Select(r => r.Result).ToList();
         foreach (var (node, action) in context.Cluster.Nodes.Zip(actions))
         {
             if (action == MemberStarter.Action.None) context.Log.Information("[{0}] running with the deployed files", node.Name);
@@ -34,6 +36,7 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
             await new RollingRestart(probe, context.BootstrapTimeout, context.Clock).RunAsync(due,
                 node => new NodeFanOut([node], context.Shells, context.Log)
                     .RunAsync(async (n, shell) => { await StarterOf(context, n, shell).RestartAsync(default); return true; }),
+                node => LastWordsOf(context, node),
                 node => summary.Record($"[{node.Name}] restarted with its new files; healthy again"),
                 default);
             await WaitForAllHealthyAsync(context, probe);
@@ -52,14 +55,14 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
         var down = answers.Where(a => !a.Healthy).ToList();
         if (down.Count > 0)
         {
-            var logs = await context.Nodes.RunAsync(async (node, shell) =>
-                down.Any(d => d.Node == node) ? await EtcdService.For(node, shell, context.PathsOf(node)).RecentLogAsync(3, default) : "");
-            var lines = down.Select(d => $"{d.Node.Name} not healthy after {context.BootstrapTimeout.TotalSeconds:0} s: {d.Detail}; last log: " +
-                                         Flatten(logs[context.Cluster.Nodes.ToList().IndexOf(d.Node)]));
+            var lines = new List<string>();
+            foreach (var d in down) lines.Add($"{d.Node.Name} not healthy after {context.BootstrapTimeout.TotalSeconds:0} s: {d.Detail}; {await LastWordsOf(context, d.Node)}");
             throw new ForgeError((MemberProbe.HasQuorum(answers) ? "cluster has quorum but members are down: " : "no quorum: ") +
                                  string.Join(Environment.NewLine, lines));
         }
     }
 
-    private static string Flatten(string log) => string.Join(" | ", log.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    private static async Task<string> LastWordsOf(BuildContext context, Node node) =>
+        (await new NodeFanOut([node], context.Shells, context.Log)
+            .RunAsync((n, shell) => EtcdService.For(n, shell, context.PathsOf(n)).LastWordsAsync(default)))[0];
 }

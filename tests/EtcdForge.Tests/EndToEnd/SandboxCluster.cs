@@ -15,20 +15,31 @@ public sealed class SandboxClusterCollection
 
 // One `--target=Verify` on a fresh artifacts dir, made once for the class. Dispose always runs Destroy --yes and
 // then, as a last resort, kills any recorded etcd pid that is still alive and still one of ours (its command line
-// names this artifacts dir), so no etcd outlives the tests.
-public sealed class SandboxCluster : IDisposable
+// names this artifacts dir), so no etcd outlives the tests. The default sandbox description unless a subclass
+// gives its own (e.g. on a loopback block of its own, to run in parallel with the other suites).
+public class SandboxCluster : IDisposable
 {
     public static readonly string[] Nodes = ["etcd1", "etcd2", "etcd3"];
     private readonly TempDir _dir = new();
     private readonly HashSet<int> _pids = [];
+    private readonly string[] _config = [];
 
-    public SandboxCluster()
+    public SandboxCluster() : this(null)
+    {
+    }
+
+    protected SandboxCluster(string? configYaml)
     {
         // The temp dir is created 0700; run as root, the host starts etcd as the etcd user, which must reach
         // the node dirs below it (as it would under /tmp or / in a real run).
         File.SetUnixFileMode(_dir.Path, File.GetUnixFileMode(_dir.Path) | UnixFileMode.GroupRead | UnixFileMode.GroupExecute
             | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
-        FirstRun = ForgeProcess.Run("--target=Verify", $"--artifacts={Root}");
+        if (configYaml is not null)
+        {
+            ConfigFile = WriteConfig("cluster.yaml", configYaml);
+            _config = [$"--config={ConfigFile}"];
+        }
+        FirstRun = Forge("--target=Verify");
         RecordPids();
     }
 
@@ -38,11 +49,15 @@ public sealed class SandboxCluster : IDisposable
     public string NodeDir(string node) => Path.Combine(Sandbox, "nodes", node);
     public string PidFile(string node) => Path.Combine(NodeDir(node), "run", "etcd", "etcd.pid");
     public ForgeResult FirstRun { get; }
+    public string? ConfigFile { get; }
     public IReadOnlyCollection<int> SeenPids => _pids;
 
     public string WriteConfig(string name, string yaml) => _dir.File(name, yaml);
 
-    public ForgeResult Forge(params string[] args) => ForgeProcess.Run([.. args, $"--artifacts={Root}"]);
+    // The description first: a --config among args comes later and wins.
+    public ForgeResult Forge(params string[] args) => Forge(new ForgeProcess(), args);
+
+    public ForgeResult Forge(ForgeProcess host, params string[] args) => host.Start([.. _config, .. args, $"--artifacts={Root}"]);
 
     public int? PidOf(string node) =>
         File.Exists(PidFile(node)) && int.TryParse(File.ReadAllText(PidFile(node)).Trim(), out var pid) ? pid : null;
@@ -72,7 +87,7 @@ public sealed class SandboxCluster : IDisposable
         try
         {
             RecordPids();
-            ForgeProcess.Run("--target=Destroy", "--yes", $"--artifacts={Root}");
+            Forge("--target=Destroy", "--yes");
         }
         finally
         {
