@@ -33,7 +33,7 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
         if (due.Count > 0)
         {
             context.Log.Information("restarting {0} one at a time: their files changed since they started", string.Join(", ", due.Select(n => n.Name)));
-            await new RollingRestart(probe, context.BootstrapTimeout, context.Clock).RunAsync(due,
+            await new RollingRestart(probe, context.Options.BootstrapTimeout, context.Clock).RunAsync(due,
                 node => new NodeFanOut([node], context.Shells, context.Log)
                     .RunAsync(async (n, shell) => { await StarterOf(context, n, shell).RestartAsync(default); return true; }),
                 node => LastWordsOf(context, node),
@@ -51,12 +51,12 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
     // Every member, not just a majority: restarting one while another is still down could cost the quorum.
     private static async Task WaitForAllHealthyAsync(BuildContext context, MemberProbe probe)
     {
-        var answers = await probe.WaitForQuorumAsync(context.BootstrapTimeout, context.Clock, default);
+        var answers = await probe.WaitForQuorumAsync(context.Options.BootstrapTimeout, context.Clock, default);
         var down = answers.Where(a => !a.Healthy).ToList();
         if (down.Count > 0)
         {
             var lines = new List<string>();
-            foreach (var d in down) lines.Add($"{d.Node.Name} not healthy after {context.BootstrapTimeout.TotalSeconds:0} s: {d.Detail}; {await LastWordsOf(context, d.Node)}");
+            foreach (var d in down) lines.Add($"{d.Node.Name} not healthy after {context.Options.BootstrapTimeout.TotalSeconds:0} s: {d.Detail}; {await LastWordsOf(context, d.Node)}");
             throw new ForgeError((MemberProbe.HasQuorum(answers) ? "cluster has quorum but members are down: " : "no quorum: ") +
                                  string.Join(Environment.NewLine, lines));
         }

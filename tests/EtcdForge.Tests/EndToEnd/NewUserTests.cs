@@ -1,14 +1,15 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using EtcdForge.Tests.Support;
 
 namespace EtcdForge.Tests.EndToEnd;
 
-// The default sandbox moved to a loopback block of its own (127.0.22.11-13), so this class runs in parallel with
-// the other suites.
-public sealed class NewUserCluster() : SandboxCluster(Regex.Replace(
-    File.ReadAllText(RepoPaths.Config("cluster.yaml")), @"127\.0\.0\.(1[1-3])\b", "127.0.22.$1"));
+// Three local members on a loopback block of their own (127.0.22.11-13, Debian's etcd 3.4.23 from a loopback release
+// host), so this class runs in parallel with the other suites.
+public sealed class NewUserCluster : LoopbackCluster
+{
+    public NewUserCluster() : base(block: 22, version: EtcdRelease.V34) => Verify();
+}
 
 // What a new user meets after the quick start, through the real host with its output redirected as into a file or
 // a CI log (no NO_COLOR, a colour terminal type): plain text and one line per member; the client bundle's
@@ -22,7 +23,7 @@ public sealed class NewUserTests(NewUserCluster cluster) : IClassFixture<NewUser
         Environment = new Dictionary<string, string?> { ["NO_COLOR"] = null, ["CI"] = null, ["TERM"] = "xterm-256color", ["COLORTERM"] = "truecolor" },
     };
 
-    private string Report => Path.Combine(cluster.Sandbox, "reports", "verify.json");
+    private string Report => Path.Combine(cluster.ClusterDir, "reports", "verify.json");
     private string Wal(string node) => Path.Combine(cluster.NodeDir(node), "var", "lib", "etcd", "member", "wal");
     private string Db(string node) => Path.Combine(cluster.NodeDir(node), "var", "lib", "etcd", "member", "snap", "db");
     private string Log(string node) => Path.Combine(cluster.NodeDir(node), "run", "etcd", "etcd.log");
@@ -53,7 +54,7 @@ public sealed class NewUserTests(NewUserCluster cluster) : IClassFixture<NewUser
     {
         Up();
         using var dir = new TempDir();
-        var untar = ToolRun.Of("tar", null, "-xzf", Path.Combine(cluster.Sandbox, "bundles", "client.tar.gz"), "-C", dir.Path);
+        var untar = ToolRun.Of("tar", null, "-xzf", Path.Combine(cluster.ClusterDir, "bundles", "client.tar.gz"), "-C", dir.Path);
         Assert.True(untar.ExitCode == 0, untar.ToString());
         const string clean = "unset ETCDCTL_API ETCDCTL_ENDPOINTS ETCDCTL_CACERT ETCDCTL_CERT ETCDCTL_KEY; ";
 
@@ -102,7 +103,7 @@ public sealed class NewUserTests(NewUserCluster cluster) : IClassFixture<NewUser
                 }
             }
         }
-        var junit = XDocument.Load(Path.Combine(cluster.Sandbox, "reports", "verify.junit.xml")).Root!;
+        var junit = XDocument.Load(Path.Combine(cluster.ClusterDir, "reports", "verify.junit.xml")).Root!;
         Assert.Equal("3", junit.Attribute("skipped")?.Value);
         Assert.Equal("1", junit.Attribute("failures")?.Value);
 
@@ -137,7 +138,7 @@ public sealed class NewUserTests(NewUserCluster cluster) : IClassFixture<NewUser
         // A WAL segment etcd cannot read, read only when etcd starts again; new settings make every member due a restart.
         var garbage = Path.Combine(Wal("etcd1"), "0000000000000001-0000000000000001.wal");
         File.WriteAllBytes(garbage, Enumerable.Repeat((byte)0xde, 65536).ToArray());
-        var config = cluster.WriteConfig("restart.yaml", File.ReadAllText(cluster.ConfigFile!).Replace("  peerPort: 2380\n", "  peerPort: 2380\n  snapshotCount: 10001\n"));
+        var config = cluster.ConfigWithEtcdSetting("snapshotCount: 10001");
 
         var run = cluster.Forge(IntoALog, "--target=BootstrapCluster", $"--config={config}");
 

@@ -15,86 +15,61 @@ public sealed class SandboxClusterCollection
 
 // One `--target=Verify` on a fresh artifacts dir, made once for the class. Dispose always runs Destroy --yes and
 // then, as a last resort, kills any recorded etcd pid that is still alive and still one of ours (its command line
-// names this artifacts dir), so no etcd outlives the tests. The default sandbox description unless a subclass
-// gives its own (e.g. on a loopback block of its own, to run in parallel with the other suites).
-public class SandboxCluster : IDisposable
+// names this artifacts dir), so no etcd outlives the tests.
+public sealed class SandboxCluster : ILocalCluster, IDisposable
 {
-    public static readonly string[] Nodes = ["etcd1", "etcd2", "etcd3"];
+    public static readonly string[] Nodes = LocalMembers.Names;
     private readonly TempDir _dir = new();
-    private readonly HashSet<int> _pids = [];
-    private readonly string[] _config = [];
+    private readonly LocalMembers _members;
 
-    public SandboxCluster() : this(null)
-    {
-    }
-
-    protected SandboxCluster(string? configYaml)
+    public SandboxCluster()
     {
         // The temp dir is created 0700; run as root, the host starts etcd as the etcd user, which must reach
         // the node dirs below it (as it would under /tmp or / in a real run).
         File.SetUnixFileMode(_dir.Path, File.GetUnixFileMode(_dir.Path) | UnixFileMode.GroupRead | UnixFileMode.GroupExecute
             | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
-        if (configYaml is not null)
-        {
-            ConfigFile = WriteConfig("cluster.yaml", configYaml);
-            _config = [$"--config={ConfigFile}"];
-        }
-        FirstRun = Forge("--target=Verify");
+        _members = new LocalMembers(Sandbox);
+        FirstRun = ForgeProcess.Run("--target=Verify", $"--artifacts={Root}");
         RecordPids();
     }
 
     public string Root => _dir.Combine("artifacts");
     public string Sandbox => Path.Combine(Root, "sandbox");
     public string Pki => Path.Combine(Sandbox, "pki");
-    public string NodeDir(string node) => Path.Combine(Sandbox, "nodes", node);
-    public string PidFile(string node) => Path.Combine(NodeDir(node), "run", "etcd", "etcd.pid");
+    public string ClusterDir => Sandbox;
+    // config/cluster.yaml asks for 3.5.21 with the Debian fallback, and this machine cannot reach the release host.
+    public string Version => "3.4.23";
+    public IReadOnlyList<string> Endpoints { get; } = ["https://127.0.0.11:2379", "https://127.0.0.12:2379", "https://127.0.0.13:2379"];
+    public string NodeDir(string node) => _members.NodeDir(node);
+    public string PidFile(string node) => _members.PidFile(node);
     public ForgeResult FirstRun { get; }
-    public string? ConfigFile { get; }
-    public IReadOnlyCollection<int> SeenPids => _pids;
+    public IReadOnlyCollection<int> SeenPids => _members.Seen;
 
     public string WriteConfig(string name, string yaml) => _dir.File(name, yaml);
 
-    // The description first: a --config among args comes later and wins.
-    public ForgeResult Forge(params string[] args) => Forge(new ForgeProcess(), args);
+    public string ConfigWithEtcdSetting(string setting) => WriteConfig($"with-{setting.Split(':')[0]}.yaml",
+        File.ReadAllText(RepoPaths.Config("cluster.yaml")).Replace("  peerPort: 2380\n", $"  peerPort: 2380\n  {setting}\n"));
 
-    public ForgeResult Forge(ForgeProcess host, params string[] args) => host.Start([.. _config, .. args, $"--artifacts={Root}"]);
+    public ForgeResult Forge(params string[] args) => ForgeProcess.Run([.. args, $"--artifacts={Root}"]);
 
-    public int? PidOf(string node) =>
-        File.Exists(PidFile(node)) && int.TryParse(File.ReadAllText(PidFile(node)).Trim(), out var pid) ? pid : null;
+    public int? PidOf(string node) => _members.PidOf(node);
 
     // Remembers every pid the members have had, for the no-etcd-left checks.
-    public void RecordPids()
-    {
-        foreach (var node in Nodes) if (PidOf(node) is { } pid) _pids.Add(pid);
-    }
+    public void RecordPids() => _members.Record();
 
     // Alive and still an etcd of this sandbox (a recycled pid belonging to something else does not count).
-    public bool IsOurEtcd(int pid)
-    {
-        try
-        {
-            var cmdline = File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            var state = stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[0];
-            return state != "Z" && cmdline.Contains("etcd") && cmdline.Contains(Sandbox);
-        }
-        catch (IOException) { return false; }
-        catch (UnauthorizedAccessException) { return false; }
-    }
+    public bool IsOurEtcd(int pid) => _members.IsOurEtcd(pid);
 
     public void Dispose()
     {
         try
         {
             RecordPids();
-            Forge("--target=Destroy", "--yes");
+            ForgeProcess.Run("--target=Destroy", "--yes", $"--artifacts={Root}");
         }
         finally
         {
-            foreach (var pid in _pids.Where(IsOurEtcd))
-            {
-                try { Process.GetProcessById(pid).Kill(); } catch (ArgumentException) { } catch (InvalidOperationException) { }
-            }
+            _members.KillLeftovers();
             _dir.Dispose();
         }
     }

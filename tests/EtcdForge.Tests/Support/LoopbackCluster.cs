@@ -1,0 +1,158 @@
+using EtcdForge.Tests.Download;
+
+namespace EtcdForge.Tests.Support;
+
+// A sandbox-like cluster of three local members on a loopback block of a suite's own (127.0.B.11-13, ports
+// 2379/2380; .21-23 with firstHost: 21, so one block can hold several clusters), whose etcd is downloaded from a
+// loopback release host (127.0.B.1) serving a real release: 3.5.30 from EtcdRelease, or 3.4.23 (Debian's
+// /usr/bin/etcd in the official layout). Having its own addresses, it runs in parallel with the default sandbox and with other blocks; give each collection its own block.
+//
+//   using var cluster = LoopbackCluster.Up(block: 24);            // Verify on 3.5.30; throws with the run's output if it fails
+//   cluster.Forge("--target=Verify")                               // --config and --artifacts are added
+//   cluster.Forge("--target=BootstrapCluster", $"--config={cluster.ConfigFor(EtcdRelease.V35)}")   // another version
+//   cluster.Etcdctl("get", "k")                                    // that release's own etcdctl, client certificate, all members
+//
+// Dispose runs Destroy --yes and then kills any member of this cluster still alive (by the pid it recorded).
+public class LoopbackCluster : ILocalCluster, IDisposable
+{
+    public static readonly string[] Nodes = LocalMembers.Names;
+
+    private readonly TempDir _dir = new();
+    private readonly ReleaseServer _mirror;
+    private readonly LocalMembers _members;
+
+    public LoopbackCluster(int block, string version = EtcdRelease.V35, string name = "loopback", int firstHost = 11, string extraEtcd = "")
+    {
+        if (block is < 1 or > 254) throw new ArgumentOutOfRangeException(nameof(block), block, "a loopback block is 127.0.B.0/24, B in 1-254");
+        if (firstHost is < 2 or > 252) throw new ArgumentOutOfRangeException(nameof(firstHost), firstHost, "members are 127.0.B.firstHost..+2");
+        Block = block;
+        FirstHost = firstHost;
+        Name = name;
+        // Created 0700; as root the host starts etcd as the etcd user, which must reach the node dirs below it.
+        File.SetUnixFileMode(_dir.Path, File.GetUnixFileMode(_dir.Path) | UnixFileMode.GroupRead | UnixFileMode.GroupExecute
+            | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        _mirror = new ReleaseServer($"127.0.{block}.1");
+        _members = new LocalMembers(ClusterDir);
+        Version = version;
+        Config = ConfigFor(version, extraEtcd);
+    }
+
+    public static LoopbackCluster Up(int block, string version = EtcdRelease.V35, string name = "loopback", int firstHost = 11)
+    {
+        var cluster = new LoopbackCluster(block, version, name, firstHost);
+        var run = cluster.Verify();
+        if (run.ExitCode == 0) return cluster;
+        cluster.Dispose();
+        throw new InvalidOperationException($"a {version} cluster on {cluster.Address(1)}-{cluster.Address(3)} did not come up:\n{run}");
+    }
+
+    // The first `--target=Verify`, which brings the cluster up; FirstRun keeps its result.
+    public ForgeResult Verify()
+    {
+        _firstRun = Forge("--target=Verify");
+        _members.Record();
+        return _firstRun;
+    }
+
+    public int Block { get; }
+    public int FirstHost { get; }
+    public string Name { get; }
+    public string Version { get; }
+    public string Config { get; }
+    private ForgeResult? _firstRun;
+    public ForgeResult FirstRun => _firstRun ?? throw new InvalidOperationException("the cluster has not been brought up: call Verify() first");
+    public string Artifacts => _dir.Combine("artifacts");
+    public string ClusterDir => Path.Combine(Artifacts, Name);
+    public string Pki => Path.Combine(ClusterDir, "pki");
+    public string CaCert => Path.Combine(Pki, "etcd-root-ca.pem");
+    public string ClientCert => Path.Combine(Pki, "client.pem");
+    public string ClientKey => Path.Combine(Pki, "client-key.pem");
+    public string MirrorUrl => _mirror.BaseUrl;
+    public IReadOnlyCollection<int> SeenPids => _members.Seen;
+    public string NodeDir(string node) => _members.NodeDir(node);
+    public int? PidOf(string node) => _members.PidOf(node);
+    public bool IsOurEtcd(int pid) => _members.IsOurEtcd(pid);
+    public void RecordPids() => _members.Record();
+    public string ConfigWithEtcdSetting(string setting) => ConfigFor(Version, "  " + setting);
+    public string Address(int member) => $"127.0.{Block}.{FirstHost - 1 + member}";
+    public IReadOnlyList<string> Endpoints => Enumerable.Range(1, Nodes.Length).Select(m => $"https://{Address(m)}:2379").ToList();
+
+    // A description of this cluster on another etcd version (or with other etcd settings, as YAML lines indented
+    // two spaces), written beside the first; the mirror starts serving that version.
+    public string ConfigFor(string version, string extraEtcd = "")
+    {
+        ServeRelease(version);
+        var nodes = string.Concat(Enumerable.Range(1, Nodes.Length).Select(m =>
+            $"  - name: {Nodes[m - 1]}\n    address: {Address(m)}\n    connection: {{ type: local }}\n"));
+        return _dir.File($"cluster-{version}-{Math.Abs(extraEtcd.GetHashCode()):x}.yaml", $"""
+            cluster:
+              name: {Name}
+              token: {Name}-token
+            etcd:
+              version: {version}
+              downloadUrl: {_mirror.BaseUrl}
+              distributionFallback: false
+            {extraEtcd}
+            pki:
+              keyAlgorithm: ecdsa-p256
+              ca:
+                commonName: {Name} CA
+                organization: etcd-forge
+              clients:
+                - name: client
+                  commonName: root
+            nodes:
+
+            """ + nodes);
+    }
+
+    public ForgeResult Forge(params string[] args) => ForgeProcess.Run(WithPaths(args));
+
+    // Through a host set up otherwise, e.g. with another environment.
+    public ForgeResult Forge(ForgeProcess host, params string[] args) => host.Start(WithPaths(args));
+
+    // etcdctl of the newest release the cluster has run (3.5's understands 3.4 members too), with the client
+    // certificate, against every member unless the args name --endpoints.
+    internal EtcdForge.Tests.Pki.ToolResult Etcdctl(params string[] args)
+    {
+        var etcdctl = Version == EtcdRelease.V34 ? "/usr/bin/etcdctl" : EtcdRelease.Get(Version).Tool("etcdctl");
+        string[] endpoints = args.Any(a => a.StartsWith("--endpoints=", StringComparison.Ordinal)) ? [] : ["--endpoints=" + string.Join(',', Endpoints)];
+        return EtcdForge.Tests.Pki.ExternalTool.Run(etcdctl, [.. endpoints, "--cacert=" + CaCert, "--cert=" + ClientCert, "--key=" + ClientKey, "--command-timeout=20s", .. args]);
+    }
+
+    private string[] WithPaths(string[] args) =>
+        [.. args, .. args.Any(a => a.StartsWith("--config=", StringComparison.Ordinal)) ? [] : new[] { $"--config={Config}" }, $"--artifacts={Artifacts}"];
+
+    private void ServeRelease(string version)
+    {
+        if (version != EtcdRelease.V34)
+        {
+            EtcdRelease.Get(version).ServeOn(_mirror);
+            return;
+        }
+        _mirror.Serve($"v{version}/{ReleaseArchives.Name}", ReleaseArchives.Release);
+        _mirror.Serve($"v{version}/SHA256SUMS", ReleaseArchives.Sums(ReleaseArchives.Sha256(ReleaseArchives.Release)));
+    }
+
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
+        if (!disposing) return;
+        try
+        {
+            _members.Record();
+            if (Directory.Exists(ClusterDir)) ForgeProcess.Run("--target=Destroy", "--yes", $"--config={Config}", $"--artifacts={Artifacts}");
+        }
+        finally
+        {
+            _members.KillLeftovers();
+            _mirror.Dispose();
+            _dir.Dispose();
+        }
+    }
+}
