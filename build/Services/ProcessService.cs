@@ -34,7 +34,7 @@ public sealed class ProcessService(INodeShell shell, NodePaths paths, bool asEtc
         var result = await Shell.RunAsync(script, ct);
         if (result.ExitCode == ExitedAfterStart)
         {
-            throw new ForgeError($"{Shell.NodeName}: etcd exited right after start; {await LastWordsAsync(ct)}");
+            throw new NodeError(Shell.NodeName, $"etcd exited right after start; {await LastWordsAsync(ct)}");
         }
         result.EnsureSuccess("starting etcd");
     }

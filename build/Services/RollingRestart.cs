@@ -21,12 +21,13 @@ public sealed class RollingRestart(MemberProbe probe, TimeSpan timeout, TimeProv
             }
             catch (ForgeError died)
             {
-                throw new ForgeError($"{died.Message}{untouched}; fix it and re-run BootstrapCluster", died);
+                var detail = died is NodeError { NodeName: var name } known && name == node.Name ? known.Detail : died.Message;
+                throw new NodeError(node.Name, $"{detail}{untouched}; fix it and re-run BootstrapCluster", died);
             }
             var answer = await probe.WaitForHealthyAsync(node, timeout, clock, ct);
             if (!answer.Healthy)
             {
-                throw new ForgeError($"{node.Name}: not healthy {timeout.TotalSeconds:0} s after its restart ({answer.Detail}); " +
+                throw new NodeError(node.Name, $"not healthy {timeout.TotalSeconds:0} s after its restart ({answer.Detail}); " +
                     $"{await lastWords(node)}{untouched}; fix it and re-run BootstrapCluster");
             }
             restarted(node);

@@ -2,7 +2,6 @@ using Cake.Core.Diagnostics;
 using Cake.Frosting;
 using EtcdForge.Client;
 using EtcdForge.Configuration;
-using EtcdForge.Nodes;
 using EtcdForge.Remote;
 using EtcdForge.Reporting;
 using EtcdForge.Services;
@@ -18,26 +17,25 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
     {
         var summary = new ChangeSummary("BootstrapCluster", context.Log);
         var runs = await context.Nodes.RunEachAsync((node, shell) => StarterOf(context, node, shell).StartAsync(default));
-        MemberStarter.ThrowIfAnyFailed(runs);
-        var actions = runs.Select(r => r.Result).ToList();
-        foreach (var (node, action) in context.Cluster.Nodes.Zip(actions))
+        MemberActions.ThrowIfAnyFailed(runs);
+        var members = runs.Select(r => (r.Node, Result: r.Result)).ToList();
+        foreach (var (node, action) in members)
         {
-            if (action == MemberStarter.Action.None) context.Log.Information("[{0}] running with the deployed files", node.Name);
-            else if (action != MemberStarter.Action.RestartDue) summary.Record($"[{node.Name}] {MemberStarter.Describe(action)}");
+            if (action == MemberAction.Leave) context.Log.Information("[{0}] {1}", node.Name, action.Done());
+            else if (action != MemberAction.Restart) summary.Record($"[{node.Name}] {action.Done()}");
         }
 
         var probe = new MemberProbe(context.Cluster, ClusterIdentities.Operator(context.Cluster, context.Artifacts));
         await WaitForAllHealthyAsync(context, probe);
 
-        var due = context.Cluster.Nodes.Zip(actions).Where(p => p.Second == MemberStarter.Action.RestartDue).Select(p => p.First).ToList();
+        var due = members.Where(m => m.Result == MemberAction.Restart).Select(m => m.Node).ToList();
         if (due.Count > 0)
         {
             context.Log.Information("restarting {0} one at a time: their files changed since they started", string.Join(", ", due.Select(n => n.Name)));
             await new RollingRestart(probe, context.Options.BootstrapTimeout, context.Clock).RunAsync(due,
-                node => new NodeFanOut([node], context.Shells, context.Log)
-                    .RunAsync(async (n, shell) => { await StarterOf(context, n, shell).RestartAsync(default); return true; }),
+                node => context.NodesOf(node).RunAsync(async (n, shell) => { await StarterOf(context, n, shell).RestartAsync(default); return true; }),
                 node => LastWordsOf(context, node),
-                node => summary.Record($"[{node.Name}] restarted with its new files; healthy again"),
+                node => summary.Record($"[{node.Name}] {MemberAction.Restart.Done()}"),
                 default);
             await WaitForAllHealthyAsync(context, probe);
         }
@@ -55,14 +53,16 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
         var down = answers.Where(a => !a.Healthy).ToList();
         if (down.Count > 0)
         {
-            var lines = new List<string>();
-            foreach (var d in down) lines.Add($"{d.Node.Name} not healthy after {context.Options.BootstrapTimeout.TotalSeconds:0} s: {d.Detail}; {await LastWordsOf(context, d.Node)}");
+            var detail = down.ToDictionary(d => d.Node, d => d.Detail);
+            var words = await context.NodesOf([.. detail.Keys]).RunAsync((node, shell) =>
+                EtcdService.For(node, shell, context.PathsOf(node)).LastWordsAsync(default));
+            var lines = words.Select(w => $"{w.Node.Name} not healthy after {context.Options.BootstrapTimeout.TotalSeconds:0} s: " +
+                                          $"{detail[w.Node]}; {w.Result}");
             throw new ForgeError((MemberProbe.HasQuorum(answers) ? "cluster has quorum but members are down: " : "no quorum: ") +
                                  string.Join(Environment.NewLine, lines));
         }
     }
 
     private static async Task<string> LastWordsOf(BuildContext context, Node node) =>
-        (await new NodeFanOut([node], context.Shells, context.Log)
-            .RunAsync((n, shell) => EtcdService.For(n, shell, context.PathsOf(n)).LastWordsAsync(default)))[0];
+        (await context.NodesOf(node).RunAsync((n, shell) => EtcdService.For(n, shell, context.PathsOf(n)).LastWordsAsync(default)))[0].Result;
 }

@@ -1,38 +1,42 @@
 using Cake.Core.Diagnostics;
 using Cake.Frosting;
 using EtcdForge.Deploy;
+using EtcdForge.Planning;
 using EtcdForge.Services;
 
 namespace EtcdForge.Tasks;
 
+// Read-only end to end: it writes nothing under artifacts/ and changes nothing on the nodes.
 [TaskName("Plan")]
-[TaskDescription("Shows what DeployNodes and BootstrapCluster would change on each node, using read-only checks")]
-[IsDependentOn(typeof(PackageTask))]
+[TaskDescription("Shows what every target up to BootstrapCluster would change, locally and on each node, using read-only checks")]
 public sealed class PlanTask : AsyncFrostingTask<BuildContext>
 {
+    private const string NotYetBuilt = "install its new bundle (which files differ is known once Package has built it)";
+
     public override async Task RunAsync(BuildContext context)
     {
+        var forecast = ArtifactForecast.Make(context.Cluster, context.Artifacts, context.Clock);
+        foreach (var change in forecast.Changes) context.Log.Information("{0} would {1}", change.Task, change.What);
+
         var plans = await context.Nodes.RunAsync(async (node, shell) =>
         {
-            var plan = context.InstallPlanOf(node);
-            var files = await new NodeDeployer(shell, plan).PlanAsync(default);
-            var state = await EtcdService.For(node, shell, context.PathsOf(node)).StateAsync(default);
-            var action = !state.Running
-                ? (state.HasData ? "start etcd (rejoins with its data)" : "start etcd as a new member")
-                // BootstrapCluster's rule: a restart only when the deployed bundle differs from the one etcd started with.
-                : state.StartedFingerprint != plan.Fingerprint
-                    ? "restart etcd, one member at a time (its bundle changed since it started)"
-                    : null;
-            return (files.Changes, action);
+            var service = EtcdService.For(node, shell, context.PathsOf(node));
+            if (forecast.InstallPlanOf(node) is not { } install)
+            {
+                return ([NotYetBuilt], MemberStarter.Decide(await service.StateAsync(default), null).Planned());
+            }
+            var files = await new NodeDeployer(shell, install).PlanAsync(default);
+            // BootstrapCluster's decision, from the same state read, for the files DeployNodes would leave there.
+            return (files.Changes, (await new MemberStarter(service, install.Fingerprint).DecideAsync(default)).Planned());
         });
-        var total = 0;
-        foreach (var (node, (changes, action)) in context.Cluster.Nodes.Zip(plans))
+        var total = forecast.Changes.Count;
+        foreach (var (node, (changes, action)) in plans)
         {
             foreach (var change in changes) context.Log.Information("[{0}] would {1}", node.Name, change);
             if (action is not null) context.Log.Information("[{0}] would {1}", node.Name, action);
             if (changes.Count == 0 && action is null) context.Log.Information("[{0}] no changes", node.Name);
             total += changes.Count + (action is null ? 0 : 1);
         }
-        context.Log.Information(total == 0 ? "Plan: nothing to change" : $"Plan: {total} change(s) on the nodes; nothing was changed");
+        context.Log.Information(total == 0 ? "Plan: nothing to change" : $"Plan: {total} change(s); nothing was changed");
     }
 }
