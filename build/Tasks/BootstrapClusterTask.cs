@@ -33,7 +33,7 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
         {
             context.Log.Information("restarting {0} one at a time: their files changed since they started", string.Join(", ", due.Select(n => n.Name)));
             await new RollingRestart(probe, context.Options.BootstrapTimeout, context.Clock).RunAsync(due,
-                node => context.NodesOf(node).RunAsync(async (n, shell) => { await StarterOf(context, n, shell).RestartAsync(default); return true; }),
+                node => RestartAsync(context, node),
                 node => LastWordsOf(context, node),
                 node => summary.Record($"[{node.Name}] {MemberAction.Restart.Done()}"),
                 default);
@@ -61,6 +61,13 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
             throw new ForgeError((MemberProbe.HasQuorum(answers) ? "cluster has quorum but members are down: " : "no quorum: ") +
                                  string.Join(Environment.NewLine, lines));
         }
+    }
+
+    // The node's own error (a NodeError), so that RollingRestart can add what it left untouched to it.
+    private static async Task RestartAsync(BuildContext context, Node node)
+    {
+        var run = (await context.NodesOf(node).RunEachAsync(async (n, shell) => { await StarterOf(context, n, shell).RestartAsync(default); return true; }))[0];
+        if (run.Error is { } error) throw error;
     }
 
     private static async Task<string> LastWordsOf(BuildContext context, Node node) =>
