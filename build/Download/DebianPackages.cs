@@ -1,4 +1,5 @@
 using Cake.Core.Diagnostics;
+using EtcdForge.Artifacts;
 using EtcdForge.Reporting;
 
 namespace EtcdForge.Download;
@@ -36,7 +37,7 @@ public sealed class DebianPackages(string downloadsDir, ICakeLog log)
             File.Delete(cached);
         }
 
-        var temp = Path.Combine(dir, $".apt-{package}.{Environment.ProcessId}");
+        var temp = TempFiles.Dir(dir, $"apt-{package}");
         try
         {
             Directory.CreateDirectory(temp);

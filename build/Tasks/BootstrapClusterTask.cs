@@ -44,7 +44,7 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
     }
 
     private static MemberStarter StarterOf(BuildContext context, Node node, INodeShell shell) =>
-        new(EtcdService.For(node, shell, context.PathsOf(node)), context.FingerprintOf(node));
+        new(EtcdService.For(node, shell, context.PathsOf(node), context.ContainerOf(node)), context.FingerprintOf(node));
 
     // Every member, not just a majority: restarting one while another is still down could cost the quorum.
     private static async Task WaitForAllHealthyAsync(BuildContext context, MemberProbe probe)
@@ -55,7 +55,7 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
         {
             var detail = down.ToDictionary(d => d.Node, d => d.Detail);
             var words = await context.NodesOf([.. detail.Keys]).RunAsync((node, shell) =>
-                EtcdService.For(node, shell, context.PathsOf(node)).LastWordsAsync(default));
+                EtcdService.For(node, shell, context.PathsOf(node), context.ContainerOf(node)).LastWordsAsync(default));
             var lines = words.Select(w => $"{w.Node.Name} not healthy after {context.Options.BootstrapTimeout.TotalSeconds:0} s: " +
                                           $"{detail[w.Node]}; {w.Result}");
             throw new ForgeError((MemberProbe.HasQuorum(answers) ? "cluster has quorum but members are down: " : "no quorum: ") +
@@ -71,5 +71,5 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
     }
 
     private static async Task<string> LastWordsOf(BuildContext context, Node node) =>
-        (await context.NodesOf(node).RunAsync((n, shell) => EtcdService.For(n, shell, context.PathsOf(n)).LastWordsAsync(default)))[0].Result;
+        (await context.NodesOf(node).RunAsync((n, shell) => EtcdService.For(n, shell, context.PathsOf(n), context.ContainerOf(n)).LastWordsAsync(default)))[0].Result;
 }
