@@ -20,7 +20,9 @@ public abstract class HostService(INodeShell shell, NodePaths paths) : EtcdServi
         var script = $"""
             if {AliveTest}; then echo running; fi
             if ls {ShellQuote.Arg(Path.Combine(MemberDir, "wal"))}/*.wal >/dev/null 2>&1; then echo data; fi
-            if [ -f {ShellQuote.Arg(FingerprintFile)} ]; then printf 'fingerprint %s\n' "$(cat {ShellQuote.Arg(FingerprintFile)})"; fi
+            for f in {ShellQuote.Arg(Paths.StartedFingerprintFile)} {ShellQuote.Arg(Paths.LegacyFingerprintFile)}; do
+              if [ -f "$f" ]; then printf 'fingerprint %s\n' "$(cat "$f")"; break; fi
+            done
             true
             """;
         var lines = (await Shell.RunAsync(script, ct)).EnsureSuccess("reading the etcd member's state").Stdout
@@ -32,7 +34,7 @@ public abstract class HostService(INodeShell shell, NodePaths paths) : EtcdServi
     // The fingerprint of the files a member was started with; a different one means it must restart to use new files.
     protected string RecordFingerprint(string? fingerprint) => fingerprint is null
         ? ""
-        : $"mkdir -p {ShellQuote.Arg(Paths.RunDir)} && printf '%s\\n' {ShellQuote.Arg(fingerprint)} > {ShellQuote.Arg(FingerprintFile)}\n";
+        : $"mkdir -p {ShellQuote.Arg(Paths.ConfigDir)} && printf '%s\\n' {ShellQuote.Arg(fingerprint)} > {ShellQuote.Arg(Paths.StartedFingerprintFile)} && rm -f {ShellQuote.Arg(Paths.LegacyFingerprintFile)}\n";
 
     // etcd reads initial-cluster and initial-cluster-state only on a member's first start, and ignores flags and
     // environment once it has a config file. A member joining a running cluster therefore starts once from a copy
@@ -44,5 +46,4 @@ public abstract class HostService(INodeShell shell, NodePaths paths) : EtcdServi
 
     protected string JoinConfigFile => Path.Combine(Paths.RunDir, "etcd.join.conf.yml");
 
-    private string FingerprintFile => Path.Combine(Paths.RunDir, "etcd.deployed");
 }

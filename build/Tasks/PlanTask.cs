@@ -32,7 +32,12 @@ public sealed class PlanTask : AsyncFrostingTask<BuildContext>
             var container = context.ContainerOf(node);
             var state = await EtcdService.For(node, shell, context.PathsOf(node), container).StateAsync(default);
             IReadOnlyList<string> image = container is null ? [] : await MemberImage.PlannedAsync(node, shell, context.PathsOf(node), container, default);
-            if (forecast.InstallPlanOf(node) is not { } install) return ((IReadOnlyList<string>)[NotYetBuilt, .. image], state, (string?)null);
+            if (forecast.InstallPlanOf(node) is not { } install)
+            {
+                // Renewed leaves alone keep the restart fingerprint, so it is known before Package has run.
+                var startup = forecast.StartupPlanOf(node) is { } known ? (known with { ImageId = container?.Image?.Id }).Fingerprint : null;
+                return ((IReadOnlyList<string>)[NotYetBuilt, .. image], state, startup);
+            }
             install = install with { ImageId = container?.Image?.Id };
             var files = await new NodeDeployer(shell, install).PlanAsync(default);
             return ((IReadOnlyList<string>)[.. files.Changes, .. image], state, install.Fingerprint);
