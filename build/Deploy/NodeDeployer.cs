@@ -1,3 +1,4 @@
+using EtcdForge.Artifacts;
 using EtcdForge.Remote;
 
 namespace EtcdForge.Deploy;
@@ -49,7 +50,7 @@ public sealed class NodeDeployer(INodeShell shell, NodeInstallPlan plan)
         {
             var why = !snapshot.Files.TryGetValue(file.Path, out var state) ? "new"
                 : state.Sha256 != file.Sha256 ? "content differs"
-                : $"mode {NodeInventory.Octal(state.Mode)} -> {NodeInventory.Octal(file.Mode)}";
+                : $"mode {UnixModes.Octal(state.Mode)} -> {UnixModes.Octal(file.Mode)}";
             changes.Add($"upload {file.Path} ({why})");
         }
         // Someone may have chowned a key on the node: etcd must own its certificates and keys, nobody else.

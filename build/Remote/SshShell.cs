@@ -1,3 +1,4 @@
+using EtcdForge.Artifacts;
 using EtcdForge.Configuration;
 using Renci.SshNet;
 using Renci.SshNet.Common;
@@ -98,7 +99,7 @@ public sealed class SshShell : INodeShell
         {
             var path = files[i].Path;
             script.Append($"f={ShellQuote.Arg(path)}; t={ShellQuote.Arg(UploadTarget.TempNameBeside(path))}; ")
-                .Append($"mkdir -p {ShellQuote.Arg(Path.GetDirectoryName(path)!)} && install -m {ShellQuote.Octal(files[i].Mode)} \"$b-{i}\" \"$t\" ")
+                .Append($"mkdir -p {ShellQuote.Arg(Path.GetDirectoryName(path)!)} && install -m {UnixModes.Octal(files[i].Mode)} \"$b-{i}\" \"$t\" ")
                 .Append("&& mv -f \"$t\" \"$f\" || { echo \"$f\"; exit 1; }\n");
         }
         return script.ToString();

@@ -32,7 +32,7 @@ public sealed class SingleNodeSmokeTest(Cluster cluster, Node node, NodePaths pa
         {
             await service.StartAsync(ct);
             var probe = new MemberProbe(alone, identity);
-            var answers = await probe.WaitForQuorumAsync(TimeSpan.FromSeconds(30), clock, ct);
+            var answers = await probe.WaitForAllHealthyAsync(TimeSpan.FromSeconds(30), clock, ct);
             if (!answers[0].Healthy)
             {
                 throw new NodeError(node.Name, $"etcd did not become healthy alone: {answers[0].Detail}; last log: {await service.RecentLogAsync(3, ct)}");

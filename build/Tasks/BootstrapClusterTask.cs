@@ -46,7 +46,7 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
     // Every member, not just a majority: restarting one while another is still down could cost the quorum.
     private static async Task WaitForAllHealthyAsync(BuildContext context, MemberProbe probe)
     {
-        var answers = await probe.WaitForQuorumAsync(context.Options.BootstrapTimeout, context.Clock, default);
+        var answers = await probe.WaitForAllHealthyAsync(context.Options.BootstrapTimeout, context.Clock, default);
         var down = answers.Where(a => !a.Healthy).ToList();
         if (down.Count > 0)
         {
