@@ -1,6 +1,5 @@
 using Cake.Frosting;
 using EtcdForge;
-using EtcdForge.Nodes;
 
 return new CakeHost()
     .UseContext<BuildContext>()

@@ -2,7 +2,6 @@ using EtcdForge.Artifacts;
 using EtcdForge.Configuration;
 using EtcdForge.Deploy;
 using EtcdForge.Download;
-using EtcdForge.Nodes;
 using EtcdForge.Packaging;
 using EtcdForge.Pki;
 
@@ -16,12 +15,12 @@ public sealed class ArtifactForecast
 {
     public sealed record Change(string Task, string What);
 
-    private readonly Dictionary<string, NodeInstallPlan?> installs = [];
+    private readonly Dictionary<string, NodeInstallPlan?> _installs = [];
 
     public List<Change> Changes { get; } = [];
 
     /// <returns>what DeployNodes would install on the node; null when Package has yet to build it.</returns>
-    public NodeInstallPlan? InstallPlanOf(Node node) => installs[node.Name];
+    public NodeInstallPlan? InstallPlanOf(Node node) => _installs[node.Name];
 
     public static ArtifactForecast Make(Cluster cluster, ArtifactLayout layout, TimeProvider clock)
     {
@@ -44,12 +43,12 @@ public sealed class ArtifactForecast
             if (Changes(layout.ServerCert(node.Name), layout.PeerCert(node.Name)))
             {
                 forecast.Changes.Add(new("Package", $"write {bundle} ({with})"));
-                forecast.installs[node.Name] = null;
+                forecast._installs[node.Name] = null;
                 continue;
             }
             var entries = NodeBundleBuilder.Build(node, cluster, layout, etcd!);
             if (BundleFile.WhyItWouldChange(bundle, entries) is { } why) forecast.Changes.Add(new("Package", $"write {bundle}: {why}"));
-            forecast.installs[node.Name] = NodeInstallPlan.FromEntries(node, NodePaths.For(node, cluster, layout), entries, bundle);
+            forecast._installs[node.Name] = NodeInstallPlan.FromEntries(node, NodePaths.For(node, cluster, layout), entries, bundle);
         }
         if (Changes([.. cluster.Pki.Clients.Select(c => layout.ClientCert(c.Name))]))
         {

@@ -41,7 +41,7 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
     }
 
     private static MemberStarter StarterOf(BuildContext context, Node node, INodeShell shell) =>
-        new(EtcdService.For(node, shell, context.PathsOf(node)), context.FingerprintOf(node));
+        new(EtcdService.For(node, shell, context.PathsOf(node)), context.InstallPlans.FingerprintOf(node));
 
     // Every member, not just a majority: restarting one while another is still down could cost the quorum.
     private static async Task WaitForAllHealthyAsync(BuildContext context, MemberProbe probe)

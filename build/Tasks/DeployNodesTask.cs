@@ -15,7 +15,7 @@ public sealed class DeployNodesTask : AsyncFrostingTask<BuildContext>
     {
         var runs = await context.Nodes.RunEachAsync(async (node, shell) =>
         {
-            var plan = context.InstallPlanOf(node);
+            var plan = context.InstallPlans.Of(node);
             return await new NodeDeployer(shell, plan).DeployAsync(default);
         });
         // The nodes that made it are reported (lines and deploy.json) even when others failed, so a partial
