@@ -3,5 +3,6 @@ using EtcdForge;
 
 return new CakeHost()
     .UseContext<BuildContext>()
+    .UseSetup<LocksArtifacts>()
     .UseTeardown<ClosesNodeShells>()
     .Run(args);

@@ -33,6 +33,10 @@ public sealed record ForgeOptions
 
     public TimeSpan BootstrapTimeout { get; private init; } = TimeSpan.FromSeconds(60);
 
+    // Cake's --dryrun (the host passes its own options on under their normalized names: --dry-run, --whatif and
+    // --noop arrive as dryrun): tasks are listed, none runs.
+    public bool DryRun { get; private init; }
+
     // name -> values as given (a bare --name arrives as "true"), the shape of Cake's ICakeArguments.GetArguments().
     public static ForgeOptions Parse(IDictionary<string, ICollection<string>> arguments)
     {
@@ -51,6 +55,7 @@ public sealed record ForgeOptions
             ArtifactsRoot = ValueOf(arguments, "artifacts") ?? DefaultArtifacts,
             Yes = FlagOf(arguments, "yes"),
             TrustNewHostKeys = FlagOf(arguments, "trust-new-host-keys"),
+            DryRun = FlagOf(arguments, "dryrun"),
             BootstrapTimeout = bootstrap is null ? TimeSpan.FromSeconds(60) : SecondsOf(bootstrap),
         };
     }
