@@ -31,6 +31,14 @@ public sealed class BuildContext : FrostingContext
     // Per-node install plans and their fingerprints, read from the bundles on first use.
     public InstallPlans InstallPlans { get; }
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Docker.MemberContainer> _containers = new();
+
+    /// <summary>The container a docker member runs in (read once per run from the image Package wrote); null for
+    /// members that do not run in one.</summary>
+    public Docker.MemberContainer? ContainerOf(Node node) => node.Service == ServiceKind.Docker
+        ? _containers.GetOrAdd(node.Name, _ => Docker.MemberContainer.For(Cluster, node, Artifacts))
+        : null;
+
     // The description is loaded and validated here, before any task runs (also under --dryrun, which writes nothing).
     public BuildContext(ICakeContext context) : base(context)
     {
@@ -56,6 +64,6 @@ public sealed class BuildContext : FrostingContext
         };
         Shells = new NodeShellPool(Ssh);
         Nodes = NodesOf(Cluster.Nodes);
-        InstallPlans = new InstallPlans(Cluster, Artifacts);
+        InstallPlans = new InstallPlans(Cluster, Artifacts, node => ContainerOf(node)?.Image?.Id);
     }
 }

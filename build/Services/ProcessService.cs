@@ -3,7 +3,7 @@ using EtcdForge.Remote;
 
 namespace EtcdForge.Services;
 
-public sealed class ProcessService(INodeShell shell, NodePaths paths, bool asEtcdUser) : EtcdService(shell, paths)
+public sealed class ProcessService(INodeShell shell, NodePaths paths, bool asEtcdUser) : HostService(shell, paths)
 {
     private string Pid => ShellQuote.Arg(Paths.PidFile);
 

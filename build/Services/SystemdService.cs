@@ -3,7 +3,7 @@ using EtcdForge.Remote;
 
 namespace EtcdForge.Services;
 
-public sealed class SystemdService(INodeShell shell, NodePaths paths) : EtcdService(shell, paths)
+public sealed class SystemdService(INodeShell shell, NodePaths paths) : HostService(shell, paths)
 {
     protected override string AliveTest => "systemctl is-active --quiet etcd";
 

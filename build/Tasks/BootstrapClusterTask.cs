@@ -41,7 +41,7 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
     }
 
     private static MemberStarter StarterOf(BuildContext context, Node node, INodeShell shell) =>
-        new(EtcdService.For(node, shell, context.PathsOf(node)), context.InstallPlans.FingerprintOf(node));
+        new(EtcdService.For(node, shell, context.PathsOf(node), context.ContainerOf(node)), context.InstallPlans.FingerprintOf(node));
 
     // Every member, not just a majority: restarting one while another is still down could cost the quorum.
     private static async Task WaitForAllHealthyAsync(BuildContext context, MemberProbe probe)
@@ -52,7 +52,7 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
         {
             var detail = down.ToDictionary(d => d.Node, d => d.Detail);
             var logs = await context.NodesOf([.. detail.Keys]).RunAsync((node, shell) =>
-                EtcdService.For(node, shell, context.PathsOf(node)).RecentLogAsync(3, default));
+                EtcdService.For(node, shell, context.PathsOf(node), context.ContainerOf(node)).RecentLogAsync(3, default));
             var lines = logs.Select(l => $"{l.Node.Name} not healthy after {context.Options.BootstrapTimeout.TotalSeconds:0} s: " +
                                          $"{detail[l.Node]}; last log: {Flatten(l.Result)}");
             throw new ForgeError((MemberProbe.HasQuorum(answers) ? "cluster has quorum but members are down: " : "no quorum: ") +

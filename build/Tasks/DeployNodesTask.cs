@@ -1,6 +1,7 @@
 using Cake.Core.Diagnostics;
 using Cake.Frosting;
 using EtcdForge.Deploy;
+using EtcdForge.Docker;
 using EtcdForge.Nodes;
 using EtcdForge.Reporting;
 
@@ -16,7 +17,12 @@ public sealed class DeployNodesTask : AsyncFrostingTask<BuildContext>
         var runs = await context.Nodes.RunEachAsync(async (node, shell) =>
         {
             var plan = context.InstallPlans.Of(node);
-            return await new NodeDeployer(shell, plan).DeployAsync(default);
+            var outcome = await new NodeDeployer(shell, plan).DeployAsync(default);
+            if (context.ContainerOf(node) is not { } container) return outcome;
+            var before = shell.BytesUploaded;
+            return await MemberImage.EnsureLoadedAsync(node, shell, plan.Paths, container, default) is { } loaded
+                ? outcome with { Changes = [.. outcome.Changes, loaded], BytesUploaded = outcome.BytesUploaded + shell.BytesUploaded - before }
+                : outcome;
         });
         // The nodes that made it are reported (lines and deploy.json) even when others failed, so a partial
         // run says what it did before it stops.
