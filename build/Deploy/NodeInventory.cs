@@ -53,8 +53,10 @@ public static class NodeInventory
         return new Snapshot(states, missing, isRoot, stale);
     }
 
+    // Not the run dir: it is tmpfs on most hosts, gone after every reboot, and the service makes it when it
+    // starts etcd; a missing one is no deploy change.
     public static IEnumerable<string> Directories(NodeInstallPlan plan) =>
-        [plan.Paths.BinDir, plan.Paths.ConfigDir, plan.Paths.SslDir, plan.Paths.DataDir, plan.Paths.RunDir,
+        [plan.Paths.BinDir, plan.Paths.ConfigDir, plan.Paths.SslDir, plan.Paths.DataDir,
          .. plan.Files.Select(f => Path.GetDirectoryName(f.Path)!).Distinct()];
 
 }

@@ -50,6 +50,8 @@ public sealed class DockerService(INodeShell shell, NodePaths paths, MemberConta
 
     public override Task<string> RecentLogAsync(int lines, CancellationToken ct) => engine.LogsAsync(container.Name, lines, ct);
 
+    public override string LogLocation => $"docker logs {container.Name}";
+
     // The container runs as whoever owns the member's certificates: the etcd user that DeployNodes gave them to
     // (or the build's own user when it is not root). Its data dir is made for that user if it is missing (the
     // single-node test's is), since the engine would create a missing bind source as root.

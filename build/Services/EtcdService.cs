@@ -33,4 +33,17 @@ public abstract class EtcdService(INodeShell shell, NodePaths paths)
     public abstract Task<MemberState> StateAsync(CancellationToken ct);
 
     protected string MemberDir => Path.Combine(Paths.DataDir, "member");
+
+    /// <summary>Where a person finds the member's whole log.</summary>
+    public abstract string LogLocation { get; }
+
+    // For a one-line error: why etcd stopped, in etcd's own words without its stack trace, and where the rest is.
+    public async Task<string> LastWordsAsync(CancellationToken ct)
+    {
+        var line = EtcdLogLine.LastMeaningful(await RecentLogAsync(LogLinesRead, ct));
+        return (line is null ? "its log is empty" : $"log: {line}") + $" (full log: {LogLocation})";
+    }
+
+    // Enough to reach past a Go stack trace (a dozen frames per goroutine) to the line that explains it.
+    private const int LogLinesRead = 60;
 }

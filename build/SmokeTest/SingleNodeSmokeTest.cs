@@ -32,6 +32,7 @@ public sealed class SingleNodeSmokeTest(Cluster cluster, Node node, NodePaths pa
         (await shell.RunAsync($"umask 022; rm -rf {q} && mkdir -p {q} {(node.InstallsAsSystem ? $" && if [ \"$(id -u)\" = 0 ]; then chown etcd:etcd {q}; fi" : "")}" +
                               $" && printf '%s' {ShellQuote.Arg(config)} > {ShellQuote.Arg(testPaths.ConfigFile)}", ct))
             .EnsureSuccess("preparing the single-node test directory");
+        var passed = false;
         try
         {
             await service.StartAsync(ct);
@@ -39,14 +40,17 @@ public sealed class SingleNodeSmokeTest(Cluster cluster, Node node, NodePaths pa
             var answers = await probe.WaitForAllHealthyAsync(TimeSpan.FromSeconds(30), clock, ct);
             if (!answers[0].Healthy)
             {
-                throw new NodeError(node.Name, $"etcd did not become healthy alone: {answers[0].Detail}; last log: {await service.RecentLogAsync(3, ct)}");
+                throw new NodeError(node.Name, $"etcd did not become healthy alone: {answers[0].Detail}; {await service.LastWordsAsync(ct)}");
             }
-            return [await KeyRoundTrip(ct), await GatewayRoundTrip(ct)];
+            IReadOnlyList<string> checks = [await KeyRoundTrip(ct), await GatewayRoundTrip(ct)];
+            passed = true;
+            return checks;
         }
         finally
         {
             await service.StopAsync(CancellationToken.None);
-            await shell.RunAsync($"rm -rf {q}", CancellationToken.None);
+            // A failed test keeps its directory, so the log its error points to is there; the next run removes it.
+            if (passed) await shell.RunAsync($"rm -rf {q}", CancellationToken.None);
         }
     }
 

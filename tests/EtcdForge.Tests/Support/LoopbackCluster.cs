@@ -81,7 +81,7 @@ public class LoopbackCluster : ILocalCluster, IDisposable
     // two spaces), written beside the first; the mirror starts serving that version.
     public string ConfigFor(string version, string extraEtcd = "")
     {
-        ServeRelease(version);
+        EtcdRelease.Serve(_mirror, version);
         var nodes = string.Concat(Enumerable.Range(1, Nodes.Length).Select(m =>
             $"  - name: {Nodes[m - 1]}\n    address: {Address(m)}\n    connection: {{ type: local }}\n"));
         return _dir.File($"cluster-{version}-{Math.Abs(extraEtcd.GetHashCode()):x}.yaml", $"""
@@ -108,6 +108,9 @@ public class LoopbackCluster : ILocalCluster, IDisposable
 
     public ForgeResult Forge(params string[] args) => ForgeProcess.Run(WithPaths(args));
 
+    // Through a host set up otherwise, e.g. with another environment.
+    public ForgeResult Forge(ForgeProcess host, params string[] args) => host.Start(WithPaths(args));
+
     // etcdctl of the newest release the cluster has run (3.5's understands 3.4 members too), with the client
     // certificate, against every member unless the args name --endpoints.
     internal EtcdForge.Tests.Pki.ToolResult Etcdctl(params string[] args)
@@ -120,16 +123,6 @@ public class LoopbackCluster : ILocalCluster, IDisposable
     private string[] WithPaths(string[] args) =>
         [.. args, .. args.Any(a => a.StartsWith("--config=", StringComparison.Ordinal)) ? [] : new[] { $"--config={Config}" }, $"--artifacts={Artifacts}"];
 
-    private void ServeRelease(string version)
-    {
-        if (version != EtcdRelease.V34)
-        {
-            EtcdRelease.Get(version).ServeOn(_mirror);
-            return;
-        }
-        _mirror.Serve($"v{version}/{ReleaseArchives.Name}", ReleaseArchives.Release);
-        _mirror.Serve($"v{version}/SHA256SUMS", ReleaseArchives.Sums(ReleaseArchives.Sha256(ReleaseArchives.Release)));
-    }
 
     public void Dispose()
     {
