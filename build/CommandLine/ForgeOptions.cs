@@ -20,7 +20,7 @@ public sealed record ForgeOptions
         ["bootstrap-timeout"] = "120",
     };
 
-    private static readonly string[] Flags = ["yes", "trust-new-host-keys"];
+    private static readonly string[] Flags = ["yes", "trust-new-host-keys", "force"];
 
     public string Config { get; private init; } = DefaultConfig;
     public string ArtifactsRoot { get; private init; } = DefaultArtifacts;
@@ -36,6 +36,9 @@ public sealed record ForgeOptions
     // Cake's --dryrun (the host passes its own options on under their normalized names: --dry-run, --whatif and
     // --noop arrive as dryrun): tasks are listed, none runs.
     public bool DryRun { get; private init; }
+
+    // IssueCerts renews every leaf certificate now, whatever its expiry (RenewCerts --force).
+    public bool Force { get; private init; }
 
     // name -> values as given (a bare --name arrives as "true"), the shape of Cake's ICakeArguments.GetArguments().
     public static ForgeOptions Parse(IDictionary<string, ICollection<string>> arguments)
@@ -56,6 +59,7 @@ public sealed record ForgeOptions
             Yes = FlagOf(arguments, "yes"),
             TrustNewHostKeys = FlagOf(arguments, "trust-new-host-keys"),
             DryRun = FlagOf(arguments, "dryrun"),
+            Force = FlagOf(arguments, "force"),
             BootstrapTimeout = bootstrap is null ? TimeSpan.FromSeconds(60) : SecondsOf(bootstrap),
         };
     }

@@ -1,5 +1,6 @@
 using Cake.Core.Diagnostics;
 using Cake.Frosting;
+using EtcdForge.Certificates;
 using EtcdForge.Client;
 using EtcdForge.Verification;
 using Spectre.Console;
@@ -7,7 +8,7 @@ using Spectre.Console;
 namespace EtcdForge.Tasks;
 
 [TaskName("Verify")]
-[TaskDescription("Checks the running cluster member by member, membership, a linearizable round trip, TLS enforcement and certificate expiry")]
+[TaskDescription("Checks the running cluster member by member, membership, a linearizable round trip, TLS enforcement, certificate expiry and the certificates each member serves")]
 [IsDependentOn(typeof(BootstrapClusterTask))]
 public sealed class VerifyTask : AsyncFrostingTask<BuildContext>
 {
@@ -15,11 +16,9 @@ public sealed class VerifyTask : AsyncFrostingTask<BuildContext>
     {
         var layout = context.Artifacts;
         using var foreign = new ForeignIdentity(context.Cluster, layout, context.Clock);
-        var certificates = Directory.Exists(layout.Pki)
-            ? Directory.GetFiles(layout.Pki, "*.pem").Where(f => !f.EndsWith("-key.pem", StringComparison.Ordinal)).Order().ToList()
-            : [];
-        var verifier = new ClusterVerifier(context.Cluster, ClusterIdentities.Operator(context.Cluster, layout),
-            ClusterIdentities.Anonymous(layout), foreign.Identity, certificates, context.Clock);
+        var trusted = ClusterIdentities.Operator(context.Cluster, layout);
+        var verifier = new ClusterVerifier(context.Cluster, trusted, ClusterIdentities.Anonymous(layout), foreign.Identity,
+            new CertificateChecks(context.Cluster, layout, trusted, context.Clock), context.Clock);
         var report = await verifier.RunAsync();
 
         VerifyTable.Write(AnsiConsole.Console, report);
