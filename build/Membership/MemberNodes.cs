@@ -1,3 +1,4 @@
+using EtcdForge.Artifacts;
 using EtcdForge.Configuration;
 using EtcdForge.Deploy;
 using EtcdForge.Nodes;

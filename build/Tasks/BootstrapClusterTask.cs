@@ -50,7 +50,7 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
 
         var diff = MembershipDiff.Of(described, live, etcd.PeerPort);
         if (diff.Conflicts.Count > 0) throw new ForgeError(string.Join(Environment.NewLine, diff.Conflicts));
-        var nodes = new MemberNodes(context.Shells, context.PathsOf, context.ContainerOf, context.FingerprintOf, n => context.Artifacts.NodeBundle(n.Name));
+        var nodes = new MemberNodes(context.Shells, context.PathsOf, context.ContainerOf, context.InstallPlans.FingerprintOf, n => context.Artifacts.NodeBundle(n.Name));
         await new MembershipChanger(members, nodes, new MembershipLog(context.Artifacts.Reports, context.Clock), known, etcd.PeerPort, etcd.ClientPort,
                 context.Options.BootstrapTimeout, context.Clock, context.Options.Yes, context.Log, summary)
             .ApplyAsync(diff.Changes, [.. live.SelectMany(m => m.ClientUrls).DefaultIfEmpty(endpoints[0])], default);
@@ -92,12 +92,12 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
     private static EtcdService ServiceOf(BuildContext context, Node node, INodeShell shell) => EtcdService.For(node, shell, context.PathsOf(node), context.ContainerOf(node));
 
     private static MemberStarter StarterOf(BuildContext context, Node node, INodeShell shell) =>
-        new(ServiceOf(context, node, shell), context.FingerprintOf(node));
+        new(ServiceOf(context, node, shell), context.InstallPlans.FingerprintOf(node));
 
     // Every member, not just a majority: restarting one while another is still down could cost the quorum.
     private static async Task WaitForAllHealthyAsync(BuildContext context, MemberProbe probe)
     {
-        var answers = await probe.WaitForQuorumAsync(context.Options.BootstrapTimeout, context.Clock, default);
+        var answers = await probe.WaitForAllHealthyAsync(context.Options.BootstrapTimeout, context.Clock, default);
         var down = answers.Where(a => !a.Healthy).ToList();
         if (down.Count > 0)
         {

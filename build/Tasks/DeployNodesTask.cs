@@ -16,7 +16,7 @@ public sealed class DeployNodesTask : AsyncFrostingTask<BuildContext>
     {
         var runs = await context.Nodes.RunEachAsync(async (node, shell) =>
         {
-            var plan = context.InstallPlanOf(node);
+            var plan = context.InstallPlans.Of(node);
             var outcome = await new NodeDeployer(shell, plan).DeployAsync(default);
             if (context.ContainerOf(node) is not { } container) return outcome;
             var before = shell.BytesUploaded;
