@@ -31,6 +31,7 @@ public sealed class ClusterVerifier(
         if (healthy.Count > 0)
         {
             await Check("cluster", "member list matches the description", () => MembershipMatches(healthy[0], ct));
+            await Check("cluster", "cluster version caught up with the members", () => ClusterVersionCaughtUp(healthy, ct));
             await Check("cluster", "write through first member, linearizable read through last", () => RoundTrip(healthy[0], healthy[^1], ct));
         }
         // Refusals can take seconds each (the client gives up only at its deadline), so all doors are tried at once.
@@ -121,6 +122,20 @@ public sealed class ClusterVerifier(
         }
         if (problems.Count > 0) throw new VerifyFailure(string.Join("; ", problems));
         return $"{list.Members.Count} members, names and URLs as described, no learners";
+    }
+
+    // After an upgrade the cluster version moves to the new minor only once every member runs it; until then
+    // the new version's features are off. Verify says which version the cluster speaks, and fails while it lags.
+    private async Task<string> ClusterVersionCaughtUp(IReadOnlyList<MemberStatus> healthy, CancellationToken ct)
+    {
+        var clusterVersion = await ClusterFacts.ClusterVersionAsync(healthy[0].Endpoint, trusted, ct) ?? "not decided";
+        var lowest = healthy.Select(m => EtcdVersion.TryParse(m.Version, out var v) ? v : default).Min();
+        var members = string.Join(", ", healthy.Select(m => m.Version).Distinct());
+        if (!EtcdVersion.TryParse(clusterVersion, out var cv) || (cv.Major, cv.Minor) != (lowest.Major, lowest.Minor))
+        {
+            throw new VerifyFailure($"cluster version {clusterVersion}, but the members run {members}: wait for the cluster version to move, or check the members' logs");
+        }
+        return $"cluster version {clusterVersion}; members run {members}";
     }
 
     private async Task<string> RoundTrip(MemberStatus first, MemberStatus last, CancellationToken ct)

@@ -48,9 +48,14 @@ internal sealed record HostOptions(
             lookup);
     }
 
-    private static bool NeedsValue(string name) => Normalize(name) is "target" or "verbosity";
+    private static bool NeedsValue(string name) => Normalize(name) is "target" or "verbosity" or "snapshot";
 
-    private static string ExampleOf(string name) => Normalize(name) == "target" ? "Default" : "normal";
+    private static string ExampleOf(string name) => Normalize(name) switch
+    {
+        "target" => "Default",
+        "snapshot" => "artifacts/<cluster>/backups/<file>.db",
+        _ => "normal",
+    };
 
     private static bool IsFlag(string name) => Normalize(name) is "dryrun" or "tree" or "description" or "exclusive" or "yes" or "trust-new-host-keys";
 

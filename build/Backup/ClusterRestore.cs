@@ -1,0 +1,61 @@
+using Cake.Core.Diagnostics;
+using EtcdForge.Client;
+using EtcdForge.Configuration;
+using EtcdForge.Download;
+using EtcdForge.Nodes;
+using EtcdForge.Remote;
+using EtcdForge.Services;
+
+namespace EtcdForge.Backup;
+
+// Restores the whole cluster from one snapshot: checked first (its SHA-256 against its record, then the version's
+// own tool reads it) so that nothing on any node changes for a bad file; then every member is stopped, every data
+// dir rebuilt from the same snapshot with a new cluster token (the restored cluster must not mix with members of
+// the old one), and the members are started together. Each step can be repeated, so a failed Restore is re-run.
+public sealed class ClusterRestore(Cluster cluster, NodeFanOut nodes, Func<Node, NodePaths> pathsOf, Func<Node, string> fingerprintOf,
+    SnapshotTool tool, string toolBinDir, TimeProvider clock, ICakeLog log)
+{
+    public sealed record Checked(string Snapshot, BackupRecord Record, SnapshotTool.Status Status);
+
+    /// <summary>Everything that can be known about the file on this machine; changes nothing anywhere.</summary>
+    public async Task<Checked> CheckAsync(string snapshot)
+    {
+        var path = Path.GetFullPath(snapshot);
+        if (!File.Exists(path)) throw new ForgeError($"--snapshot={snapshot}: no such file; pick one under artifacts/{cluster.Name}/backups/");
+        var record = BackupRecord.ReadBeside(path, $"--snapshot={snapshot}");
+        var actual = Sha256File.Of(path);
+        if (actual != record.Sha256)
+        {
+            throw new ForgeError($"--snapshot={snapshot}: SHA-256 {actual} does not match {record.Sha256} in {Path.GetFileName(BackupRecord.PathBeside(path))}: the file is damaged; nothing was stopped; restore another backup");
+        }
+        var status = await tool.StatusAsync(toolBinDir, path);
+        return new Checked(path, record, status);
+    }
+
+    /// <returns>per node, the data dir it set aside (null when the node had none).</returns>
+    public async Task<IReadOnlyList<string?>> RunAsync(Checked snapshot, CancellationToken ct)
+    {
+        var stamp = clock.GetUtcNow().UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        var token = $"{cluster.Token}-restored-{stamp}";
+        log.Information("Restore: uploading {0} to {1} node(s)", Path.GetFileName(snapshot.Snapshot), cluster.Nodes.Count);
+        await nodes.RunAsync(async (node, shell) =>
+        {
+            await using var content = File.OpenRead(snapshot.Snapshot);
+            await shell.UploadAsync([new FileUpload(RestoredDataDir.SnapshotPathOn(pathsOf(node)), content, Artifacts.AtomicFile.PrivateMode)], ct);
+            return true;
+        }, ct);
+        // All members down before any data dir changes: a member still running would keep serving the old data.
+        log.Information("Restore: stopping every member");
+        await nodes.RunAsync(async (node, shell) => { await EtcdService.For(node, shell, pathsOf(node)).StopAsync(ct); return true; }, ct);
+        log.Information("Restore: rebuilding every data dir from the snapshot with {0} (new cluster token {1})", tool.Name, token);
+        var setAside = await nodes.RunAsync(async (node, shell) =>
+        {
+            var result = await shell.RunAsync(RestoredDataDir.Script(pathsOf(node), node, cluster, tool, token, stamp), ct);
+            if (!result.Succeeded) throw new ForgeError($"{node.Name}: {tool.Name} snapshot restore failed: {result.Stderr.Trim().Split('\n')[^1]}; fix it and run Restore again");
+            return result.Stdout.Trim() is { Length: > 0 } aside ? aside : null;
+        }, ct);
+        log.Information("Restore: starting every member");
+        await nodes.RunAsync(async (node, shell) => { await EtcdService.For(node, shell, pathsOf(node)).StartAsync(ct, fingerprintOf(node)); return true; }, ct);
+        return setAside;
+    }
+}

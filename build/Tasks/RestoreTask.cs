@@ -1,0 +1,48 @@
+using Cake.Common;
+using Cake.Core.Diagnostics;
+using Cake.Frosting;
+using EtcdForge.Backup;
+using EtcdForge.Client;
+using EtcdForge.Download;
+using EtcdForge.Verification;
+
+namespace EtcdForge.Tasks;
+
+[TaskName("Restore")]
+[TaskDescription("Rebuilds every member from one backup (--snapshot=FILE --yes): hash checked, members stopped, old data set aside, new cluster token, Verify")]
+public sealed class RestoreTask : AsyncFrostingTask<BuildContext>
+{
+    public override async Task RunAsync(BuildContext context)
+    {
+        if (!context.HasArgument("snapshot"))
+        {
+            throw new ForgeError($"Restore needs --snapshot=FILE: one of the backups under {context.Artifacts.Backups} (the newest is {new BackupStore(context.Artifacts.Backups, context.Cluster.Name).Newest() ?? "none yet"})");
+        }
+        var etcd = EtcdBinaries.Load(context.Artifacts);
+        var restore = new ClusterRestore(context.Cluster, context.Nodes, context.PathsOf, context.FingerprintOf,
+            new SnapshotTool(etcd.ParsedVersion), etcd.BinDir, context.Clock, context.Log);
+        var snapshot = await restore.CheckAsync(context.Argument<string>("snapshot"));
+        var r = snapshot.Record;
+        if (!BuildContext.Flag(context, "yes"))
+        {
+            throw new ForgeError($"Restore replaces the data of cluster '{context.Cluster.Name}' on {context.Cluster.Nodes.Count} node(s) with {r.File} (revision {r.Revision}, taken {r.TakenAt:u}); writes after it are lost; add --yes to confirm");
+        }
+        context.Log.Information("Restore: {0} checked (SHA-256 matches its record; {1} snapshot status: revision {2}, {3} keys)",
+            r.File, new SnapshotTool(etcd.ParsedVersion).Name, snapshot.Status.Revision, snapshot.Status.TotalKeys);
+        var setAside = await restore.RunAsync(snapshot, default);
+
+        var probe = new MemberProbe(context.Cluster, ClusterIdentities.Operator(context.Cluster, context.Artifacts));
+        var answers = await probe.WaitForQuorumAsync(context.BootstrapTimeout, context.Clock, default);
+        if (answers.Any(a => !a.Healthy))
+        {
+            throw new ForgeError($"Restore: members not healthy after {context.BootstrapTimeout.TotalSeconds:0} s: " +
+                string.Join("; ", answers.Where(a => !a.Healthy).Select(a => $"{a.Node.Name}: {a.Detail}")) + "; see their logs and run Restore again");
+        }
+        await VerifyRun.RunAsync(context.Cluster, context.Artifacts, context.Clock, context.Log);
+        foreach (var (node, aside) in context.Cluster.Nodes.Zip(setAside))
+        {
+            if (aside is not null) context.Log.Information("[{0}] old data kept at {1} until the next passing --target=Verify", node.Name, aside);
+        }
+        context.Log.Information("Restore: cluster '{0}' restored from {1} at revision {2}", context.Cluster.Name, r.File, r.Revision);
+    }
+}
