@@ -44,10 +44,20 @@ public sealed record NodeInstallPlan(Node Node, NodePaths Paths, IReadOnlyList<D
     public IEnumerable<DesiredFile> Changed(IReadOnlyDictionary<string, FileState> current) =>
         Files.Where(f => !current.TryGetValue(f.Path, out var state) || state.Sha256 != f.Sha256 || state.Mode != f.Mode);
 
+    private string? _fingerprint;
+
     // A fingerprint of everything etcd reads at start, recorded when it starts, so a later run knows
     // whether the running member still runs what is deployed.
-    public string Fingerprint => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
+    public string Fingerprint => _fingerprint ??= Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
         System.Text.Encoding.UTF8.GetBytes(string.Join("\n", Files.OrderBy(f => f.Path, StringComparer.Ordinal).Select(f => $"{f.Sha256} {f.Path}")))));
+
+    // The same install with files placed elsewhere (staged for an upgrade): the member it ends up running is the same,
+    // so the fingerprint stays that of the final paths.
+    public NodeInstallPlan WithFiles(IReadOnlyList<DesiredFile> files)
+    {
+        var fingerprint = Fingerprint;
+        return this with { Files = files, _fingerprint = fingerprint };
+    }
 }
 
 public sealed record FileState(string Sha256, UnixFileMode Mode, string Owner);

@@ -2,6 +2,7 @@ using Cake.Core.Diagnostics;
 using Cake.Frosting;
 using EtcdForge.Deploy;
 using EtcdForge.Services;
+using EtcdForge.Upgrade;
 
 namespace EtcdForge.Tasks;
 
@@ -12,12 +13,27 @@ public sealed class PlanTask : AsyncFrostingTask<BuildContext>
 {
     public override async Task RunAsync(BuildContext context)
     {
+        var upgrade = await context.UpgradeAsync();
+        switch (upgrade.Kind)
+        {
+            case UpgradeDecision.Kind.Refused:
+                context.Log.Information("[cluster] would refuse the version change, before touching any node: {0}", upgrade.Reason);
+                context.Log.Information("Plan: DeployNodes would stop here; nothing on the nodes would change");
+                return;
+            case UpgradeDecision.Kind.Upgrade:
+                context.Log.Information("[cluster] would upgrade etcd {0} -> {1}", upgrade.From, upgrade.To);
+                context.Log.Information("[cluster] member order: {0} (followers first, the leader last; each ready before the next)", string.Join(", ", upgrade.Order));
+                context.Log.Information("[cluster] backup first: {0}", context.Backups.PredictedName(context.Clock.GetUtcNow()));
+                break;
+        }
         var plans = await context.Nodes.RunAsync(async (node, shell) =>
         {
-            var plan = context.InstallPlanOf(node);
+            var plan = upgrade.Changes(node.Name) ? StagedBinaries.Stage(context.InstallPlanOf(node)) : context.InstallPlanOf(node);
             var files = await new NodeDeployer(shell, plan).PlanAsync(default);
             var state = await EtcdService.For(node, shell, context.PathsOf(node)).StateAsync(default);
-            var action = !state.Running
+            var action = upgrade.Changes(node.Name)
+                ? $"upgrade etcd to {upgrade.To} at its turn (new binaries staged beside the old until then)"
+                : !state.Running
                 ? (state.HasData ? "start etcd (rejoins with its data)" : "start etcd as a new member")
                 // BootstrapCluster's rule: a restart only when the deployed bundle differs from the one etcd started with.
                 : state.StartedFingerprint != plan.Fingerprint

@@ -16,7 +16,7 @@ public sealed class RestoreTask : AsyncFrostingTask<BuildContext>
     {
         if (!context.HasArgument("snapshot"))
         {
-            throw new ForgeError($"Restore needs --snapshot=FILE: one of the backups under {context.Artifacts.Backups} (the newest is {new BackupStore(context.Artifacts.Backups, context.Cluster.Name).Newest() ?? "none yet"})");
+            throw new ForgeError($"Restore needs --snapshot=FILE: one of the backups under {context.Artifacts.Backups} (the newest is {context.Backups.Newest() ?? "none yet"})");
         }
         var etcd = EtcdBinaries.Load(context.Artifacts);
         var restore = new ClusterRestore(context.Cluster, context.Nodes, context.PathsOf, context.FingerprintOf,
