@@ -17,20 +17,23 @@ public sealed class ClusterRestore(Cluster cluster, NodeFanOut nodes, Func<Node,
 {
     public sealed record Checked(string Snapshot, BackupRecord Record, SnapshotTool.Status Status);
 
-    /// <summary>Everything that can be known about the file on this machine; changes nothing anywhere.</summary>
-    public async Task<Checked> CheckAsync(string snapshot)
+    /// <summary>The file's hash against its record: needs nothing but the file, changes nothing anywhere.</summary>
+    public static (string Path, BackupRecord Record) CheckHash(string snapshot, string backupsDir)
     {
         var path = Path.GetFullPath(snapshot);
-        if (!File.Exists(path)) throw new ForgeError($"--snapshot={snapshot}: no such file; pick one under artifacts/{cluster.Name}/backups/");
+        if (!File.Exists(path)) throw new ForgeError($"--snapshot={snapshot}: no such file; pick one under {backupsDir}");
         var record = BackupRecord.ReadBeside(path, $"--snapshot={snapshot}");
         var actual = Sha256File.Of(path);
         if (actual != record.Sha256)
         {
             throw new ForgeError($"--snapshot={snapshot}: SHA-256 {actual} does not match {record.Sha256} in {Path.GetFileName(BackupRecord.PathBeside(path))}: the file is damaged; nothing was stopped; restore another backup");
         }
-        var status = await tool.StatusAsync(toolBinDir, path);
-        return new Checked(path, record, status);
+        return (path, record);
     }
+
+    /// <summary>The hash, then the version's own tool reads the file; changes nothing anywhere.</summary>
+    public async Task<Checked> CheckAsync(string path, BackupRecord record) =>
+        new(path, record, await tool.StatusAsync(toolBinDir, path));
 
     /// <returns>per node, the data dir it set aside (null when the node had none).</returns>
     public async Task<IReadOnlyList<string?>> RunAsync(Checked snapshot, CancellationToken ct)

@@ -18,11 +18,11 @@ public sealed class RestoreTask : AsyncFrostingTask<BuildContext>
         {
             throw new ForgeError($"Restore needs --snapshot=FILE: one of the backups under {context.Artifacts.Backups} (the newest is {context.Backups.Newest() ?? "none yet"})");
         }
+        var (path, r) = ClusterRestore.CheckHash(context.Argument<string>("snapshot"), context.Artifacts.Backups);
         var etcd = EtcdBinaries.Load(context.Artifacts);
         var restore = new ClusterRestore(context.Cluster, context.Nodes, context.PathsOf, context.FingerprintOf,
             new SnapshotTool(etcd.ParsedVersion), etcd.BinDir, context.Clock, context.Log);
-        var snapshot = await restore.CheckAsync(context.Argument<string>("snapshot"));
-        var r = snapshot.Record;
+        var snapshot = await restore.CheckAsync(path, r);
         if (!BuildContext.Flag(context, "yes"))
         {
             throw new ForgeError($"Restore replaces the data of cluster '{context.Cluster.Name}' on {context.Cluster.Nodes.Count} node(s) with {r.File} (revision {r.Revision}, taken {r.TakenAt:u}); writes after it are lost; add --yes to confirm");
