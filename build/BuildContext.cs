@@ -2,6 +2,7 @@ using Cake.Core;
 using Cake.Core.Diagnostics;
 using Cake.Frosting;
 using EtcdForge.Artifacts;
+using EtcdForge.CommandLine;
 using EtcdForge.Configuration;
 using EtcdForge.Nodes;
 using EtcdForge.Remote;
@@ -10,13 +11,11 @@ namespace EtcdForge;
 
 public sealed class BuildContext : FrostingContext
 {
-    public const string DefaultConfig = "config/cluster.yaml";
-
+    public ForgeOptions Options { get; }
     public Cluster Cluster { get; }
     public ArtifactLayout Artifacts { get; }
     public TimeProvider Clock { get; } = TimeProvider.System;
     public SshOptions Ssh { get; }
-    public TimeSpan BootstrapTimeout { get; }
     public NodeShellPool Shells { get; }
     public NodeFanOut Nodes => new(Cluster.Nodes, Shells, Log);
 
@@ -57,15 +56,11 @@ public sealed class BuildContext : FrostingContext
     // The description is loaded and validated here, before any task runs (also under --dryrun, which writes nothing).
     public BuildContext(ICakeContext context) : base(context)
     {
-        var configPath = context.Arguments.HasArgument("config")
-            ? context.Arguments.GetArgument("config")
-            : DefaultConfig;
-        var loaded = ClusterLoader.Load(configPath);
+        Options = ForgeOptions.Parse(context.Arguments.GetArguments());
+        var loaded = ClusterLoader.Load(Options.Config);
         foreach (var warning in loaded.Warnings) context.Log.Warning("{0}", warning);
         Cluster = loaded.Cluster;
-        var artifactsRoot = context.Arguments.HasArgument("artifacts")
-            ? context.Arguments.GetArgument("artifacts")
-            : "artifacts";
+        var artifactsRoot = Options.ArtifactsRoot;
         if (File.Exists(artifactsRoot))
         {
             throw new ForgeError($"--artifacts={artifactsRoot} is a file; pass a directory for the build output (default: artifacts)");
@@ -76,22 +71,9 @@ public sealed class BuildContext : FrostingContext
         // description, so it stays out of shell history, process lists and version control.
         Ssh = new SshOptions
         {
-            TrustOnFirstUse = Flag(context, "trust-new-host-keys"),
+            TrustOnFirstUse = Options.TrustNewHostKeys,
             KeyPassphrase = context.Environment.GetEnvironmentVariable(SshOptions.PassphraseVariable) is { Length: > 0 } passphrase ? passphrase : null,
         };
         Shells = new NodeShellPool(Ssh);
-        BootstrapTimeout = BootstrapTimeoutOf(context);
     }
-
-    private static TimeSpan BootstrapTimeoutOf(ICakeContext context)
-    {
-        if (!context.Arguments.HasArgument("bootstrap-timeout")) return TimeSpan.FromSeconds(60);
-        var text = context.Arguments.GetArgument("bootstrap-timeout");
-        return int.TryParse(text, out var seconds) && seconds > 0
-            ? TimeSpan.FromSeconds(seconds)
-            : throw new ForgeError($"--bootstrap-timeout={text} is not a number of seconds; e.g. --bootstrap-timeout=120");
-    }
-
-    public static bool Flag(ICakeContext context, string name) =>
-        context.Arguments.HasArgument(name) && !string.Equals(context.Arguments.GetArgument(name), "false", StringComparison.OrdinalIgnoreCase);
 }

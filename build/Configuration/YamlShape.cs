@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Globalization;
 using System.Reflection;
+using EtcdForge.Spelling;
 using YamlDotNet.RepresentationModel;
 using YamlDotNet.Serialization.NamingConventions;
 
@@ -84,7 +85,7 @@ internal sealed class YamlShape
             }
             if (!properties.TryGetValue(key, out var property))
             {
-                var hint = Closest(key, properties.Keys) is { } guess ? $" (did you mean '{guess}'?)" : "";
+                var hint = ClosestName.Among(key, properties.Keys) is { } guess ? $" (did you mean '{guess}'?)" : "";
                 Problem(keyNode, childPath, $"unknown key '{key}'{hint}; allowed here: {string.Join(", ", properties.Keys)}");
                 continue;
             }
@@ -133,22 +134,4 @@ internal sealed class YamlShape
 
     private static string Describe(Type type) =>
         type == typeof(bool) ? "true/false value" : type == typeof(string) ? "text value" : "whole number";
-
-    private static string? Closest(string key, IEnumerable<string> candidates) =>
-        candidates.Select(c => (c, d: Distance(key.ToLowerInvariant(), c.ToLowerInvariant())))
-            .Where(x => x.d <= Math.Max(2, key.Length / 3))
-            .OrderBy(x => x.d)
-            .Select(x => x.c)
-            .FirstOrDefault();
-
-    private static int Distance(string a, string b)
-    {
-        var d = new int[a.Length + 1, b.Length + 1];
-        for (var i = 0; i <= a.Length; i++) d[i, 0] = i;
-        for (var j = 0; j <= b.Length; j++) d[0, j] = j;
-        for (var i = 1; i <= a.Length; i++)
-        for (var j = 1; j <= b.Length; j++)
-            d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-        return d[a.Length, b.Length];
-    }
 }

@@ -35,7 +35,7 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
         {
             context.Log.Information("upgrading {0} one at a time: {1}", string.Join(", ", upgrade.Order), upgrade.Reason);
             var identity = ClusterIdentities.Operator(context.Cluster, context.Artifacts);
-            var rolling = new RollingUpgrade(context.Cluster, identity, new ReadyProbe(context.Cluster, identity), context.BootstrapTimeout, context.Clock);
+            var rolling = new RollingUpgrade(context.Cluster, identity, new ReadyProbe(context.Cluster, identity), context.Options.BootstrapTimeout, context.Clock);
             await rolling.RunAsync(upgrade,
                 node => OnNodeAsync(context, node, async shell =>
                 {
@@ -52,7 +52,7 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
         if (due.Count > 0)
         {
             context.Log.Information("restarting {0} one at a time: their files changed since they started", string.Join(", ", due.Select(n => n.Name)));
-            await new RollingRestart(probe, context.BootstrapTimeout, context.Clock).RunAsync(due,
+            await new RollingRestart(probe, context.Options.BootstrapTimeout, context.Clock).RunAsync(due,
                 node => OnNodeAsync(context, node, shell => StarterOf(context, node, shell).RestartAsync(default)),
                 node => summary.Record($"[{node.Name}] restarted with its new files; healthy again"),
                 default);
@@ -76,13 +76,13 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
     // Every member, not just a majority: restarting one while another is still down could cost the quorum.
     private static async Task WaitForAllHealthyAsync(BuildContext context, MemberProbe probe)
     {
-        var answers = await probe.WaitForQuorumAsync(context.BootstrapTimeout, context.Clock, default);
+        var answers = await probe.WaitForQuorumAsync(context.Options.BootstrapTimeout, context.Clock, default);
         var down = answers.Where(a => !a.Healthy).ToList();
         if (down.Count > 0)
         {
             var logs = await context.Nodes.RunAsync(async (node, shell) =>
                 down.Any(d => d.Node == node) ? await EtcdService.For(node, shell, context.PathsOf(node)).RecentLogAsync(3, default) : "");
-            var lines = down.Select(d => $"{d.Node.Name} not healthy after {context.BootstrapTimeout.TotalSeconds:0} s: {d.Detail}; last log: " +
+            var lines = down.Select(d => $"{d.Node.Name} not healthy after {context.Options.BootstrapTimeout.TotalSeconds:0} s: {d.Detail}; last log: " +
                                          Flatten(logs[context.Cluster.Nodes.ToList().IndexOf(d.Node)]));
             throw new ForgeError((MemberProbe.HasQuorum(answers) ? "cluster has quorum but members are down: " : "no quorum: ") +
                                  string.Join(Environment.NewLine, lines));

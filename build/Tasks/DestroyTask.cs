@@ -10,7 +10,7 @@ public sealed class DestroyTask : AsyncFrostingTask<BuildContext>
 {
     public override async Task RunAsync(BuildContext context)
     {
-        if (!BuildContext.Flag(context, "yes"))
+        if (!context.Options.Yes)
         {
             throw new ForgeError($"Destroy deletes cluster '{context.Cluster.Name}' and its data on {context.Cluster.Nodes.Count} node(s); add --yes to confirm");
         }

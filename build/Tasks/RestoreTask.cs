@@ -1,4 +1,3 @@
-using Cake.Common;
 using Cake.Core.Diagnostics;
 using Cake.Frosting;
 using EtcdForge.Backup;
@@ -14,16 +13,16 @@ public sealed class RestoreTask : AsyncFrostingTask<BuildContext>
 {
     public override async Task RunAsync(BuildContext context)
     {
-        if (!context.HasArgument("snapshot"))
+        if (context.Options.Snapshot is not { } file)
         {
             throw new ForgeError($"Restore needs --snapshot=FILE: one of the backups under {context.Artifacts.Backups} (the newest is {context.Backups.Newest() ?? "none yet"})");
         }
-        var (path, r) = ClusterRestore.CheckHash(context.Argument<string>("snapshot"), context.Artifacts.Backups);
+        var (path, r) = ClusterRestore.CheckHash(file, context.Artifacts.Backups);
         var etcd = EtcdBinaries.Load(context.Artifacts);
         var restore = new ClusterRestore(context.Cluster, context.Nodes, context.PathsOf, context.FingerprintOf,
             new SnapshotTool(etcd.ParsedVersion), etcd.BinDir, context.Clock, context.Log);
         var snapshot = await restore.CheckAsync(path, r);
-        if (!BuildContext.Flag(context, "yes"))
+        if (!context.Options.Yes)
         {
             throw new ForgeError($"Restore replaces the data of cluster '{context.Cluster.Name}' on {context.Cluster.Nodes.Count} node(s) with {r.File} (revision {r.Revision}, taken {r.TakenAt:u}); writes after it are lost; add --yes to confirm");
         }
@@ -32,10 +31,10 @@ public sealed class RestoreTask : AsyncFrostingTask<BuildContext>
         var setAside = await restore.RunAsync(snapshot, default);
 
         var probe = new MemberProbe(context.Cluster, ClusterIdentities.Operator(context.Cluster, context.Artifacts));
-        var answers = await probe.WaitForQuorumAsync(context.BootstrapTimeout, context.Clock, default);
+        var answers = await probe.WaitForQuorumAsync(context.Options.BootstrapTimeout, context.Clock, default);
         if (answers.Any(a => !a.Healthy))
         {
-            throw new ForgeError($"Restore: members not healthy after {context.BootstrapTimeout.TotalSeconds:0} s: " +
+            throw new ForgeError($"Restore: members not healthy after {context.Options.BootstrapTimeout.TotalSeconds:0} s: " +
                 string.Join("; ", answers.Where(a => !a.Healthy).Select(a => $"{a.Node.Name}: {a.Detail}")) + "; see their logs and run Restore again");
         }
         await VerifyRun.RunAsync(context.Cluster, context.Artifacts, context.Clock, context.Log);

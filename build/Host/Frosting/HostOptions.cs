@@ -2,8 +2,10 @@ using Cake.Core.Diagnostics;
 
 namespace Cake.Frosting;
 
-// Cake's own command line: --target, --verbosity, --dryrun, --tree, --description, --exclusive;
-// everything else becomes a Cake argument that tasks read with context.Argument(...).
+// Cake's own command line: --target, --verbosity, --dryrun, --tree, --description, --exclusive.
+// Everything else becomes a Cake argument that the build reads from context.Arguments. The host knows no
+// option of the build: --name=value gives a value, a bare --name is "true"; what the names mean, and which
+// ones exist, is the build's business.
 internal sealed record HostOptions(
     string Target, Verbosity Verbosity, bool DryRun, bool Tree, bool Description, bool Exclusive,
     ILookup<string, string> Arguments)
@@ -15,7 +17,14 @@ internal sealed record HostOptions(
         for (var i = 0; i < list.Count; i++)
         {
             var arg = list[i];
-            if (!arg.StartsWith('-')) continue;
+            if (!arg.StartsWith('-'))
+            {
+                // A word on its own would otherwise be dropped in silence (./build.sh Verify builds Default).
+                var previous = i > 0 && list[i - 1].StartsWith('-') && !list[i - 1].Contains('=') ? list[i - 1] : null;
+                throw new ArgumentException(previous is null
+                    ? $"unexpected argument '{arg}'; options are written --name=value, e.g. --target={arg}"
+                    : $"unexpected argument '{arg}' after {previous}; values are written {previous}={arg}");
+            }
             var body = arg.TrimStart('-');
             var eq = body.IndexOf('=');
             string name, value;
@@ -24,7 +33,7 @@ internal sealed record HostOptions(
                 name = body[..eq];
                 value = body[(eq + 1)..];
             }
-            else if (i + 1 < list.Count && !list[i + 1].StartsWith('-') && !IsFlag(body))
+            else if (NeedsValue(body) && i + 1 < list.Count && !list[i + 1].StartsWith('-'))
             {
                 name = body;
                 value = list[++i];
@@ -48,16 +57,9 @@ internal sealed record HostOptions(
             lookup);
     }
 
-    private static bool NeedsValue(string name) => Normalize(name) is "target" or "verbosity" or "snapshot";
+    private static bool NeedsValue(string name) => Normalize(name) is "target" or "verbosity";
 
-    private static string ExampleOf(string name) => Normalize(name) switch
-    {
-        "target" => "Default",
-        "snapshot" => "artifacts/<cluster>/backups/<file>.db",
-        _ => "normal",
-    };
-
-    private static bool IsFlag(string name) => Normalize(name) is "dryrun" or "tree" or "description" or "exclusive" or "yes" or "trust-new-host-keys";
+    private static string ExampleOf(string name) => Normalize(name) == "target" ? "Default" : "normal";
 
     private static string Normalize(string name) => name.ToLowerInvariant() switch
     {

@@ -281,6 +281,49 @@ public sealed class ConfigCorpusTests : IDisposable
             Args = ["--target=Package", "--artifacts={dir}/cluster.yaml"], Says = ["--artifacts={dir}/cluster.yaml is a file"],
             Do = "pass a directory",
         },
+        new("misspelt option: --confg")
+        {
+            // Without the check this built the default sandbox with a new CA and exited 0.
+            Args = ["--confg={dir}/cluster.yaml", "--target=Package"], Says = ["--confg={dir}/cluster.yaml is not an option"],
+            Do = "(did you mean --config?)",
+        },
+        new("misspelt Cake option: --tagret")
+        {
+            Args = ["--tagret=Package"], Says = ["--tagret=Package is not an option"], Do = "(did you mean --target?)",
+        },
+        new("unknown switch: --force")
+        {
+            Args = ["--target=Package", "--force"], Says = ["--force is not an option"], Do = "options: --target",
+        },
+        new("empty --config") { Args = ["--config=", "--target=Package"], Says = ["--config needs a value"], Do = "e.g. --config=config/cluster.yaml" },
+        new("empty --artifacts") { Args = ["--artifacts=", "--target=Package"], Says = ["--artifacts needs a value"], Do = "e.g. --artifacts=artifacts" },
+        new("--artifacts without a value")
+        {
+            Args = ["--target=Package", "--artifacts"], Says = ["--artifacts needs a value"], Do = "e.g. --artifacts=artifacts",
+        },
+        new("empty --bootstrap-timeout")
+        {
+            Args = ["--target=Package", "--bootstrap-timeout="], Says = ["--bootstrap-timeout needs a value"], Do = "e.g. --bootstrap-timeout=",
+        },
+        new("--config given twice")
+        {
+            Args = ["--config={dir}/cluster.yaml", "--config={dir}/other.yaml", "--target=Package"],
+            Says = ["--config is given 2 times with different values"], Do = "pass it once",
+        },
+        new("a value on a switch")
+        {
+            Args = ["--target=Destroy", "--yes=maybe"], Says = ["--yes=maybe: --yes is a switch"], Do = "write --yes (or --yes=false)",
+        },
+        new("a word without an option")
+        {
+            // ./build.sh Verify would otherwise build Default.
+            Args = ["Verify"], Says = ["unexpected argument 'Verify'"], Do = "e.g. --target=Verify",
+        },
+        new("a value separated by a space")
+        {
+            Args = ["--target=Package", "--config", "{dir}/cluster.yaml"], Says = ["unexpected argument '{dir}/cluster.yaml' after --config"],
+            Do = "values are written --config=",
+        },
         new("Destroy without --yes")
         {
             Args = ["--target=Destroy"], Says = ["Destroy deletes cluster 'badinput' and its data on 3 node(s)"], Do = "add --yes to confirm",

@@ -3,6 +3,8 @@ using EtcdForge.Tests.Support;
 namespace EtcdForge.Tests.Host;
 
 // Cake's own options and the host's user errors, against the real host. None of these writes artifacts.
+// The tree, description and unknown-target tests pin the output of the Frosting stand-in (build/Host/Frosting),
+// which imitates Cake's: they would change with the real Cake.Frosting.
 [Collection(HostCollection.Name)]
 public sealed class CommandLineTests : IDisposable
 {
@@ -95,6 +97,29 @@ public sealed class CommandLineTests : IDisposable
 
         var error = HostAssert.OneLineError(run);
         Assert.Contains("--verbosity=loud", error);
+        HostAssert.Empty(Artifacts);
+    }
+
+    // The reported case: a misspelt --config must not fall back to config/cluster.yaml and build the sandbox.
+    [Fact]
+    public void Misspelt_config_option_builds_nothing_and_suggests_the_option()
+    {
+        var run = ForgeProcess.Run($"--confg={_scratch.Combine("my.yaml")}", "--target=Package", $"--artifacts={Artifacts}");
+
+        var error = HostAssert.OneLineError(run);
+        Assert.Contains("is not an option (did you mean --config?)", error);
+        HostAssert.Empty(Artifacts);
+    }
+
+    // The stand-in host knows no option of the build: a bare switch reaches the build as "true", and the build's
+    // options record decides what it means (here: Destroy's --yes, checked before any node is touched).
+    [Fact]
+    public void Build_switches_pass_through_the_host_as_true()
+    {
+        var run = ForgeProcess.Run("--target=Plan", "--yes", "--trust-new-host-keys", "--dryrun", $"--artifacts={Artifacts}");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Empty(run.ErrorLines);
         HostAssert.Empty(Artifacts);
     }
 

@@ -1,0 +1,96 @@
+using EtcdForge.Spelling;
+
+namespace EtcdForge.CommandLine;
+
+// Every command-line option etcd-forge reads, parsed once before any task runs. Tasks read this record, never the
+// raw arguments. An option nobody knows, an empty value or a flag with a value other than true/false is refused
+// here with one line, so a typo (--confg=my.yaml) never runs the default description instead.
+public sealed record ForgeOptions
+{
+    public const string DefaultConfig = "config/cluster.yaml";
+    public const string DefaultArtifacts = "artifacts";
+
+    // Consumed by the host (Cake's options); listed so that they are known here and offered as corrections.
+    private static readonly string[] HostOwned = ["target", "verbosity", "dryrun", "tree", "description", "exclusive"];
+
+    private static readonly Dictionary<string, string> Valued = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["config"] = DefaultConfig,
+        ["artifacts"] = DefaultArtifacts,
+        ["bootstrap-timeout"] = "120",
+        ["snapshot"] = "artifacts/<cluster>/backups/<file>.db",
+    };
+
+    private static readonly string[] Flags = ["yes", "trust-new-host-keys"];
+
+    public string Config { get; private init; } = DefaultConfig;
+    public string ArtifactsRoot { get; private init; } = DefaultArtifacts;
+
+    // Restore's snapshot file (a backup made by --target=Backup, its .json beside it).
+    public string? Snapshot { get; private init; }
+
+    // Destroy's and Restore's confirmation.
+    public bool Yes { get; private init; }
+
+    // Trust on first use: accept an unknown SSH host key and record it in the node's knownHosts file.
+    public bool TrustNewHostKeys { get; private init; }
+
+    public TimeSpan BootstrapTimeout { get; private init; } = TimeSpan.FromSeconds(60);
+
+    // name -> values as given (a bare --name arrives as "true"), the shape of Cake's ICakeArguments.GetArguments().
+    public static ForgeOptions Parse(IDictionary<string, ICollection<string>> arguments)
+    {
+        var known = HostOwned.Concat(Valued.Keys).Concat(Flags).ToList();
+        foreach (var name in arguments.Keys.Order(StringComparer.Ordinal))
+        {
+            if (known.Contains(name, StringComparer.OrdinalIgnoreCase)) continue;
+            var given = $"--{name}" + (arguments[name].LastOrDefault() is { } v && v != "true" ? $"={v}" : "");
+            var hint = ClosestName.Among(name, known) is { } guess ? $" (did you mean --{guess}?)" : "";
+            throw new ForgeError($"{given} is not an option{hint}; options: {string.Join(", ", known.Select(k => "--" + k))}");
+        }
+        var bootstrap = ValueOf(arguments, "bootstrap-timeout");
+        return new ForgeOptions
+        {
+            Config = ValueOf(arguments, "config") ?? DefaultConfig,
+            ArtifactsRoot = ValueOf(arguments, "artifacts") ?? DefaultArtifacts,
+            Snapshot = ValueOf(arguments, "snapshot"),
+            Yes = FlagOf(arguments, "yes"),
+            TrustNewHostKeys = FlagOf(arguments, "trust-new-host-keys"),
+            BootstrapTimeout = bootstrap is null ? TimeSpan.FromSeconds(60) : SecondsOf(bootstrap),
+        };
+    }
+
+    private static TimeSpan SecondsOf(string text) =>
+        int.TryParse(text, out var seconds) && seconds > 0
+            ? TimeSpan.FromSeconds(seconds)
+            : throw new ForgeError($"--bootstrap-timeout={text} is not a number of seconds; e.g. --bootstrap-timeout=120");
+
+    // The value of an option that takes one; null when absent. Empty, or bare (which the host makes "true"), is
+    // refused rather than read as a file or directory called "" or "true".
+    private static string? ValueOf(IDictionary<string, ICollection<string>> arguments, string name)
+    {
+        var values = ValuesOf(arguments, name);
+        if (values.Count == 0) return null;
+        if (values.Distinct(StringComparer.Ordinal).Count() > 1)
+        {
+            throw new ForgeError($"--{name} is given {values.Count} times with different values ({string.Join(", ", values)}); pass it once");
+        }
+        var value = values[0];
+        return value.Length == 0 || value == "true"
+            ? throw new ForgeError($"--{name} needs a value, e.g. --{name}={Valued[name]}")
+            : value;
+    }
+
+    private static bool FlagOf(IDictionary<string, ICollection<string>> arguments, string name)
+    {
+        var values = ValuesOf(arguments, name);
+        if (values.Count == 0) return false;
+        var value = values[^1];
+        if (value.Equals("true", StringComparison.OrdinalIgnoreCase)) return true;
+        if (value.Equals("false", StringComparison.OrdinalIgnoreCase)) return false;
+        throw new ForgeError($"--{name}={value}: --{name} is a switch; write --{name} (or --{name}=false)");
+    }
+
+    private static IReadOnlyList<string> ValuesOf(IDictionary<string, ICollection<string>> arguments, string name) =>
+        arguments.FirstOrDefault(a => a.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).Value?.ToList() ?? [];
+}
