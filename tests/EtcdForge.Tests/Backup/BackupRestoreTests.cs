@@ -108,8 +108,29 @@ public sealed class BackupRestoreTests : IClassFixture<BackupRestoreTests.Cluste
         Assert.Equal(pids, Cluster.Nodes.Select(Cluster.PidOf).ToList());
         Assert.All(pids, pid => Assert.True(pid is { } p && Cluster.IsOurEtcd(p), "a member stopped"));
         // No snapshot uploaded, no data dir set aside or restored.
-        Assert.Empty(Cluster.Nodes.SelectMany(n => Directory.GetFileSystemEntries(Path.GetDirectoryName(Cluster.DataDir(n))!))
-            .Where(p => Path.GetFileName(p).StartsWith("etcd.", StringComparison.Ordinal)));
+        Assert.DoesNotContain(Cluster.Nodes.SelectMany(n => Directory.GetFileSystemEntries(Path.GetDirectoryName(Cluster.DataDir(n))!)),
+            p => Path.GetFileName(p).StartsWith("etcd.", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void T2b_A_file_that_is_not_a_snapshot_and_a_Restore_without_yes_are_refused_before_any_member_is_stopped()
+    {
+        // A record that matches the file's hash: only the version's own tool can tell it is no snapshot.
+        var fake = Cluster.Scratch("fake", "bk34-20261201T000000Z-rev9.db");
+        Directory.CreateDirectory(Path.GetDirectoryName(fake)!);
+        File.WriteAllText(fake, "not a bolt database\n");
+        var record = File.ReadAllText(Path.ChangeExtension(Newest, ".json"));
+        var sha = JsonDocument.Parse(record).RootElement.GetProperty("sha256").GetString()!;
+        File.WriteAllText(Path.ChangeExtension(fake, ".json"), record.Replace(sha, Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(fake)))));
+        var pids = Cluster.Nodes.Select(Cluster.PidOf).ToList();
+
+        var notSnapshot = Forge("--target=Restore", $"--snapshot={fake}", "--yes");
+        var noYes = Forge("--target=Restore", $"--snapshot={Newest}");
+
+        BadInput.ErrorContract.Says(BadInput.ErrorContract.OneLine(notSnapshot), notSnapshot, $"{fake} is not an etcd snapshot", "etcdctl snapshot status says");
+        BadInput.ErrorContract.Says(BadInput.ErrorContract.OneLine(noYes), noYes, "Restore replaces the data of cluster 'bk34' on 3 node(s)", "add --yes to confirm");
+        Assert.Equal(pids, Cluster.Nodes.Select(Cluster.PidOf).ToList());
+        Assert.All(pids, pid => Assert.True(pid is { } p && Cluster.IsOurEtcd(p), "a member stopped"));
     }
 
     [Fact]
