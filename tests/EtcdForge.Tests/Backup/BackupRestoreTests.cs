@@ -18,20 +18,17 @@ public sealed class BackupRestoreTests : IClassFixture<BackupRestoreTests.Cluste
 {
     public sealed class Cluster34 : IDisposable
     {
-        public LoopbackCluster Cluster { get; } = new("bk34", ["127.0.27.11", "127.0.27.12", "127.0.27.13"]);
-        public string Config { get; }
+        public LoopbackCluster Cluster { get; } = new(block: 27, version: EtcdRelease.V34, name: "bk34", firstHost: 11, extraEtcd: "backup: { keep: 2 }");
+        public TempDir Scratch { get; } = new();
         public ForgeResult FirstRun { get; }
 
-        public Cluster34()
-        {
-            var archive = Cluster.Scratch(ReleaseArchives.Name);
-            Directory.CreateDirectory(Path.GetDirectoryName(archive)!);
-            File.WriteAllBytes(archive, ReleaseArchives.Release);
-            Config = Cluster.Describe("bk34.yaml", archive, "backup: { keep: 2 }");
-            FirstRun = Cluster.Forge(Config, "--target=Verify");
-        }
+        public Cluster34() => FirstRun = Cluster.Verify();
 
-        public void Dispose() => Cluster.Dispose();
+        public void Dispose()
+        {
+            Cluster.Dispose();
+            Scratch.Dispose();
+        }
     }
 
     private readonly Cluster34 _fixture;
@@ -43,9 +40,22 @@ public sealed class BackupRestoreTests : IClassFixture<BackupRestoreTests.Cluste
         Assert.True(fixture.FirstRun.ExitCode == 0, "bringing up the 3.4.23 cluster failed:\n" + fixture.FirstRun);
     }
 
-    private ForgeResult Forge(params string[] args) => Cluster.Forge(_fixture.Config, args);
+    private ForgeResult Forge(params string[] args) => Cluster.Forge(args);
 
-    private string Newest => Directory.GetFiles(Cluster.Backups, "*.db").Order(StringComparer.Ordinal).Last();
+    private string Scratch(params string[] parts)
+    {
+        var path = _fixture.Scratch.Combine(parts);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        return path;
+    }
+
+    private string Backups => Path.Combine(Cluster.ClusterDir, "backups");
+
+    private IEnumerable<string> DataDirParents => LoopbackCluster.Nodes.Select(n => Path.Combine(Cluster.NodeDir(n), "var", "lib"));
+
+    private IReadOnlyList<int?> Pids => LoopbackCluster.Nodes.Select(Cluster.PidOf).ToList();
+
+    private string Newest => Directory.GetFiles(Backups, "*.db").Order(StringComparer.Ordinal).Last();
 
     private void Put(string key, string value) => Assert.Equal(0, Cluster.Etcdctl("put", key, value).ExitCode);
 
@@ -64,13 +74,13 @@ public sealed class BackupRestoreTests : IClassFixture<BackupRestoreTests.Cluste
         {
             var run = Forge("--target=Backup");
             Assert.True(run.ExitCode == 0, run.ToString());
-            Assert.Contains(run.Lines, l => l.StartsWith("Backup: " + Cluster.Backups, StringComparison.Ordinal));
+            Assert.Contains(run.Lines, l => l.StartsWith("Backup: " + Backups, StringComparison.Ordinal));
         }
 
-        var snapshots = Directory.GetFiles(Cluster.Backups, "*.db");
+        var snapshots = Directory.GetFiles(Backups, "*.db");
         Assert.Equal(2, snapshots.Length);
-        Assert.Equal(2, Directory.GetFiles(Cluster.Backups, "*.json").Length);
-        Assert.Empty(Directory.GetFiles(Cluster.Backups, ".*"));
+        Assert.Equal(2, Directory.GetFiles(Backups, "*.json").Length);
+        Assert.Empty(Directory.GetFiles(Backups, ".*"));
         var snapshot = Newest;
         using var record = JsonDocument.Parse(File.ReadAllText(Path.ChangeExtension(snapshot, ".json")));
         var r = record.RootElement;
@@ -92,23 +102,22 @@ public sealed class BackupRestoreTests : IClassFixture<BackupRestoreTests.Cluste
     [Fact]
     public void T2_A_snapshot_with_one_byte_flipped_is_refused_by_its_hash_before_any_member_is_stopped()
     {
-        var copy = Cluster.Scratch("damaged", Path.GetFileName(Newest));
-        Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+        var copy = Scratch("damaged", Path.GetFileName(Newest));
         File.Copy(Newest, copy);
         File.Copy(Path.ChangeExtension(Newest, ".json"), Path.ChangeExtension(copy, ".json"));
         var bytes = File.ReadAllBytes(copy);
         bytes[bytes.Length / 2] ^= 0x01;
         File.WriteAllBytes(copy, bytes);
-        var pids = Cluster.Nodes.Select(Cluster.PidOf).ToList();
+        var pids = Pids;
 
         var run = Forge("--target=Restore", $"--snapshot={copy}", "--yes");
 
         var error = BadInput.ErrorContract.OneLine(run);
         BadInput.ErrorContract.Says(error, run, $"--snapshot={copy}", "does not match", "the file is damaged", "nothing was stopped");
-        Assert.Equal(pids, Cluster.Nodes.Select(Cluster.PidOf).ToList());
+        Assert.Equal(pids, Pids);
         Assert.All(pids, pid => Assert.True(pid is { } p && Cluster.IsOurEtcd(p), "a member stopped"));
         // No snapshot uploaded, no data dir set aside or restored.
-        Assert.DoesNotContain(Cluster.Nodes.SelectMany(n => Directory.GetFileSystemEntries(Path.GetDirectoryName(Cluster.DataDir(n))!)),
+        Assert.DoesNotContain(DataDirParents.SelectMany(Directory.GetFileSystemEntries),
             p => Path.GetFileName(p).StartsWith("etcd.", StringComparison.Ordinal));
     }
 
@@ -116,20 +125,19 @@ public sealed class BackupRestoreTests : IClassFixture<BackupRestoreTests.Cluste
     public void T2b_A_file_that_is_not_a_snapshot_and_a_Restore_without_yes_are_refused_before_any_member_is_stopped()
     {
         // A record that matches the file's hash: only the version's own tool can tell it is no snapshot.
-        var fake = Cluster.Scratch("fake", "bk34-20261201T000000Z-rev9.db");
-        Directory.CreateDirectory(Path.GetDirectoryName(fake)!);
+        var fake = Scratch("fake", "bk34-20261201T000000Z-rev9.db");
         File.WriteAllText(fake, "not a bolt database\n");
         var record = File.ReadAllText(Path.ChangeExtension(Newest, ".json"));
         var sha = JsonDocument.Parse(record).RootElement.GetProperty("sha256").GetString()!;
         File.WriteAllText(Path.ChangeExtension(fake, ".json"), record.Replace(sha, Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(fake)))));
-        var pids = Cluster.Nodes.Select(Cluster.PidOf).ToList();
+        var pids = Pids;
 
         var notSnapshot = Forge("--target=Restore", $"--snapshot={fake}", "--yes");
         var noYes = Forge("--target=Restore", $"--snapshot={Newest}");
 
         BadInput.ErrorContract.Says(BadInput.ErrorContract.OneLine(notSnapshot), notSnapshot, $"{fake} is not an etcd snapshot", "etcdctl snapshot status says");
         BadInput.ErrorContract.Says(BadInput.ErrorContract.OneLine(noYes), noYes, "Restore replaces the data of cluster 'bk34' on 3 node(s)", "add --yes to confirm");
-        Assert.Equal(pids, Cluster.Nodes.Select(Cluster.PidOf).ToList());
+        Assert.Equal(pids, Pids);
         Assert.All(pids, pid => Assert.True(pid is { } p && Cluster.IsOurEtcd(p), "a member stopped"));
     }
 
@@ -144,7 +152,7 @@ public sealed class BackupRestoreTests : IClassFixture<BackupRestoreTests.Cluste
         Assert.Contains(run.Lines, l => l.StartsWith("Verify: all ", StringComparison.Ordinal));
         Assert.Equal("kept", Get("rt/before"));
         Assert.Null(Get("rt/after"));
-        var setAside = Cluster.Nodes.SelectMany(n => Directory.GetDirectories(Path.GetDirectoryName(Cluster.DataDir(n))!, "etcd.before-restore-*")).ToList();
+        var setAside = DataDirParents.SelectMany(d => Directory.GetDirectories(d, "etcd.before-restore-*")).ToList();
         Assert.Equal(3, setAside.Count);
         Assert.All(setAside, d => Assert.True(Directory.Exists(Path.Combine(d, "member")), d));
 
@@ -157,8 +165,14 @@ public sealed class BackupRestoreTests : IClassFixture<BackupRestoreTests.Cluste
     [Fact]
     public void T4_Disaster_recovery_every_data_dir_deleted_then_Restore_from_the_last_backup_then_Verify()
     {
-        Cluster.KillAll();
-        foreach (var node in Cluster.Nodes) Directory.Delete(Cluster.DataDir(node), recursive: true);
+        Cluster.RecordPids();
+        foreach (var pid in Pids)
+        {
+            using var member = System.Diagnostics.Process.GetProcessById(pid!.Value);
+            member.Kill();
+            member.WaitForExit();
+        }
+        foreach (var parent in DataDirParents) Directory.Delete(Path.Combine(parent, "etcd"), recursive: true);
 
         var restore = Forge("--target=Restore", $"--snapshot={Newest}", "--yes");
         var verify = Forge("--target=Verify");
@@ -173,36 +187,23 @@ public sealed class BackupRestoreTests : IClassFixture<BackupRestoreTests.Cluste
     {
         // etcd 3.6 is nowhere on this machine: the archive's etcd only answers --version (as in the download corpus),
         // which is all that runs of it: the refusal comes before any node is touched.
-        var archive = Cluster.Scratch("etcd-v3.6.0-linux-amd64.tar.gz");
+        var archive = Scratch("etcd-v3.6.0-linux-amd64.tar.gz");
         File.WriteAllBytes(archive, ArchiveReporting("3.6.0"));
-        var config = Cluster.Describe("bk34-to-36.yaml", archive, "backup: { keep: 2 }");
-        var before = NodeFiles();
-        var pids = Cluster.Nodes.Select(Cluster.PidOf).ToList();
+        var config = Scratch("bk34-to-36.yaml");
+        File.WriteAllText(config, System.Text.RegularExpressions.Regex.Replace(File.ReadAllText(Cluster.Config), @"version: 3\.4\.23\n\s*downloadUrl: \S+", $"version: 3.6.0\n  archive: {archive}"));
+        var before = Cluster.InstalledFiles();
+        var pids = Pids;
 
-        var run = Cluster.Forge(config, "--target=Verify");
-        var plan = Cluster.Forge(config, "--target=Plan");
+        var run = Forge("--target=Verify", $"--config={config}");
+        var plan = Forge("--target=Plan", $"--config={config}");
 
         var error = BadInput.ErrorContract.OneLine(run);
         BadInput.ErrorContract.Says(error, run, "etcd 3.4.23 -> 3.6.0 skips a minor version", "upgrade to the newest 3.5.x first", "no node was changed");
-        Assert.Empty(before.Differences(NodeFiles()));
-        Assert.Equal(pids, Cluster.Nodes.Select(Cluster.PidOf).ToList());
+        Assert.Empty(before.Differences(Cluster.InstalledFiles()));
+        Assert.Equal(pids, Pids);
         Assert.True(plan.ExitCode == 0, plan.ToString());
         Assert.Contains(plan.Lines, l => l.Contains("[cluster] would refuse the version change") && l.Contains("skips a minor version"));
         Assert.DoesNotContain(plan.Lines, l => l.Contains("would upload"));
-    }
-
-    // Everything installed on the nodes (binaries, config, certificates); the data dir and the log move on their own.
-    private DirSnapshot NodeFiles()
-    {
-        var files = new SortedDictionary<string, (DateTime, string)>(StringComparer.Ordinal);
-        foreach (var node in Cluster.Nodes)
-        {
-            foreach (var dir in new[] { "usr", "etc" })
-            {
-                foreach (var (path, state) in DirSnapshot.Of(Path.Combine(Cluster.NodeDir(node), dir)).Files) files[$"{node}/{dir}/{path}"] = state;
-            }
-        }
-        return new DirSnapshot(files);
     }
 
     internal static byte[] ArchiveReporting(string version)

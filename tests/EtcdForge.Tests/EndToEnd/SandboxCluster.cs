@@ -16,11 +16,11 @@ public sealed class SandboxClusterCollection
 // One `--target=Verify` on a fresh artifacts dir, made once for the class. Dispose always runs Destroy --yes and
 // then, as a last resort, kills any recorded etcd pid that is still alive and still one of ours (its command line
 // names this artifacts dir), so no etcd outlives the tests.
-public sealed class SandboxCluster : IDisposable
+public sealed class SandboxCluster : ILocalCluster, IDisposable
 {
-    public static readonly string[] Nodes = ["etcd1", "etcd2", "etcd3"];
+    public static readonly string[] Nodes = LocalMembers.Names;
     private readonly TempDir _dir = new();
-    private readonly HashSet<int> _pids = [];
+    private readonly LocalMembers _members;
 
     public SandboxCluster()
     {
@@ -28,6 +28,7 @@ public sealed class SandboxCluster : IDisposable
         // the node dirs below it (as it would under /tmp or / in a real run).
         File.SetUnixFileMode(_dir.Path, File.GetUnixFileMode(_dir.Path) | UnixFileMode.GroupRead | UnixFileMode.GroupExecute
             | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        _members = new LocalMembers(Sandbox);
         FirstRun = ForgeProcess.Run("--target=Verify", $"--artifacts={Root}");
         RecordPids();
     }
@@ -35,37 +36,29 @@ public sealed class SandboxCluster : IDisposable
     public string Root => _dir.Combine("artifacts");
     public string Sandbox => Path.Combine(Root, "sandbox");
     public string Pki => Path.Combine(Sandbox, "pki");
-    public string NodeDir(string node) => Path.Combine(Sandbox, "nodes", node);
-    public string PidFile(string node) => Path.Combine(NodeDir(node), "run", "etcd", "etcd.pid");
+    public string ClusterDir => Sandbox;
+    // config/cluster.yaml asks for 3.5.21 with the Debian fallback, and this machine cannot reach the release host.
+    public string Version => "3.4.23";
+    public IReadOnlyList<string> Endpoints { get; } = ["https://127.0.0.11:2379", "https://127.0.0.12:2379", "https://127.0.0.13:2379"];
+    public string NodeDir(string node) => _members.NodeDir(node);
+    public string PidFile(string node) => _members.PidFile(node);
     public ForgeResult FirstRun { get; }
-    public IReadOnlyCollection<int> SeenPids => _pids;
+    public IReadOnlyCollection<int> SeenPids => _members.Seen;
 
     public string WriteConfig(string name, string yaml) => _dir.File(name, yaml);
 
+    public string ConfigWithEtcdSetting(string setting) => WriteConfig($"with-{setting.Split(':')[0]}.yaml",
+        File.ReadAllText(RepoPaths.Config("cluster.yaml")).Replace("  peerPort: 2380\n", $"  peerPort: 2380\n  {setting}\n"));
+
     public ForgeResult Forge(params string[] args) => ForgeProcess.Run([.. args, $"--artifacts={Root}"]);
 
-    public int? PidOf(string node) =>
-        File.Exists(PidFile(node)) && int.TryParse(File.ReadAllText(PidFile(node)).Trim(), out var pid) ? pid : null;
+    public int? PidOf(string node) => _members.PidOf(node);
 
     // Remembers every pid the members have had, for the no-etcd-left checks.
-    public void RecordPids()
-    {
-        foreach (var node in Nodes) if (PidOf(node) is { } pid) _pids.Add(pid);
-    }
+    public void RecordPids() => _members.Record();
 
     // Alive and still an etcd of this sandbox (a recycled pid belonging to something else does not count).
-    public bool IsOurEtcd(int pid)
-    {
-        try
-        {
-            var cmdline = File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            var state = stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[0];
-            return state != "Z" && cmdline.Contains("etcd") && cmdline.Contains(Sandbox);
-        }
-        catch (IOException) { return false; }
-        catch (UnauthorizedAccessException) { return false; }
-    }
+    public bool IsOurEtcd(int pid) => _members.IsOurEtcd(pid);
 
     public void Dispose()
     {
@@ -76,10 +69,7 @@ public sealed class SandboxCluster : IDisposable
         }
         finally
         {
-            foreach (var pid in _pids.Where(IsOurEtcd))
-            {
-                try { Process.GetProcessById(pid).Kill(); } catch (ArgumentException) { } catch (InvalidOperationException) { }
-            }
+            _members.KillLeftovers();
             _dir.Dispose();
         }
     }
@@ -94,4 +84,25 @@ public sealed class ByMethodName : ITestCaseOrderer
 
     public IEnumerable<TTestCase> OrderTestCases<TTestCase>(IEnumerable<TTestCase> testCases) where TTestCase : ITestCase =>
         testCases.OrderBy(t => t.TestMethod.Method.Name, StringComparer.Ordinal);
+}
+
+internal sealed record ToolRun(string Command, int ExitCode, string Stdout, string Stderr)
+{
+    public string Output => Stdout + Stderr;
+    public override string ToString() => $"{Command} -> exit {ExitCode}\n--- stdout ---\n{Stdout}\n--- stderr ---\n{Stderr}";
+
+    // A tool the project did not write (Debian's etcdctl, curl), run directly.
+    public static ToolRun Of(string file, IReadOnlyDictionary<string, string>? env, params string[] args)
+    {
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        foreach (var (k, v) in env ?? new Dictionary<string, string>()) start.Environment[k] = v;
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        // Not a timing assertion: only keeps a hung tool from hanging the run.
+        if (!process.WaitForExit(TimeSpan.FromMinutes(2))) { process.Kill(entireProcessTree: true); process.WaitForExit(); }
+        process.WaitForExit();
+        return new ToolRun($"{file} {string.Join(' ', args)}", process.ExitCode, stdout.Result, stderr.Result);
+    }
 }

@@ -1,229 +1,26 @@
-using System.Text.Json;
-using System.Xml.Linq;
 using EtcdForge.Tests.Support;
 
 namespace EtcdForge.Tests.EndToEnd;
 
-// The default config end to end: the real host brings up the 3-member sandbox, proves itself idempotent, is checked
-// by tools the project did not write, survives a killed member, and is destroyed. Tests run in name order
-// (T1..T7) against the one cluster the fixture made; T7 destroys it (the fixture destroys it again regardless).
+// The default config (config/cluster.yaml) end to end: Debian's etcd 3.4.23 on 127.0.0.11-13.
 [Collection(SandboxClusterCollection.Name)]
 [TestCaseOrderer(ByMethodName.TypeName, ByMethodName.Assembly)]
-public sealed class SandboxClusterTests(SandboxCluster cluster) : IClassFixture<SandboxCluster>
+public sealed class SandboxClusterTests(SandboxCluster cluster) : LocalClusterSuite(cluster), IClassFixture<SandboxCluster>;
+
+// The same suite on real etcd 3.5.30 (EtcdRelease), downloaded through a loopback release host, on 127.0.24.11-13:
+// its own addresses, so it runs in parallel with the default sandbox.
+[Collection(Loopback24Collection.Name)]
+[TestCaseOrderer(ByMethodName.TypeName, ByMethodName.Assembly)]
+public sealed class Sandbox35ClusterTests(Sandbox35Cluster cluster) : LocalClusterSuite(cluster), IClassFixture<Sandbox35Cluster>;
+
+public sealed class Sandbox35Cluster : LoopbackCluster
 {
-    private static readonly string[] Endpoints = ["https://127.0.0.11:2379", "https://127.0.0.12:2379", "https://127.0.0.13:2379"];
+    public Sandbox35Cluster() : base(block: 24, EtcdRelease.V35, name: "sandbox35") => Verify();
+}
 
-    private string Report => Path.Combine(cluster.Sandbox, "reports", "verify.json");
-    private string Junit => Path.Combine(cluster.Sandbox, "reports", "verify.junit.xml");
-    private string CaCert => Path.Combine(cluster.Pki, "etcd-root-ca.pem");
-    private string ClientCert => Path.Combine(cluster.Pki, "client.pem");
-    private string ClientKey => Path.Combine(cluster.Pki, "client-key.pem");
-
-    private ForgeResult Up
-    {
-        get
-        {
-            Assert.True(cluster.FirstRun.ExitCode == 0, "bringing up the sandbox failed:\n" + cluster.FirstRun);
-            return cluster.FirstRun;
-        }
-    }
-
-    [Fact]
-    public void T1_Verify_on_a_fresh_dir_brings_up_the_sandbox_and_every_check_passes()
-    {
-        var run = Up;
-        Assert.Contains(run.Lines, l => l.StartsWith("Verify: all ") && l.EndsWith(" checks passed"));
-
-        using var report = JsonDocument.Parse(File.ReadAllText(Report));
-        Assert.True(report.RootElement.GetProperty("passed").GetBoolean(), File.ReadAllText(Report));
-        Assert.Equal(0, report.RootElement.GetProperty("failures").GetArrayLength());
-        var checks = report.RootElement.GetProperty("checks").EnumerateArray().ToList();
-        Assert.NotEmpty(checks);
-        Assert.All(checks, c => Assert.True(c.GetProperty("passed").GetBoolean(), c.ToString()));
-        Assert.Equal(3, report.RootElement.GetProperty("members").EnumerateArray().Count(m => m.GetProperty("healthy").GetBoolean()));
-
-        var junit = XDocument.Load(Junit).Root!;
-        Assert.Equal("0", junit.Attribute("failures")?.Value);
-        Assert.Equal(checks.Count.ToString(), junit.Attribute("tests")?.Value);
-    }
-
-    [Fact]
-    public void T2_A_second_Verify_changes_nothing()
-    {
-        _ = Up;
-        string[] watched = ["pki", "bundles", .. SandboxCluster.Nodes.Select(n => Path.Combine("nodes", n, "etc"))];
-        var before = watched.ToDictionary(d => d, d => DirSnapshot.Of(Path.Combine(cluster.Sandbox, d)));
-
-        var run = cluster.Forge("--target=Verify");
-
-        Assert.True(run.ExitCode == 0, run.ToString());
-        foreach (var task in new[] { "DownloadEtcd", "InitCa", "IssueCerts", "Package", "DeployNodes" })
-        {
-            Assert.True(run.Lines.Contains($"{task}: nothing changed"), $"{task} should report no change:\n{run}");
-        }
-        Assert.Contains(run.Lines, l => l.StartsWith("SingleNodeTest: skipped"));
-        var bootstrap = Section(run, "BootstrapCluster");
-        Assert.Contains("BootstrapCluster: nothing changed", bootstrap);
-        Assert.DoesNotContain(bootstrap, l => l.Contains("changed: "));
-        Assert.Contains(run.Lines, l => l.StartsWith("Verify: all ") && l.EndsWith(" checks passed"));
-        foreach (var (dir, snapshot) in before)
-        {
-            Assert.NotEmpty(snapshot.Files);
-            var diffs = snapshot.Differences(DirSnapshot.Of(Path.Combine(cluster.Sandbox, dir)));
-            Assert.True(diffs.Count == 0, $"{dir} changed: {string.Join("; ", diffs)}\n{run}");
-        }
-    }
-
-    [Fact]
-    public void T3_Debian_etcdctl_and_curl_work_with_the_issued_certificates()
-    {
-        _ = Up;
-        var env = new Dictionary<string, string> { ["ETCDCTL_API"] = "3" };
-        string[] tls = [$"--endpoints={string.Join(',', Endpoints)}", "--cacert", CaCert, "--cert", ClientCert, "--key", ClientKey];
-
-        var health = ToolRun.Of("/usr/bin/etcdctl", env, [.. tls, "endpoint", "health"]);
-        Assert.True(health.ExitCode == 0, health.ToString());
-        foreach (var endpoint in Endpoints) Assert.Contains($"{endpoint} is healthy", health.Output);
-
-        var members = ToolRun.Of("/usr/bin/etcdctl", env, [.. tls, "member", "list", "-w", "json"]);
-        Assert.True(members.ExitCode == 0, members.ToString());
-        using (var json = JsonDocument.Parse(members.Stdout))
-        {
-            var names = json.RootElement.GetProperty("members").EnumerateArray().Select(m => m.GetProperty("name").GetString()).Order().ToList();
-            Assert.Equal(SandboxCluster.Nodes, names);
-        }
-
-        var put = ToolRun.Of("curl", null, "-sS", "--fail", "--max-time", "60", "--cacert", CaCert, "--cert", ClientCert, "--key", ClientKey,
-            "https://127.0.0.11:2379/v3/kv/put", "-d", """{"key":"Zm9v","value":"YmFy"}""");
-        Assert.True(put.ExitCode == 0, put.ToString());
-        Assert.Contains("\"revision\"", put.Stdout);
-
-        var anonymous = ToolRun.Of("curl", null, "-sS", "--fail", "--max-time", "60", "--cacert", CaCert,
-            "https://127.0.0.11:2379/v3/kv/put", "-d", """{"key":"Zm9v","value":"YmFy"}""");
-        Assert.True(anonymous.ExitCode != 0, "a client without a certificate got in:\n" + anonymous);
-
-        var plain = ToolRun.Of("curl", null, "-sS", "--max-time", "60", "http://127.0.0.11:2379/version");
-        Assert.DoesNotContain("etcdserver", plain.Stdout);
-        Assert.DoesNotContain("etcdcluster", plain.Stdout);
-    }
-
-    [Fact]
-    public void T4_Private_keys_are_readable_by_their_owner_only()
-    {
-        _ = Up;
-        var keys = Directory.EnumerateFiles(cluster.Pki, "*-key.pem")
-            .Concat(SandboxCluster.Nodes.SelectMany(n => Directory.EnumerateFiles(Path.Combine(cluster.NodeDir(n), "etc", "etcd", "ssl"), "*-key.pem")))
-            .ToList();
-        // pki: CA + client + 2 per node; each node's ssl dir: its server and peer key.
-        Assert.Equal(1 + 1 + 2 * 3 + 2 * 3, keys.Count);
-        Assert.All(keys, k => Assert.True(File.GetUnixFileMode(k) == (UnixFileMode.UserRead | UnixFileMode.UserWrite),
-            $"{k} has mode {File.GetUnixFileMode(k)}"));
-    }
-
-    [Fact]
-    public void T5_Plan_on_the_running_cluster_has_nothing_to_change()
-    {
-        _ = Up;
-        var run = cluster.Forge("--target=Plan");
-        Assert.True(run.ExitCode == 0, run.ToString());
-        Assert.Contains("Plan: nothing to change", run.Lines);
-    }
-
-    [Fact]
-    public void T6_A_killed_member_fails_Verify_and_BootstrapCluster_brings_it_back()
-    {
-        _ = Up;
-        var pid = cluster.PidOf("etcd2") ?? throw new InvalidOperationException("no pid file for etcd2");
-        Assert.True(cluster.IsOurEtcd(pid), $"pid {pid} of etcd2 is not a running etcd of this sandbox");
-        using (var member = System.Diagnostics.Process.GetProcessById(pid))
-        {
-            member.Kill();
-            member.WaitForExit();
-        }
-
-        var degraded = cluster.Forge("--target=Verify", "--exclusive");
-        Assert.True(degraded.ExitCode != 0, "Verify passed with etcd2 down:\n" + degraded);
-        Assert.Contains("etcd2", degraded.Output);
-        Assert.Contains("degraded", degraded.Output);
-        using (var report = JsonDocument.Parse(File.ReadAllText(Report)))
-        {
-            Assert.False(report.RootElement.GetProperty("passed").GetBoolean());
-            var leader = report.RootElement.GetProperty("checks").EnumerateArray()
-                .Single(c => c.GetProperty("check").GetString() == "one leader agreed by a quorum");
-            Assert.True(leader.GetProperty("passed").GetBoolean(), leader.ToString());
-            Assert.Contains("degraded but serving, down: etcd2", leader.GetProperty("detail").GetString());
-        }
-
-        var bootstrap = cluster.Forge("--target=BootstrapCluster");
-        cluster.RecordPids();
-        Assert.True(bootstrap.ExitCode == 0, bootstrap.ToString());
-        Assert.Contains(bootstrap.Lines, l => l.Contains("etcd2") && l.Contains("started again as an existing member"));
-
-        var healed = cluster.Forge("--target=Verify", "--exclusive");
-        Assert.True(healed.ExitCode == 0, healed.ToString());
-        Assert.Contains(healed.Lines, l => l.StartsWith("Verify: all ") && l.EndsWith(" checks passed"));
-    }
-
-    [Fact]
-    public void T6b_Changed_settings_restart_the_members_one_at_a_time_and_keep_the_data()
-    {
-        _ = Up;
-        var put = ToolRun.Of("/usr/bin/etcdctl", new Dictionary<string, string> { ["ETCDCTL_API"] = "3" },
-            $"--endpoints={Endpoints[0]}", "--cacert", CaCert, "--cert", ClientCert, "--key", ClientKey, "put", "before-restart", "kept");
-        Assert.True(put.ExitCode == 0, put.ToString());
-        cluster.RecordPids();
-        var oldPids = SandboxCluster.Nodes.Select(n => cluster.PidOf(n)).ToList();
-        var changed = cluster.WriteConfig("changed-snapshot-count.yaml",
-            File.ReadAllText(Path.Combine(RepoPaths.Root, "config", "cluster.yaml")).Replace("  peerPort: 2380\n", "  peerPort: 2380\n  snapshotCount: 20000\n"));
-
-        var run = cluster.Forge("--target=BootstrapCluster", $"--config={changed}");
-
-        cluster.RecordPids();
-        Assert.True(run.ExitCode == 0, run.ToString());
-        var bootstrap = Section(run, "BootstrapCluster");
-        Assert.Contains("restarting etcd1, etcd2, etcd3 one at a time: their files changed since they started", bootstrap.Select(l => l.Trim()));
-        // Each member is reported healthy again before the next one is touched.
-        var restarted = bootstrap.Where(l => l.Contains("restarted with its new files; healthy again")).ToList();
-        Assert.Equal(["[etcd1]", "[etcd2]", "[etcd3]"], restarted.Select(l => l[l.IndexOf('[')..(l.IndexOf(']') + 1)]));
-        foreach (var (node, old) in SandboxCluster.Nodes.Zip(oldPids))
-        {
-            Assert.NotEqual(old, cluster.PidOf(node));
-            Assert.Contains("snapshot-count: 20000", File.ReadAllText(Path.Combine(cluster.NodeDir(node), "etc", "etcd", "etcd.conf.yml")));
-        }
-
-        var get = ToolRun.Of("/usr/bin/etcdctl", new Dictionary<string, string> { ["ETCDCTL_API"] = "3" },
-            $"--endpoints={Endpoints[2]}", "--cacert", CaCert, "--cert", ClientCert, "--key", ClientKey, "get", "before-restart", "--print-value-only");
-        Assert.True(get.ExitCode == 0 && get.Stdout.Trim() == "kept", get.ToString());
-        var again = cluster.Forge("--target=Verify", $"--config={changed}");
-        Assert.True(again.ExitCode == 0, again.ToString());
-        Assert.Contains("BootstrapCluster: nothing changed", again.Lines);
-    }
-
-    [Fact]
-    public void T7_Destroy_stops_every_member_and_removes_the_nodes()
-    {
-        _ = Up;
-        cluster.RecordPids();
-        Assert.Equal(3, SandboxCluster.Nodes.Count(n => cluster.PidOf(n) is { } p && cluster.IsOurEtcd(p)));
-
-        var run = cluster.Forge("--target=Destroy", "--yes");
-
-        Assert.True(run.ExitCode == 0, run.ToString());
-        var alive = cluster.SeenPids.Where(cluster.IsOurEtcd).ToList();
-        Assert.True(alive.Count == 0, $"etcd still running after Destroy: {string.Join(", ", alive)}\n{run}");
-        var nodes = Path.Combine(cluster.Sandbox, "nodes");
-        Assert.True(!Directory.Exists(nodes) || !Directory.EnumerateFileSystemEntries(nodes).Any(),
-            $"{nodes} not empty after Destroy\n{run}");
-    }
-
-    // The lines a task printed: from its header to its own "Task: ..." summary line.
-    private static List<string> Section(ForgeResult run, string task)
-    {
-        var lines = run.Lines;
-        var start = lines.ToList().FindIndex(l => l.Trim() == task);
-        Assert.True(start >= 0, $"no {task} section:\n{run}");
-        var end = lines.ToList().FindIndex(start, l => l.StartsWith(task + ":"));
-        Assert.True(end >= 0, $"no {task} summary line:\n{run}");
-        return lines.Skip(start).Take(end - start + 1).ToList();
-    }
+// Block 127.0.24.0/24: the suites on local members of real etcd 3.5.30. Runs in parallel with other collections.
+[CollectionDefinition(Name)]
+public sealed class Loopback24Collection
+{
+    public const string Name = "Loopback 127.0.24";
 }

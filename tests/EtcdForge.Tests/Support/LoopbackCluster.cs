@@ -1,114 +1,169 @@
-using System.Diagnostics;
+using EtcdForge.Tests.Download;
 
 namespace EtcdForge.Tests.Support;
 
-// A three-member local cluster of a suite's own (its own loopback addresses, so it runs beside the shared sandbox
-// and other suites), described by a YAML the test writes, brought up with --target=Verify. Dispose runs Destroy
-// --yes and then kills any recorded etcd pid that is still one of ours (its command line names this artifacts dir).
-public sealed class LoopbackCluster : IDisposable
+// A sandbox-like cluster of three local members on a loopback block of a suite's own (127.0.B.11-13, ports
+// 2379/2380; .21-23 with firstHost: 21, so one block can hold several clusters), whose etcd is downloaded from a
+// loopback release host (127.0.B.1) serving a real release: 3.5.30 from EtcdRelease, or 3.4.23 (Debian's
+// /usr/bin/etcd in the official layout). Having its own addresses, it runs in parallel with the default sandbox and with other blocks; give each collection its own block.
+//
+//   using var cluster = LoopbackCluster.Up(block: 24);            // Verify on 3.5.30; throws with the run's output if it fails
+//   cluster.Forge("--target=Verify")                               // --config and --artifacts are added
+//   cluster.Forge("--target=BootstrapCluster", $"--config={cluster.ConfigFor(EtcdRelease.V35)}")   // another version
+//   cluster.Etcdctl("get", "k")                                    // that release's own etcdctl, client certificate, all members
+//
+// Dispose runs Destroy --yes and then kills any member of this cluster still alive (by the pid it recorded).
+public class LoopbackCluster : ILocalCluster, IDisposable
 {
-    private readonly TempDir _dir = new();
-    private readonly HashSet<int> _pids = [];
+    public static readonly string[] Nodes = LocalMembers.Names;
 
-    /// <param name="addresses">three loopback addresses, e.g. 127.0.27.11-13</param>
-    public LoopbackCluster(string name, IReadOnlyList<string> addresses)
+    private readonly TempDir _dir = new();
+    private readonly ReleaseServer _mirror;
+    private readonly LocalMembers _members;
+
+    public LoopbackCluster(int block, string version = EtcdRelease.V35, string name = "loopback", int firstHost = 11, string extraEtcd = "")
     {
+        if (block is < 1 or > 254) throw new ArgumentOutOfRangeException(nameof(block), block, "a loopback block is 127.0.B.0/24, B in 1-254");
+        if (firstHost is < 2 or > 252) throw new ArgumentOutOfRangeException(nameof(firstHost), firstHost, "members are 127.0.B.firstHost..+2");
+        Block = block;
+        FirstHost = firstHost;
         Name = name;
-        Addresses = addresses;
-        // Run as root, the host starts etcd as the etcd user, which must reach the node dirs below the 0700 temp dir.
+        // Created 0700; as root the host starts etcd as the etcd user, which must reach the node dirs below it.
         File.SetUnixFileMode(_dir.Path, File.GetUnixFileMode(_dir.Path) | UnixFileMode.GroupRead | UnixFileMode.GroupExecute
             | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        _mirror = new ReleaseServer($"127.0.{block}.1");
+        _members = new LocalMembers(ClusterDir);
+        Version = version;
+        Config = ConfigFor(version, extraEtcd);
     }
 
+    public static LoopbackCluster Up(int block, string version = EtcdRelease.V35, string name = "loopback", int firstHost = 11)
+    {
+        var cluster = new LoopbackCluster(block, version, name, firstHost);
+        var run = cluster.Verify();
+        if (run.ExitCode == 0) return cluster;
+        cluster.Dispose();
+        throw new InvalidOperationException($"a {version} cluster on {cluster.Address(1)}-{cluster.Address(3)} did not come up:\n{run}");
+    }
+
+    // The first `--target=Verify`, which brings the cluster up; FirstRun keeps its result.
+    public ForgeResult Verify()
+    {
+        _firstRun = Forge("--target=Verify");
+        _members.Record();
+        return _firstRun;
+    }
+
+    public int Block { get; }
+    public int FirstHost { get; }
     public string Name { get; }
-    public IReadOnlyList<string> Addresses { get; }
-    public IReadOnlyList<string> Nodes => ["etcd1", "etcd2", "etcd3"];
-    public string Root => _dir.Combine("artifacts");
-    public string Dir => Path.Combine(Root, Name);
-    public string Backups => Path.Combine(Dir, "backups");
-    public string CaCert => Path.Combine(Dir, "pki", "etcd-root-ca.pem");
-    public string ClientCert => Path.Combine(Dir, "pki", "client.pem");
-    public string ClientKey => Path.Combine(Dir, "pki", "client-key.pem");
-    public string Endpoints => string.Join(",", Addresses.Select(a => $"https://{a}:2379"));
-    public string NodeDir(string node) => Path.Combine(Dir, "nodes", node);
-    public string DataDir(string node) => Path.Combine(NodeDir(node), "var", "lib", "etcd");
-    public string Scratch(params string[] parts) => _dir.Combine(["scratch", .. parts]);
+    public string Version { get; }
+    public string Config { get; }
+    private ForgeResult? _firstRun;
+    public ForgeResult FirstRun => _firstRun ?? throw new InvalidOperationException("the cluster has not been brought up: call Verify() first");
+    public string Artifacts => _dir.Combine("artifacts");
+    public string ClusterDir => Path.Combine(Artifacts, Name);
+    public string Pki => Path.Combine(ClusterDir, "pki");
+    public string CaCert => Path.Combine(Pki, "etcd-root-ca.pem");
+    public string ClientCert => Path.Combine(Pki, "client.pem");
+    public string ClientKey => Path.Combine(Pki, "client-key.pem");
+    public string MirrorUrl => _mirror.BaseUrl;
+    public IReadOnlyCollection<int> SeenPids => _members.Seen;
+    public string NodeDir(string node) => _members.NodeDir(node);
+    public int? PidOf(string node) => _members.PidOf(node);
+    public bool IsOurEtcd(int pid) => _members.IsOurEtcd(pid);
+    public void RecordPids() => _members.Record();
+    public string ConfigWithEtcdSetting(string setting) => ConfigFor(Version, "  " + setting);
+    public string Address(int member) => $"127.0.{Block}.{FirstHost - 1 + member}";
+    public IReadOnlyList<string> Endpoints => Enumerable.Range(1, Nodes.Length).Select(m => $"https://{Address(m)}:2379").ToList();
 
-    /// <summary>Writes the description for an etcd archive (and optional extra YAML at the top level) and returns its path.</summary>
-    public string Describe(string file, string archive, string extra = "") => _dir.File(file, $"""
-        cluster: {"{"} name: {Name} {"}"}
-        etcd:
-          version: {Path.GetFileName(archive).Split('-')[1].TrimStart('v')}
-          archive: {archive}
-        {extra}
-        nodes:
-        {string.Join("\n", Nodes.Zip(Addresses).Select(p => $"  - {{ name: {p.First}, address: {p.Second}, connection: {{ type: local }} }}"))}
-
-        """);
-
-    public ForgeResult Forge(string config, params string[] args)
+    // A description of this cluster on another etcd version (or with other etcd settings, as YAML lines indented
+    // two spaces), written beside the first; the mirror starts serving that version.
+    public string ConfigFor(string version, string extraEtcd = "")
     {
-        var run = ForgeProcess.Run([.. args, $"--config={config}", $"--artifacts={Root}"]);
-        RecordPids();
-        return run;
+        ServeRelease(version);
+        var nodes = string.Concat(Enumerable.Range(1, Nodes.Length).Select(m =>
+            $"  - name: {Nodes[m - 1]}\n    address: {Address(m)}\n    connection: {{ type: local }}\n"));
+        return _dir.File($"cluster-{version}-{Math.Abs(extraEtcd.GetHashCode()):x}.yaml", $"""
+            cluster:
+              name: {Name}
+              token: {Name}-token
+            etcd:
+              version: {version}
+              downloadUrl: {_mirror.BaseUrl}
+              distributionFallback: false
+            {extraEtcd}
+            pki:
+              keyAlgorithm: ecdsa-p256
+              ca:
+                commonName: {Name} CA
+                organization: etcd-forge
+              clients:
+                - name: client
+                  commonName: root
+            nodes:
+
+            """ + nodes);
     }
 
-    public int? PidOf(string node)
+    // Everything installed on the members (binaries, config, certificates) with mtimes; not the data dirs and logs,
+    // which a running etcd changes on its own. For "nothing changed on any node" checks.
+    public DirSnapshot InstalledFiles()
     {
-        var file = Path.Combine(NodeDir(node), "run", "etcd", "etcd.pid");
-        return File.Exists(file) && int.TryParse(File.ReadAllText(file).Trim(), out var pid) ? pid : null;
-    }
-
-    public void RecordPids()
-    {
-        foreach (var node in Nodes) if (PidOf(node) is { } pid) _pids.Add(pid);
-    }
-
-    // Alive and still an etcd of this cluster (a recycled pid belonging to something else does not count).
-    public bool IsOurEtcd(int pid)
-    {
-        try
+        var files = new SortedDictionary<string, (DateTime, string)>(StringComparer.Ordinal);
+        foreach (var node in Nodes)
         {
-            var cmdline = File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            return stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[0] != "Z" && cmdline.Contains("etcd") && cmdline.Contains(Root);
+            foreach (var dir in new[] { "usr", "etc" })
+            {
+                foreach (var (path, state) in DirSnapshot.Of(Path.Combine(NodeDir(node), dir)).Files) files[$"{node}/{dir}/{path}"] = state;
+            }
         }
-        catch (IOException) { return false; }
-        catch (UnauthorizedAccessException) { return false; }
+        return new DirSnapshot(files);
     }
 
-    /// <summary>Kills every member at once (by the pids this cluster recorded): the cluster is gone, not stopped.</summary>
-    public void KillAll()
+    public ForgeResult Forge(params string[] args) => ForgeProcess.Run(WithPaths(args));
+
+    // etcdctl of the newest release the cluster has run (3.5's understands 3.4 members too), with the client
+    // certificate, against every member unless the args name --endpoints.
+    internal EtcdForge.Tests.Pki.ToolResult Etcdctl(params string[] args)
     {
-        RecordPids();
-        foreach (var pid in _pids.Where(IsOurEtcd))
+        var etcdctl = Version == EtcdRelease.V34 ? "/usr/bin/etcdctl" : EtcdRelease.Get(Version).Tool("etcdctl");
+        string[] endpoints = args.Any(a => a.StartsWith("--endpoints=", StringComparison.Ordinal)) ? [] : ["--endpoints=" + string.Join(',', Endpoints)];
+        return EtcdForge.Tests.Pki.ExternalTool.Run(etcdctl, [.. endpoints, "--cacert=" + CaCert, "--cert=" + ClientCert, "--key=" + ClientKey, "--command-timeout=20s", .. args]);
+    }
+
+    private string[] WithPaths(string[] args) =>
+        [.. args, .. args.Any(a => a.StartsWith("--config=", StringComparison.Ordinal)) ? [] : new[] { $"--config={Config}" }, $"--artifacts={Artifacts}"];
+
+    private void ServeRelease(string version)
+    {
+        if (version != EtcdRelease.V34)
         {
-            using var process = Process.GetProcessById(pid);
-            process.Kill();
-            process.WaitForExit();
+            EtcdRelease.Get(version).ServeOn(_mirror);
+            return;
         }
+        _mirror.Serve($"v{version}/{ReleaseArchives.Name}", ReleaseArchives.Release);
+        _mirror.Serve($"v{version}/SHA256SUMS", ReleaseArchives.Sums(ReleaseArchives.Sha256(ReleaseArchives.Release)));
     }
-
-    /// <summary>Debian's etcdctl (3.4.23) against this cluster over mutual TLS.</summary>
-    public ToolRun Etcdctl(params string[] args) => ToolRun.Of("/usr/bin/etcdctl", new Dictionary<string, string>
-    {
-        ["ETCDCTL_API"] = "3", ["ETCDCTL_ENDPOINTS"] = Endpoints, ["ETCDCTL_CACERT"] = CaCert,
-        ["ETCDCTL_CERT"] = ClientCert, ["ETCDCTL_KEY"] = ClientKey,
-    }, args);
 
     public void Dispose()
     {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
+        if (!disposing) return;
         try
         {
-            var config = Directory.GetFiles(_dir.Path, "*.yaml").FirstOrDefault();
-            if (config is not null) Forge(config, "--target=Destroy", "--yes");
+            _members.Record();
+            if (Directory.Exists(ClusterDir)) ForgeProcess.Run("--target=Destroy", "--yes", $"--config={Config}", $"--artifacts={Artifacts}");
         }
         finally
         {
-            foreach (var pid in _pids.Where(IsOurEtcd))
-            {
-                try { Process.GetProcessById(pid).Kill(); } catch (ArgumentException) { } catch (InvalidOperationException) { }
-            }
+            _members.KillLeftovers();
+            _mirror.Dispose();
             _dir.Dispose();
         }
     }

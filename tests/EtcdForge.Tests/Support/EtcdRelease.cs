@@ -1,0 +1,75 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using EtcdForge.Tests.Download;
+
+namespace EtcdForge.Tests.Support;
+
+// A real etcd release other than Debian's 3.4.23: tests/hosts/etcd-release.sh fetches Debian trixie/sid's
+// etcd-server/etcd-client with a private apt configuration and packs them as the official release is laid out,
+// cached outside the checkout (EF_CACHE_DIR, default /var/cache/etcd-forge-tests); the first call of a test run
+// costs about 20 s on a fresh machine, later ones nothing.
+//
+// Use:
+//   var release = EtcdRelease.Get();                    // 3.5.30; THROWS (the test fails, never skips) when it
+//                                                       //   cannot be obtained, with the script's reason
+//   release.ArchivePath, release.SumsPath               // etcd-v3.5.30-linux-amd64.tar.gz + SHA256SUMS
+//   release.Tool("etcdutl"), release.Tool("etcdctl")    // the same binaries unpacked, for checks from outside
+//   release.ServeOn(mirror)                             // a loopback ReleaseServer serves it: etcd.downloadUrl = mirror.BaseUrl
+//   using var cluster = LoopbackCluster.Up(block: 24);  // three local members on 127.0.24.11-13 running 3.5.30,
+//                                                       //   downloaded through such a mirror (see LoopbackCluster)
+public sealed class EtcdRelease
+{
+    public const string V35 = "3.5.30";
+    // Debian bookworm's own etcd, the one /usr/bin/etcd is; served from ReleaseArchives, not fetched.
+    public const string V34 = ReleaseArchives.Version;
+
+    private static readonly ConcurrentDictionary<string, Lazy<EtcdRelease>> Fetched = new();
+
+    private EtcdRelease(string version, string directory)
+    {
+        Version = version;
+        Directory = directory;
+    }
+
+    public string Version { get; }
+    public string Directory { get; }
+    public string ArchiveName => $"etcd-v{Version}-linux-amd64.tar.gz";
+    public string ArchivePath => Path.Combine(Directory, ArchiveName);
+    public string SumsPath => Path.Combine(Directory, "SHA256SUMS");
+    public string Tool(string name) => Path.Combine(Directory, $"etcd-v{Version}-linux-amd64", name);
+
+    public static EtcdRelease Get(string version = V35) =>
+        Fetched.GetOrAdd(version, v => new Lazy<EtcdRelease>(() => Fetch(v))).Value;
+
+    // The release host serves this release at v{Version}/ as GitHub lays it out.
+    public void ServeOn(ReleaseServer server)
+    {
+        server.Serve($"v{Version}/{ArchiveName}", File.ReadAllBytes(ArchivePath));
+        server.Serve($"v{Version}/SHA256SUMS", File.ReadAllBytes(SumsPath));
+    }
+
+    private static EtcdRelease Fetch(string version)
+    {
+        var script = Path.Combine(RepoPaths.Root, "tests", "hosts", "etcd-release.sh");
+        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(script);
+        start.ArgumentList.Add(version);
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start bash");
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEnd();
+        // Not a timing assertion: only keeps a hung apt-get from hanging the run.
+        if (!process.WaitForExit(TimeSpan.FromMinutes(10))) process.Kill(entireProcessTree: true);
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"etcd {version} could not be obtained ({script} exited {process.ExitCode}): {stderr.Result.Trim()}");
+        }
+        var directory = stdout.Trim().Split('\n').Last();
+        var release = new EtcdRelease(version, directory);
+        if (!File.Exists(release.ArchivePath) || !File.Exists(release.SumsPath))
+        {
+            throw new InvalidOperationException($"{script} said {directory}, which lacks {release.ArchiveName} or SHA256SUMS");
+        }
+        return release;
+    }
+}
