@@ -3,25 +3,21 @@ using System.Text.Json.Serialization;
 using EtcdForge.Configuration;
 using AlarmRequest = Etcdserverpb.AlarmRequest;
 using MemberListRequest = Etcdserverpb.MemberListRequest;
-using StatusRequest = Etcdserverpb.StatusRequest;
 
 namespace EtcdForge.Client;
 
 // What Backup, Restore and the upgrade check need to know about a running cluster, read once per member over
 // its own client URL: server version, who leads, the cluster version (GET /version), member IDs and alarms.
-public sealed record ClusterFacts(IReadOnlyList<ClusterFacts.Member> Members, string? ClusterVersion, IReadOnlyList<string> MemberIds,
+public sealed record ClusterFacts(IReadOnlyList<MemberProbe.Answer> Members, string? ClusterVersion, IReadOnlyList<string> MemberIds,
     IReadOnlyList<string> Alarms)
 {
-    public sealed record Member(Node Node, bool Reachable, bool Healthy, string? Version, ulong Id, bool IsLeader, string Detail);
-
-    public Member? Leader => Members.FirstOrDefault(m => m.IsLeader);
-    public bool AnyRunning => Members.Any(m => m.Reachable);
+    public MemberProbe.Answer? Leader => Members.FirstOrDefault(m => m.IsLeader);
 
     private sealed record VersionAnswer([property: JsonPropertyName("etcdserver")] string Server, [property: JsonPropertyName("etcdcluster")] string Cluster);
 
     public static async Task<ClusterFacts> ReadAsync(Cluster cluster, TlsIdentity identity, CancellationToken ct)
     {
-        var members = await Task.WhenAll(cluster.Nodes.Select(node => AskAsync(cluster, node, identity, ct)));
+        var members = await new MemberProbe(cluster, identity).AskAllAsync(ct);
         var leader = members.FirstOrDefault(m => m.IsLeader) ?? members.FirstOrDefault(m => m.Healthy);
         if (leader is null) return new ClusterFacts(members, null, [], []);
         var url = leader.Node.ClientUrl(cluster.Etcd.ClientPort);
@@ -38,22 +34,6 @@ public sealed record ClusterFacts(IReadOnlyList<ClusterFacts.Member> Members, st
     {
         using var http = new HttpClient(identity.HttpHandler()) { Timeout = TimeSpan.FromSeconds(5) };
         return (await http.GetFromJsonAsync<VersionAnswer>($"{clientUrl}/version", ct))?.Cluster;
-    }
-
-    private static async Task<Member> AskAsync(Cluster cluster, Node node, TlsIdentity identity, CancellationToken ct)
-    {
-        try
-        {
-            using var client = EtcdConnection.OpenForProbe(node.ClientUrl(cluster.Etcd.ClientPort), identity);
-            var status = await client.StatusAsync(new StatusRequest(), deadline: Deadline(), cancellationToken: ct);
-            var healthy = status.Errors.Count == 0 && status.Leader != 0;
-            return new Member(node, true, healthy, status.Version, status.Header.MemberId, status.Leader == status.Header.MemberId,
-                healthy ? $"etcd {status.Version}" : string.Join("; ", status.Errors.DefaultIfEmpty("no leader")));
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
-        {
-            return new Member(node, false, false, null, 0, false, RpcFailure.Describe(ex));
-        }
     }
 
     private static DateTime Deadline() => DateTime.UtcNow.AddSeconds(5);

@@ -35,7 +35,7 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
         {
             context.Log.Information("upgrading {0} one at a time: {1}", string.Join(", ", upgrade.Order), upgrade.Reason);
             var identity = ClusterIdentities.Operator(context.Cluster, context.Artifacts);
-            var rolling = new RollingUpgrade(context.Cluster, identity, new ReadyProbe(context.Cluster, identity), context.Options.BootstrapTimeout, context.Clock);
+            var rolling = new RollingUpgrade(context.Cluster, identity, new ReadyProbe(context.Cluster, identity, probe), context.Options.BootstrapTimeout, context.Clock);
             await rolling.RunAsync(upgrade,
                 node => OnNodeAsync(context, node, async shell =>
                 {

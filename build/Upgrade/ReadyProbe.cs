@@ -6,7 +6,7 @@ namespace EtcdForge.Upgrade;
 
 // Waits for one member to be ready: GET /readyz where the version serves it (3.5 does; 3.4 answers 404), and
 // always a status call, whose answer gives the version the member now runs.
-public sealed class ReadyProbe(Cluster cluster, TlsIdentity identity)
+public sealed class ReadyProbe(Cluster cluster, TlsIdentity identity, MemberProbe status)
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
 
@@ -22,28 +22,12 @@ public sealed class ReadyProbe(Cluster cluster, TlsIdentity identity)
             var (ready, detail) = await ReadyzAsync(http, url, ct);
             if (ready)
             {
-                var (healthy, version, said) = await StatusAsync(node, ct);
-                if (healthy) return new Answer(true, version, $"{said}{detail}");
-                detail = said;
+                var answer = await status.AskAsync(node, ct);
+                if (answer.Healthy) return new Answer(true, EtcdVersion.TryParse(answer.Version, out var v) ? v : null, $"{answer.Detail}{detail}");
+                detail = answer.Detail;
             }
             if (clock.GetUtcNow() >= deadline) return new Answer(false, null, detail);
             await Task.Delay(PollInterval, clock, ct);
-        }
-    }
-
-    private async Task<(bool Healthy, EtcdVersion? Version, string Detail)> StatusAsync(Node node, CancellationToken ct)
-    {
-        try
-        {
-            using var client = EtcdConnection.OpenForProbe(node.ClientUrl(cluster.Etcd.ClientPort), identity);
-            var status = await client.StatusAsync(new Etcdserverpb.StatusRequest(), deadline: DateTime.UtcNow.AddSeconds(3), cancellationToken: ct);
-            var healthy = status.Errors.Count == 0 && status.Leader != 0;
-            return (healthy, EtcdVersion.TryParse(status.Version, out var v) ? v : null,
-                healthy ? $"etcd {status.Version}" : string.Join("; ", status.Errors.DefaultIfEmpty("no leader")));
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
-        {
-            return (false, null, RpcFailure.Describe(ex));
         }
     }
 

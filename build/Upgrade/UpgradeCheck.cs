@@ -10,7 +10,7 @@ public static class UpgradeCheck
     {
         var facts = await ClusterFacts.ReadAsync(cluster, identity, ct);
         var members = facts.Members.Select(m => new UpgradeDecision.Member(m.Node.Name,
-            m.Reachable && EtcdVersion.TryParse(m.Version, out var v) ? v : null, m.Healthy, m.IsLeader, m.Detail)).ToList();
+            EtcdVersion.TryParse(m.Version, out var v) ? v : null, m.Healthy, m.IsLeader, m.Detail)).ToList();
         return UpgradeDecision.Decide(members, target, facts.Alarms);
     }
 }
