@@ -50,12 +50,14 @@ public sealed class ClusterRestore(Cluster cluster, NodeFanOut nodes, Func<Node,
         // All members down before any data dir changes: a member still running would keep serving the old data.
         log.Information("Restore: stopping every member");
         await nodes.RunAsync(async (node, shell) => { await EtcdService.For(node, shell, pathsOf(node)).StopAsync(ct); return true; }, ct);
-        log.Information("Restore: rebuilding every data dir from the snapshot with {0} (new cluster token {1})", tool.Name, token);
+        log.Information("Restore: rebuilding every data dir from the snapshot (new cluster token {0})", token);
         var setAside = await nodes.RunAsync(async (node, shell) =>
         {
-            var result = await shell.RunAsync(RestoredDataDir.Script(pathsOf(node), node, cluster, tool, token, stamp), ct);
-            if (!result.Succeeded) throw new ForgeError($"{node.Name}: {tool.Name} snapshot restore failed: {result.Stderr.Trim().Split('\n')[^1]}; fix it and run Restore again");
-            return result.Stdout.Trim() is { Length: > 0 } aside ? aside : null;
+            var result = await shell.RunAsync(RestoredDataDir.Script(pathsOf(node), node, cluster, token, stamp), ct);
+            if (!result.Succeeded) throw new ForgeError($"{node.Name}: snapshot restore failed: {result.Stderr.Trim().Split('\n')[^1]}; fix it and run Restore again");
+            var lines = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            log.Information("[{0}] restored with its {1}", node.Name, lines.FirstOrDefault(l => l.StartsWith("restored-with ", StringComparison.Ordinal))?["restored-with ".Length..] ?? "tool");
+            return lines.FirstOrDefault(l => l.StartsWith("set-aside ", StringComparison.Ordinal))?["set-aside ".Length..];
         }, ct);
         log.Information("Restore: starting every member");
         await nodes.RunAsync(async (node, shell) => { await EtcdService.For(node, shell, pathsOf(node)).StartAsync(ct, fingerprintOf(node)); return true; }, ct);

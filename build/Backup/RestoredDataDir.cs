@@ -13,7 +13,7 @@ public static class RestoredDataDir
 
     public static string SnapshotPathOn(NodePaths paths) => paths.DataDir + ".restore.db";
 
-    public static string Script(NodePaths paths, Node node, Cluster cluster, SnapshotTool tool, string token, string stamp)
+    public static string Script(NodePaths paths, Node node, Cluster cluster, string token, string stamp)
     {
         string Q(string s) => ShellQuote.Arg(s);
         var data = paths.DataDir;
@@ -21,9 +21,15 @@ public static class RestoredDataDir
         var owner = node.InstallsAsSystem ? $"if [ \"$(id -u)\" = 0 ] && getent passwd etcd >/dev/null; then chown -R etcd:etcd {Q(scratch)}; fi" : "";
         return $$"""
             set -e
-            if [ -e {{Q(data)}} ]; then mv {{Q(data)}} {{Q(data + SetAsideMarker + stamp)}}; echo {{Q(data + SetAsideMarker + stamp)}}; fi
+            if [ -e {{Q(data)}} ]; then mv {{Q(data)}} {{Q(data + SetAsideMarker + stamp)}}; echo "set-aside "{{Q(data + SetAsideMarker + stamp)}}; fi
             rm -rf {{Q(scratch)}}
-            {{tool.RestoreCommand(paths.BinDir, SnapshotPathOn(paths), node, cluster, token, scratch)}} >{{Q(scratch + ".log")}} 2>&1 || { tail -n 3 {{Q(scratch + ".log")}} >&2; exit 1; }
+            # The node's own tool: etcdutl from 3.5 (etcdctl's restore is deprecated there, gone in 3.6), etcdctl on 3.4.
+            tool=etcdutl; [ -x {{Q(Path.Combine(paths.BinDir, "etcdutl"))}} ] || tool=etcdctl
+            echo "restored-with $tool"
+            ETCDCTL_API=3 {{Q(paths.BinDir)}}/$tool snapshot restore {{Q(SnapshotPathOn(paths))}} --name {{Q(node.Name)}} \
+              --initial-cluster {{Q(cluster.InitialCluster)}} --initial-cluster-token {{Q(token)}} \
+              --initial-advertise-peer-urls {{Q(node.PeerUrl(cluster.Etcd.PeerPort))}} --data-dir {{Q(scratch)}} \
+              >{{Q(scratch + ".log")}} 2>&1 || { tail -n 3 {{Q(scratch + ".log")}} >&2; exit 1; }
             chmod 0700 {{Q(scratch)}}
             {{owner}}
             mv {{Q(scratch)}} {{Q(data)}}

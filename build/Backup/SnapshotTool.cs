@@ -38,11 +38,4 @@ public sealed record SnapshotTool(EtcdVersion Version)
     // etcdctl 3.4 speaks the v2 API unless told otherwise; etcdutl ignores the variable.
     private static Task<CommandResult> RunLocalAsync(string program, IEnumerable<string> args) =>
         ExternalCommand.RunAsync(program, args, TimeSpan.FromMinutes(10), environment: new Dictionary<string, string> { ["ETCDCTL_API"] = "3" });
-
-    /// <summary>The sh command that restores <paramref name="snapshot"/> into <paramref name="dataDir"/> for one member.</summary>
-    public string RestoreCommand(string binDir, string snapshot, Node node, Cluster cluster, string token, string dataDir) =>
-        $"ETCDCTL_API=3 {ShellQuote.Arg(Path.Combine(binDir, Name))} snapshot restore {ShellQuote.Arg(snapshot)}" +
-        $" --name {ShellQuote.Arg(node.Name)} --initial-cluster {ShellQuote.Arg(cluster.InitialCluster)}" +
-        $" --initial-cluster-token {ShellQuote.Arg(token)} --initial-advertise-peer-urls {ShellQuote.Arg(node.PeerUrl(cluster.Etcd.PeerPort))}" +
-        $" --data-dir {ShellQuote.Arg(dataDir)}";
 }

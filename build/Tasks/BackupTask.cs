@@ -4,6 +4,7 @@ using Cake.Frosting;
 namespace EtcdForge.Tasks;
 
 [TaskName("Backup")]
+[IsDependentOn(typeof(DownloadEtcdTask))]
 [TaskDescription("Saves a snapshot from the leader under artifacts/<cluster>/backups/ with its SHA-256 and revision; keeps the newest backup.keep")]
 public sealed class BackupTask : AsyncFrostingTask<BuildContext>
 {

@@ -149,6 +149,7 @@ public sealed class BackupRestoreTests : IClassFixture<BackupRestoreTests.Cluste
         var run = Forge("--target=Restore", $"--snapshot={Newest}", "--yes");
 
         Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal(3, run.Lines.Count(l => l.EndsWith("] restored with its etcdctl", StringComparison.Ordinal)));
         Assert.Contains(run.Lines, l => l.StartsWith("Verify: all ", StringComparison.Ordinal));
         Assert.Equal("kept", Get("rt/before"));
         Assert.Null(Get("rt/after"));

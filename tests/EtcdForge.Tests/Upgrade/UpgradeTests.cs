@@ -112,7 +112,8 @@ public sealed class UpgradeTests : IClassFixture<UpgradeTests.Cluster34>
         var restore = _cluster.Forge("--target=Restore", $"--snapshot={snapshot}", "--yes", $"--config={Config35}");
 
         Assert.True(restore.ExitCode == 0, restore.ToString());
-        Assert.Contains(restore.Lines, l => l.Contains("with etcdutl (new cluster token up-token-restored-"));
+        Assert.Contains(restore.Lines, l => l.Contains("(new cluster token up-token-restored-"));
+        Assert.Equal(3, restore.Lines.Count(l => l.EndsWith("] restored with its etcdutl", StringComparison.Ordinal)));
         Assert.Equal("kept", _cluster.Etcdctl("get", "rt35/before", "--print-value-only").Stdout.Trim());
         Assert.Equal("", _cluster.Etcdctl("get", "rt35/after", "--print-value-only").Stdout.Trim());
     }
