@@ -17,7 +17,10 @@ public sealed class BuildContext : FrostingContext
     public TimeProvider Clock { get; } = TimeProvider.System;
     public SshOptions Ssh { get; }
     public NodeShellPool Shells { get; }
-    public NodeFanOut Nodes => new(Cluster.Nodes, Shells, Log);
+    public NodeFanOut Nodes { get; }
+
+    // A step on some of the nodes only (the first node's smoke test, one member of a rolling restart).
+    public NodeFanOut NodesOf(params IReadOnlyList<Node> nodes) => new(nodes, Shells, Log);
 
     public NodePaths PathsOf(Node node) => NodePaths.For(node, Cluster, Artifacts);
 
@@ -75,5 +78,6 @@ public sealed class BuildContext : FrostingContext
             KeyPassphrase = context.Environment.GetEnvironmentVariable(SshOptions.PassphraseVariable) is { Length: > 0 } passphrase ? passphrase : null,
         };
         Shells = new NodeShellPool(Ssh);
+        Nodes = NodesOf(Cluster.Nodes);
     }
 }

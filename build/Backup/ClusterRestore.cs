@@ -36,7 +36,7 @@ public sealed class ClusterRestore(Cluster cluster, NodeFanOut nodes, Func<Node,
         new(path, record, await tool.StatusAsync(toolBinDir, path));
 
     /// <returns>per node, the data dir it set aside (null when the node had none).</returns>
-    public async Task<IReadOnlyList<string?>> RunAsync(Checked snapshot, CancellationToken ct)
+    public async Task<IReadOnlyList<(Node Node, string? SetAside)>> RunAsync(Checked snapshot, CancellationToken ct)
     {
         var stamp = clock.GetUtcNow().UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture);
         var token = $"{cluster.Token}-restored-{stamp}";

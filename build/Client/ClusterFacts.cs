@@ -36,5 +36,32 @@ public sealed record ClusterFacts(IReadOnlyList<MemberProbe.Answer> Members, str
         return (await http.GetFromJsonAsync<VersionAnswer>($"{clientUrl}/version", ct))?.Cluster;
     }
 
+    /// <summary>Polls the members' GET /version until the cluster version is <paramref name="minor"/>'s minor, or the
+    /// timeout passes. The leader moves it on its own, a few seconds after every member runs that minor (also on a
+    /// freshly started cluster, which says 3.0.0 until then).</summary>
+    /// <returns>the last cluster version seen (null: none answered).</returns>
+    public static async Task<string?> WaitForClusterVersionAsync(Cluster cluster, TlsIdentity identity, EtcdVersion minor, TimeSpan timeout,
+        TimeProvider clock, CancellationToken ct)
+    {
+        var deadline = clock.GetUtcNow() + timeout;
+        string? seen = null;
+        while (true)
+        {
+            foreach (var node in cluster.Nodes)
+            {
+                try
+                {
+                    seen = await ClusterVersionAsync(node.ClientUrl(cluster.Etcd.ClientPort), identity, ct);
+                    break;
+                }
+                catch (HttpRequestException) { }
+                catch (TaskCanceledException) when (!ct.IsCancellationRequested) { }
+            }
+            if (EtcdVersion.TryParse(seen, out var v) && (v.Major, v.Minor) == (minor.Major, minor.Minor)) return seen;
+            if (clock.GetUtcNow() >= deadline) return seen;
+            await Task.Delay(TimeSpan.FromMilliseconds(200), clock, ct);
+        }
+    }
+
     private static DateTime Deadline() => DateTime.UtcNow.AddSeconds(5);
 }

@@ -16,7 +16,7 @@ public static class DeployReport
 
     public static Entry Deployed(NodeDeployer.Outcome outcome) => new(outcome.Node, outcome.Changes, outcome.BytesUploaded, null);
 
-    public static Entry Failed(string node, string error) => new(node, null, null, error);
+    public static Entry Failed(NodeError error) => new(error.NodeName, null, null, error.Message);
 
     public static void Write(ArtifactLayout layout, IReadOnlyList<Entry> entries) =>
         AtomicFile.Write(Path.Combine(layout.Reports, "deploy.json"),

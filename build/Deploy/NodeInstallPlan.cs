@@ -2,6 +2,7 @@ using System.Formats.Tar;
 using System.IO.Compression;
 using EtcdForge.Configuration;
 using EtcdForge.Nodes;
+using EtcdForge.Packaging;
 
 namespace EtcdForge.Deploy;
 
@@ -12,17 +13,27 @@ public sealed record NodeInstallPlan(Node Node, NodePaths Paths, IReadOnlyList<D
     public static NodeInstallPlan FromBundle(Node node, NodePaths paths, string bundle)
     {
         if (!File.Exists(bundle)) throw new ForgeError($"{bundle} is missing: run --target=Package first");
-        var files = new List<DesiredFile>();
+        var entries = new List<BundleEntry>();
         using var gzip = new GZipStream(File.OpenRead(bundle), CompressionMode.Decompress);
         using var tar = new TarReader(gzip);
         while (tar.GetNextEntry() is { } entry)
         {
             if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile) || entry.DataStream is null) continue;
-            if (Target(entry.Name, node, paths) is not { } target) continue;
             using var content = new MemoryStream();
             entry.DataStream.CopyTo(content);
-            files.Add(new DesiredFile(target, content.ToArray(), entry.Mode));
+            entries.Add(new BundleEntry(entry.Name, content.ToArray(), entry.Mode));
         }
+        return FromEntries(node, paths, entries, bundle);
+    }
+
+    // The same mapping for a bundle Package has not written yet (Plan builds its entries in memory).
+    public static NodeInstallPlan FromEntries(Node node, NodePaths paths, IEnumerable<BundleEntry> entries, string bundle)
+    {
+        var files = entries
+            .Where(e => !e.IsDirectory)
+            .Select(e => Target(e.Path, node, paths) is { } target ? new DesiredFile(target, e.Content, e.Mode) : null)
+            .OfType<DesiredFile>()
+            .ToList();
         if (!files.Any(f => f.Path == Path.Combine(paths.BinDir, "etcd")))
         {
             throw new ForgeError($"{bundle} holds no bin/etcd: run --target=Package again");

@@ -35,6 +35,20 @@ public sealed record EtcdBinaries(
         return record;
     }
 
+    // The record when there is a usable one; null when it is missing or damaged (then it is simply made again).
+    public static EtcdBinaries? TryLoad(ArtifactLayout layout)
+    {
+        if (!File.Exists(layout.EtcdRecord)) return null;
+        try
+        {
+            return Load(layout);
+        }
+        catch (Exception ex) when (ex is ForgeError or JsonException)
+        {
+            return null;
+        }
+    }
+
     /// <returns>true when the record changed.</returns>
     public bool Save(ArtifactLayout layout) =>
         AtomicFile.WriteIfChanged(layout.EtcdRecord, JsonSerializer.SerializeToUtf8Bytes(this, Json), AtomicFile.PublicMode);

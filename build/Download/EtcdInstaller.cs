@@ -51,20 +51,10 @@ public sealed class EtcdInstaller(ArtifactLayout layout)
         }
     }
 
-    private EtcdBinaries? AlreadyInstalled(EtcdPackage package)
-    {
-        if (!File.Exists(layout.EtcdRecord)) return null;
-        try
-        {
-            var record = EtcdBinaries.Load(layout);
-            return record.ArchiveSha256 == package.Sha256 && record.Source == package.Source && record.ParsedVersion.IsSupported
-                   && File.Exists(record.Etcdctl) && record.BinDir.StartsWith(layout.EtcdDir + Path.DirectorySeparatorChar)
-                ? record
-                : null;
-        }
-        catch (Exception ex) when (ex is ForgeError or System.Text.Json.JsonException)
-        {
-            return null;
-        }
-    }
+    private EtcdBinaries? AlreadyInstalled(EtcdPackage package) =>
+        EtcdBinaries.TryLoad(layout) is { } record
+        && record.ArchiveSha256 == package.Sha256 && record.Source == package.Source && record.ParsedVersion.IsSupported
+        && File.Exists(record.Etcdctl) && record.BinDir.StartsWith(layout.EtcdDir + Path.DirectorySeparatorChar)
+            ? record
+            : null;
 }

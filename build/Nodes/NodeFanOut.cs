@@ -8,17 +8,18 @@ namespace EtcdForge.Nodes;
 // have finished, the failures are reported together, one line per failed node (shown on stdout as they happen).
 public sealed class NodeFanOut(IReadOnlyList<Node> nodes, NodeShellPool shells, ICakeLog log)
 {
-    /// <summary>What one node's step gave: its result, or the one-line error (prefixed with the node's name).</summary>
-    public sealed record Run<T>(Node Node, T? Result, string? Error)
+    /// <summary>What one node's step gave: its result, or the error that stopped it there.</summary>
+    public sealed record Run<T>(Node Node, T? Result, NodeError? Error)
     {
         public bool Failed => Error is not null;
     }
 
-    public async Task<IReadOnlyList<T>> RunAsync<T>(Func<Node, INodeShell, Task<T>> step, CancellationToken ct = default)
+    // Each node with what its step gave, in the description's order; throws when any node failed.
+    public async Task<IReadOnlyList<(Node Node, T Result)>> RunAsync<T>(Func<Node, INodeShell, Task<T>> step, CancellationToken ct = default)
     {
         var runs = await RunEachAsync(step, ct);
         ThrowIfAnyFailed(runs);
-        return runs.Select(r => r.Result!).ToList();
+        return runs.Select(r => (r.Node, r.Result!)).ToList();
     }
 
     // For tasks that still have something to say about the nodes that succeeded (DeployNodes reports them).
@@ -34,9 +35,9 @@ public sealed class NodeFanOut(IReadOnlyList<Node> nodes, NodeShellPool shells, 
             catch (Exception ex) when (ex is ForgeError or IOException or TimeoutException or Renci.SshNet.Common.SshException)
             {
                 await shells.ForgetAsync(node); // the connection may be what failed
-                var message = ex.Message.StartsWith(node.Name + ":", StringComparison.Ordinal) ? ex.Message : $"{node.Name}: {ex.Message}";
-                log.Information("failed: {0}", message);
-                return new Run<T>(node, default, message);
+                var error = ex is NodeError { NodeName: var name } known && name == node.Name ? known : new NodeError(node.Name, ex.Message, ex);
+                log.Information("failed: {0}", error.Message);
+                return new Run<T>(node, default, error);
             }
         }).ToList();
         return await Task.WhenAll(runs);
@@ -47,7 +48,7 @@ public sealed class NodeFanOut(IReadOnlyList<Node> nodes, NodeShellPool shells, 
         var failed = runs.Where(r => r.Failed).ToList();
         if (failed.Count == 0) return;
         var ok = runs.Where(r => !r.Failed).Select(r => r.Node.Name).ToList();
-        throw new ForgeError(string.Join(Environment.NewLine, failed.Select(f => f.Error)) +
+        throw new ForgeError(string.Join(Environment.NewLine, failed.Select(f => f.Error!.Message)) +
             (ok.Count > 0 ? $" (finished on {string.Join(", ", ok)}; a re-run converges the rest)" : ""));
     }
 }

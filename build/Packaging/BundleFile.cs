@@ -14,11 +14,23 @@ public static class BundleFile
         var tar = TarGzWriter.Tar(entries);
         // Unpacking the old bundle is several times cheaper than compressing the new one, and on a re-run
         // with nothing changed, it is all there is to do.
-        if (HoldsTar(path, tar.Bytes) && File.GetUnixFileMode(path) == AtomicFile.PrivateMode) return null;
+        if (Holds(path, tar.Bytes)) return null;
         var bytes = TarGzWriter.Compress(tar, shared);
-        var before = File.Exists(path) ? ReadDigests(path) : null;
-        if (!AtomicFile.WriteIfChanged(path, bytes, AtomicFile.PrivateMode)) return null;
-        if (before is null) return "new";
+        var why = WhyDifferent(path, entries);
+        return AtomicFile.WriteIfChanged(path, bytes, AtomicFile.PrivateMode) ? why : null;
+    }
+
+    /// <returns>null when the file on disk already holds these entries; otherwise why it would be (re)written.
+    /// Writes nothing (Plan).</returns>
+    public static string? WhyItWouldChange(string path, IReadOnlyList<BundleEntry> entries) =>
+        Holds(path, TarGzWriter.Tar(entries).Bytes) ? null : WhyDifferent(path, entries);
+
+    private static bool Holds(string path, byte[] tar) => HoldsTar(path, tar) && File.GetUnixFileMode(path) == AtomicFile.PrivateMode;
+
+    private static string WhyDifferent(string path, IReadOnlyList<BundleEntry> entries)
+    {
+        if (!File.Exists(path)) return "new";
+        var before = ReadDigests(path);
         var after = entries.ToDictionary(e => e.Path.TrimEnd('/'), Digest);
         var reasons = new List<string>();
         foreach (var (name, digest) in after.OrderBy(p => p.Key, StringComparer.Ordinal))

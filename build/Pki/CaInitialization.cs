@@ -31,6 +31,16 @@ public sealed class CaInitialization(ArtifactLayout layout, PkiSettings pki, Tim
         return new Result(created, [new PkiChange(Path.GetFileName(layout.CaCert), "created", $"{pki.KeyAlgorithm.Name()}, valid until {created.Certificate.NotAfter:yyyy-MM-dd}")], []);
     }
 
+    // What Run would do, without writing: Plan's view. A broken CA stops Plan with the same error as InitCa.
+    public (CertificateAuthority? Existing, PkiChange? Change) Forecast()
+    {
+        if (!File.Exists(layout.CaCert) && !File.Exists(layout.CaKey))
+        {
+            return (null, new PkiChange(Path.GetFileName(layout.CaCert), "created", pki.KeyAlgorithm.Name()));
+        }
+        return (CertificateAuthority.Load(layout), PrivateKeyMode.Needed(layout.CaKey));
+    }
+
     private CertificateAuthority Create()
     {
         var keys = KeyPairs.Generate(pki.KeyAlgorithm);

@@ -10,28 +10,40 @@ public sealed class CertificateIssuance(ArtifactLayout layout, PkiSettings pki, 
     public IReadOnlyList<PkiChange> Run(CertificateAuthority ca)
     {
         var now = clock.GetUtcNow();
-        var drift = new CertificateDrift(ca, pki.KeyAlgorithm, pki.RenewBefore, now);
         var changes = new List<PkiChange>();
+        foreach (var (spec, change) in Needed(ca, now))
+        {
+            if (change.Action == PrivateKeyMode.Action) PrivateKeyMode.Tighten(spec.KeyPath);
+            else Write(LeafCertificates.Issue(ca, spec, pki.KeyAlgorithm, now), spec);
+            changes.Add(change);
+        }
+        return changes;
+    }
+
+    // What Run would change, without writing: Plan's view. A CA that does not exist yet (null) is about to be
+    // created, so every certificate would be issued by it.
+    public IReadOnlyList<PkiChange> Forecast(CertificateAuthority? ca) => ca is null
+        ? [.. CertificatePlan.For(layout, pki, nodes).Select(spec => File.Exists(spec.CertPath)
+            ? new PkiChange(spec.FileName, "reissued", "the CA is new")
+            : new PkiChange(spec.FileName, "issued"))]
+        : [.. Needed(ca, clock.GetUtcNow()).Select(n => n.Change)];
+
+    // The rule, in one place: missing certificates are issued, drifted ones reissued with their reasons, fitting
+    // ones kept (only a loose key mode is tightened).
+    private IEnumerable<(CertificateSpec Spec, PkiChange Change)> Needed(CertificateAuthority ca, DateTimeOffset now)
+    {
+        var drift = new CertificateDrift(ca, pki.KeyAlgorithm, pki.RenewBefore, now);
         foreach (var spec in CertificatePlan.For(layout, pki, nodes))
         {
             if (!File.Exists(spec.CertPath))
             {
-                Write(LeafCertificates.Issue(ca, spec, pki.KeyAlgorithm, now), spec);
-                changes.Add(new PkiChange(spec.FileName, "issued"));
+                yield return (spec, new PkiChange(spec.FileName, "issued"));
                 continue;
             }
             var reasons = drift.ReasonsToReissue(spec);
-            if (reasons.Count > 0)
-            {
-                Write(LeafCertificates.Issue(ca, spec, pki.KeyAlgorithm, now), spec);
-                changes.Add(new PkiChange(spec.FileName, "reissued", string.Join("; ", reasons)));
-            }
-            else if (PrivateKeyMode.Tighten(spec.KeyPath) is { } modeChange)
-            {
-                changes.Add(modeChange);
-            }
+            if (reasons.Count > 0) yield return (spec, new PkiChange(spec.FileName, "reissued", string.Join("; ", reasons)));
+            else if (PrivateKeyMode.Needed(spec.KeyPath) is { } modeChange) yield return (spec, modeChange);
         }
-        return changes;
     }
 
     // Key first: if the run stops in between, the next run sees a key that does not match and reissues.

@@ -4,13 +4,20 @@ namespace EtcdForge.Pki;
 
 internal static class PrivateKeyMode
 {
+    public const string Action = "mode set to 0600";
+
     // A key copied in by hand may have been left world-readable; tightening it is a change worth reporting.
-    public static PkiChange? Tighten(string keyPath)
+    public static PkiChange? Needed(string keyPath)
     {
         var mode = File.GetUnixFileMode(keyPath);
-        if (mode == AtomicFile.PrivateMode) return null;
-        File.SetUnixFileMode(keyPath, AtomicFile.PrivateMode);
-        return new PkiChange(Path.GetFileName(keyPath), "mode set to 0600", $"was {Octal(mode)}");
+        return mode == AtomicFile.PrivateMode ? null : new PkiChange(Path.GetFileName(keyPath), Action, $"was {Octal(mode)}");
+    }
+
+    public static PkiChange? Tighten(string keyPath)
+    {
+        var change = Needed(keyPath);
+        if (change is not null) File.SetUnixFileMode(keyPath, AtomicFile.PrivateMode);
+        return change;
     }
 
     private static string Octal(UnixFileMode mode) => Convert.ToString((int)mode, 8).PadLeft(4, '0');

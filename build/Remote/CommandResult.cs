@@ -10,7 +10,7 @@ public sealed record CommandResult(string NodeName, int ExitCode, string Stdout,
     public CommandResult EnsureSuccess(string what)
     {
         if (Succeeded) return this;
-        throw new ForgeError($"{NodeName}: {what} failed (exit {ExitCode}): {Tail()}");
+        throw new NodeError(NodeName, $"{what} failed (exit {ExitCode}): {Tail()}");
     }
 
     // The end of stderr is where the cause usually is; some tools only complain on stdout.

@@ -20,7 +20,7 @@ public sealed class LocalShell(string nodeName) : INodeShell
         };
         start.ArgumentList.Add("-c");
         start.ArgumentList.Add(command);
-        using var process = Process.Start(start) ?? throw new ForgeError($"{NodeName}: cannot start /bin/sh");
+        using var process = Process.Start(start) ?? throw new NodeError(NodeName, $"cannot start /bin/sh");
         // Commands must not wait for input that nobody will type.
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync(ct);

@@ -40,14 +40,14 @@ internal sealed class SshConnector
         for (var attempt = 1; ; attempt++)
         {
             var client = create(connection);
-            string? rejection = null;
+            NodeError? rejection = null;
             client.HostKeyReceived += (_, e) =>
             {
                 // Thrown here, an exception would only kill SSH.NET's receive loop and hide the cause.
                 try { rejection = hostKeys.Reject(new SshHostKey(e.HostKey)); }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {
-                    rejection = $"{node.Name}: cannot record the host key of {Endpoint} in known_hosts: {ex.Message}";
+                    rejection = new NodeError(node.Name, $"cannot record the host key of {Endpoint} in known_hosts: {ex.Message}");
                 }
                 e.CanTrust = rejection is null;
             };
@@ -59,16 +59,16 @@ internal sealed class SshConnector
             catch (Exception ex) when (!ct.IsCancellationRequested)
             {
                 client.Dispose();
-                if (rejection is not null) throw new ForgeError(rejection, ex);
+                if (rejection is not null) throw new NodeError(rejection.NodeName, rejection.Detail, ex);
                 if (ex is SshAuthenticationException)
                 {
-                    throw new ForgeError($"{node.Name}: {Endpoint} refused key {node.Connection.KeyFile} ({ex.Message}); " +
+                    throw new NodeError(node.Name, $"{Endpoint} refused key {node.Connection.KeyFile} ({ex.Message}); " +
                         $"check that user {User} exists there and has the key's public half in its authorized_keys", ex);
                 }
-                if (!IsTransient(ex)) throw new ForgeError($"{node.Name}: SSH connection to {Endpoint} failed: {ex.Message}", ex);
+                if (!IsTransient(ex)) throw new NodeError(node.Name, $"SSH connection to {Endpoint} failed: {ex.Message}", ex);
                 if (attempt >= options.ConnectAttempts)
                 {
-                    throw new ForgeError($"{node.Name}: cannot connect to {Endpoint} after {attempt} attempt(s): {ex.Message}; " +
+                    throw new NodeError(node.Name, $"cannot connect to {Endpoint} after {attempt} attempt(s): {ex.Message}; " +
                         $"check that the host is up, reachable from here and runs sshd on port {connection.Port}", ex);
                 }
             }
@@ -95,16 +95,16 @@ internal sealed class SshConnector
         }
         catch (SshPassPhraseNullOrEmptyException ex)
         {
-            throw new ForgeError($"{node.Name}: key file {keyFile} is encrypted and no passphrase was given; " +
+            throw new NodeError(node.Name, $"key file {keyFile} is encrypted and no passphrase was given; " +
                 $"set {SshOptions.PassphraseVariable} to its passphrase, or use an unencrypted key", ex);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new ForgeError($"{node.Name}: cannot read key file {keyFile}: {ex.Message}", ex);
+            throw new NodeError(node.Name, $"cannot read key file {keyFile}: {ex.Message}", ex);
         }
         catch (Exception ex) when (ex is SshException or System.Security.Cryptography.CryptographicException or ArgumentException)
         {
-            throw new ForgeError($"{node.Name}: cannot load key file {keyFile} ({ex.Message}); expected an OpenSSH or PEM " +
+            throw new NodeError(node.Name, $"cannot load key file {keyFile} ({ex.Message}); expected an OpenSSH or PEM " +
                 "ed25519, ecdsa or RSA private key (wrong passphrase?)", ex);
         }
     }

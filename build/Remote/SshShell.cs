@@ -69,7 +69,7 @@ public sealed class SshShell : INodeShell
             }
             catch (SshException ex)
             {
-                throw new ForgeError($"{NodeName}: uploading {files[i].Path} over SFTP to {connector.Endpoint} failed: {ex.Message}", ex);
+                throw new NodeError(NodeName, $"uploading {files[i].Path} over SFTP to {connector.Endpoint} failed: {ex.Message}", ex);
             }
         }
         var result = await RunAsync(InstallScript(batch, files), ct);
@@ -81,7 +81,7 @@ public sealed class SshShell : INodeShell
         {
             var dir = Path.GetDirectoryName(failed)!;
             var size = files.Select((f, i) => (f, i)).Where(p => p.f.Path == failed).Select(p => sizes[p.i]).FirstOrDefault();
-            throw new ForgeError($"{NodeName}: no space left on {NodeName}:{dir} for {Path.GetFileName(failed)} ({size:N0} bytes); " +
+            throw new NodeError(NodeName, $"no space left on {NodeName}:{dir} for {Path.GetFileName(failed)} ({size:N0} bytes); " +
                 $"free space there (df -h {dir} on the node) and run again");
         }
         result.EnsureSuccess($"installing {failed}");
@@ -124,7 +124,7 @@ public sealed class SshShell : INodeShell
         }
         catch (SshException ex)
         {
-            throw new ForgeError($"{NodeName}: SSH connection to {connector.Endpoint} failed while running a command: {ex.Message}", ex);
+            throw new NodeError(NodeName, $"SSH connection to {connector.Endpoint} failed while running a command: {ex.Message}", ex);
         }
         // A command killed by a signal has no exit status; report it the way a shell would (128 + signal).
         var exit = cmd.ExitStatus ?? 128;
@@ -136,7 +136,7 @@ public sealed class SshShell : INodeShell
     {
         var probe = await RunAsLoginUserAsync("sudo -n true", ct);
         if (probe.Succeeded) return;
-        throw new ForgeError($"{NodeName}: user {connector.User} cannot sudo without a password on {NodeName} ({connector.Endpoint}); " +
+        throw new NodeError(NodeName, $"user {connector.User} cannot sudo without a password on {NodeName} ({connector.Endpoint}); " +
             $"etcd-forge needs root there: connect as root or grant NOPASSWD sudo ({probe.Stderr.Trim()})");
     }
 

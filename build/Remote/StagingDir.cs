@@ -40,19 +40,19 @@ internal sealed class StagingDir : IAsyncDisposable
                 input.Write("\n"u8);
                 input.Dispose();
                 await run.WaitAsync(TimeSpan.FromSeconds(10), ct);
-                throw new ForgeError($"{nodeName}: cannot create an upload staging directory: {command.Error.Trim()}");
+                throw new NodeError(nodeName, $"cannot create an upload staging directory: {command.Error.Trim()}");
             }
             return new StagingDir(command, input, run, path);
         }
         catch (SshException ex)
         {
             command.Dispose();
-            throw new ForgeError($"{nodeName}: cannot create an upload staging directory: {ex.Message}", ex);
+            throw new NodeError(nodeName, $"cannot create an upload staging directory: {ex.Message}", ex);
         }
         catch (TimeoutException ex)
         {
             command.Dispose();
-            throw new ForgeError($"{nodeName}: cannot create an upload staging directory: the node did not answer ({ex.Message})", ex);
+            throw new NodeError(nodeName, $"cannot create an upload staging directory: the node did not answer ({ex.Message})", ex);
         }
         catch
         {

@@ -1,19 +1,28 @@
 namespace EtcdForge.Services;
 
-// Decides what a member needs: nothing when it runs the deployed files, a start when it is stopped, and a
-// restart when its files changed since it started. A member with data rejoins as an existing member (etcd
-// ignores the initial-cluster settings once its data dir holds a member). StartAsync only reports a restart as
-// due, so that RollingRestart can pace the RestartAsync calls one member at a time.
+// What a member needs, decided in one place (Decide) from its state and the fingerprint of the files deployed
+// for it: nothing when it runs those files, a start when it is stopped, a restart when its files changed since
+// it started. BootstrapCluster carries the decision out; Plan shows it. A member with data rejoins as an existing
+// member (etcd ignores the initial-cluster settings once its data dir holds a member). StartAsync leaves a restart
+// to the caller, so that RollingRestart can pace the RestartAsync calls one member at a time.
 public sealed class MemberStarter(EtcdService service, string fingerprint)
 {
-    public enum Action { None, Started, Rejoined, RestartDue }
+    // deployed: the fingerprint of the member's files; null when they are still to be built (Plan before
+    // Package), which a running member cannot be running yet.
+    public static MemberAction Decide(EtcdService.MemberState state, string? deployed) =>
+        state.Running
+            ? deployed is not null && state.StartedFingerprint == deployed ? MemberAction.Leave : MemberAction.Restart
+            : state.HasData ? MemberAction.Rejoin : MemberAction.Start;
 
-    public async Task<Action> StartAsync(CancellationToken ct)
+    // Plan's question: the decision from a read-only look at the member.
+    public async Task<MemberAction> DecideAsync(CancellationToken ct) => Decide(await service.StateAsync(ct), fingerprint);
+
+    /// <returns>the decision; a start or rejoin has been carried out, a restart is still due.</returns>
+    public async Task<MemberAction> StartAsync(CancellationToken ct)
     {
-        var state = await service.StateAsync(ct);
-        if (state.Running) return state.StartedFingerprint == fingerprint ? Action.None : Action.RestartDue;
-        await service.StartAsync(ct, fingerprint);
-        return state.HasData ? Action.Rejoined : Action.Started;
+        var action = Decide(await service.StateAsync(ct), fingerprint);
+        if (action is MemberAction.Start or MemberAction.Rejoin) await service.StartAsync(ct, fingerprint);
+        return action;
     }
 
     public async Task RestartAsync(CancellationToken ct)
@@ -21,12 +30,27 @@ public sealed class MemberStarter(EtcdService service, string fingerprint)
         await service.StopAsync(ct);
         await service.StartAsync(ct, fingerprint);
     }
+}
 
-    public static string Describe(Action action) => action switch
+public enum MemberAction { Leave, Start, Rejoin, Restart }
+
+public static class MemberActions
+{
+    // What Plan says it would do; null when there is nothing to do.
+    public static string? Planned(this MemberAction action) => action switch
     {
-        Action.Started => "started as a new member",
-        Action.Rejoined => "started again as an existing member (data dir kept)",
-        Action.RestartDue => "files changed since it started: restart due",
+        MemberAction.Start => "start etcd as a new member",
+        MemberAction.Rejoin => "start etcd (rejoins with its data)",
+        MemberAction.Restart => "restart etcd, one member at a time (its bundle changed since it started)",
+        _ => null,
+    };
+
+    // What BootstrapCluster says it did.
+    public static string Done(this MemberAction action) => action switch
+    {
+        MemberAction.Start => "started as a new member",
+        MemberAction.Rejoin => "started again as an existing member (data dir kept)",
+        MemberAction.Restart => "restarted with its new files; healthy again",
         _ => "running with the deployed files",
     };
 }

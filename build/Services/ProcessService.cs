@@ -34,7 +34,7 @@ public sealed class ProcessService(INodeShell shell, NodePaths paths, bool asEtc
         var result = await Shell.RunAsync(script, ct);
         if (result.ExitCode == ExitedAfterStart)
         {
-            throw new ForgeError($"{Shell.NodeName}: etcd exited right after start; last log lines: {await RecentLogAsync(5, ct)}");
+            throw new NodeError(Shell.NodeName, $"etcd exited right after start; last log lines: {await RecentLogAsync(5, ct)}");
         }
         result.EnsureSuccess("starting etcd");
     }

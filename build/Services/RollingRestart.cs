@@ -17,7 +17,7 @@ public sealed class RollingRestart(MemberProbe probe, TimeSpan timeout, TimeProv
             if (!answer.Healthy)
             {
                 var untouched = members.Skip(i + 1).Select(n => n.Name).ToList();
-                throw new ForgeError($"{node.Name}: not healthy {timeout.TotalSeconds:0} s after its restart ({answer.Detail})" +
+                throw new NodeError(node.Name, $"not healthy {timeout.TotalSeconds:0} s after its restart ({answer.Detail})" +
                     (untouched.Count > 0 ? $"; {string.Join(", ", untouched)} not restarted, to keep the quorum" : "") +
                     $"; see its log, fix it and re-run BootstrapCluster");
             }

@@ -15,7 +15,7 @@ public sealed class SystemdService(INodeShell shell, NodePaths paths) : EtcdServ
         var result = await Shell.RunAsync($"set -e\n{RecordFingerprint(fingerprint)}systemctl daemon-reload && systemctl enable --quiet etcd && systemctl restart --no-block etcd", ct);
         if (!result.Succeeded)
         {
-            throw new ForgeError($"{Shell.NodeName}: systemctl could not start etcd (exit {result.ExitCode}): {result.Stderr.Trim()}; journal: {await RecentLogAsync(10, ct)}");
+            throw new NodeError(Shell.NodeName, $"systemctl could not start etcd (exit {result.ExitCode}): {result.Stderr.Trim()}; journal: {await RecentLogAsync(10, ct)}");
         }
     }
 

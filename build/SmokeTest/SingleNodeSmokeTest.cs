@@ -35,7 +35,7 @@ public sealed class SingleNodeSmokeTest(Cluster cluster, Node node, NodePaths pa
             var answers = await probe.WaitForQuorumAsync(TimeSpan.FromSeconds(30), clock, ct);
             if (!answers[0].Healthy)
             {
-                throw new ForgeError($"{node.Name}: etcd did not become healthy alone: {answers[0].Detail}; last log: {await service.RecentLogAsync(3, ct)}");
+                throw new NodeError(node.Name, $"etcd did not become healthy alone: {answers[0].Detail}; last log: {await service.RecentLogAsync(3, ct)}");
             }
             return [await KeyRoundTrip(ct), await GatewayRoundTrip(ct)];
         }
@@ -55,7 +55,7 @@ public sealed class SingleNodeSmokeTest(Cluster cluster, Node node, NodePaths pa
         await client.PutAsync("etcd-forge/single-node-test", "ok", deadline: deadline(), cancellationToken: ct);
         var value = await client.GetValAsync("etcd-forge/single-node-test", deadline: deadline(), cancellationToken: ct);
         await client.DeleteAsync("etcd-forge/single-node-test", deadline: deadline(), cancellationToken: ct);
-        if (value != "ok") throw new ForgeError($"{node.Name}: put 'ok' but read '{value}' back over gRPC");
+        if (value != "ok") throw new NodeError(node.Name, $"put 'ok' but read '{value}' back over gRPC");
         return "gRPC put/get/delete with the client certificate";
     }
 
@@ -67,14 +67,14 @@ public sealed class SingleNodeSmokeTest(Cluster cluster, Node node, NodePaths pa
         string B64(string s) => Convert.ToBase64String(Encoding.UTF8.GetBytes(s));
         var key = B64("etcd-forge/gateway-test");
         using var put = await http.PostAsJsonAsync($"{Url}/v3/kv/put", new { key, value = B64("ok") }, ct);
-        if (!put.IsSuccessStatusCode) throw new ForgeError($"{node.Name}: gateway put answered HTTP {(int)put.StatusCode}: {await put.Content.ReadAsStringAsync(ct)}");
+        if (!put.IsSuccessStatusCode) throw new NodeError(node.Name, $"gateway put answered HTTP {(int)put.StatusCode}: {await put.Content.ReadAsStringAsync(ct)}");
         using var range = await http.PostAsJsonAsync($"{Url}/v3/kv/range", new { key }, ct);
         var body = await range.Content.ReadAsStringAsync(ct);
         using var json = JsonDocument.Parse(body);
         var kvs = json.RootElement.TryGetProperty("kvs", out var k) ? k : default;
         if (kvs.ValueKind != JsonValueKind.Array || kvs[0].GetProperty("value").GetString() != B64("ok"))
         {
-            throw new ForgeError($"{node.Name}: gateway range did not return the value written: {body}");
+            throw new NodeError(node.Name, $"gateway range did not return the value written: {body}");
         }
         using var delete = await http.PostAsJsonAsync($"{Url}/v3/kv/deleterange", new { key }, ct);
         return "HTTPS gateway /v3/kv/put and /v3/kv/range with the client certificate";

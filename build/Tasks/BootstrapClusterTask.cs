@@ -2,7 +2,6 @@ using Cake.Core.Diagnostics;
 using Cake.Frosting;
 using EtcdForge.Client;
 using EtcdForge.Configuration;
-using EtcdForge.Nodes;
 using EtcdForge.Remote;
 using EtcdForge.Reporting;
 using EtcdForge.Services;
@@ -18,17 +17,17 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
     public override async Task RunAsync(BuildContext context)
     {
         var summary = new ChangeSummary("BootstrapCluster", context.Log);
-        var actions = await context.Nodes.RunAsync((node, shell) => StarterOf(context, node, shell).StartAsync(default));
-        foreach (var (node, action) in context.Cluster.Nodes.Zip(actions))
+        var members = await context.Nodes.RunAsync((node, shell) => StarterOf(context, node, shell).StartAsync(default));
+        foreach (var (node, action) in members)
         {
-            if (action == MemberStarter.Action.None) context.Log.Information("[{0}] running with the deployed files", node.Name);
-            else if (action != MemberStarter.Action.RestartDue) summary.Record($"[{node.Name}] {MemberStarter.Describe(action)}");
+            if (action == MemberAction.Leave) context.Log.Information("[{0}] {1}", node.Name, action.Done());
+            else if (action != MemberAction.Restart) summary.Record($"[{node.Name}] {action.Done()}");
         }
 
         var probe = new MemberProbe(context.Cluster, ClusterIdentities.Operator(context.Cluster, context.Artifacts));
         await WaitForAllHealthyAsync(context, probe);
 
-        var due = context.Cluster.Nodes.Zip(actions).Where(p => p.Second == MemberStarter.Action.RestartDue).Select(p => p.First).ToList();
+        var due = members.Where(m => m.Result == MemberAction.Restart).Select(m => m.Node).ToList();
         var upgrade = await context.UpgradeAsync();
         if (upgrade.Kind == UpgradeDecision.Kind.Refused) throw new ForgeError($"{upgrade.Reason}; no member was restarted");
         if (upgrade.IsUpgrade)
@@ -53,8 +52,8 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
         {
             context.Log.Information("restarting {0} one at a time: their files changed since they started", string.Join(", ", due.Select(n => n.Name)));
             await new RollingRestart(probe, context.Options.BootstrapTimeout, context.Clock).RunAsync(due,
-                node => OnNodeAsync(context, node, shell => StarterOf(context, node, shell).RestartAsync(default)),
-                node => summary.Record($"[{node.Name}] restarted with its new files; healthy again"),
+                node => context.NodesOf(node).RunAsync(async (n, shell) => { await StarterOf(context, n, shell).RestartAsync(default); return true; }),
+                node => summary.Record($"[{node.Name}] {MemberAction.Restart.Done()}"),
                 default);
         }
         if (due.Count > 0 || upgrade.IsUpgrade) await WaitForAllHealthyAsync(context, probe);
@@ -66,7 +65,7 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
         await OnNodeAsync(context, node, async shell => { await step(shell); return true; });
 
     private static async Task<T> OnNodeAsync<T>(BuildContext context, Node node, Func<INodeShell, Task<T>> step) =>
-        (await new NodeFanOut([node], context.Shells, context.Log).RunAsync((_, shell) => step(shell)))[0];
+        (await context.NodesOf(node).RunAsync((_, shell) => step(shell)))[0].Result;
 
     private static string LastLine(string log) => log.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "(empty)";
 
@@ -80,10 +79,11 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
         var down = answers.Where(a => !a.Healthy).ToList();
         if (down.Count > 0)
         {
-            var logs = await context.Nodes.RunAsync(async (node, shell) =>
-                down.Any(d => d.Node == node) ? await EtcdService.For(node, shell, context.PathsOf(node)).RecentLogAsync(3, default) : "");
-            var lines = down.Select(d => $"{d.Node.Name} not healthy after {context.Options.BootstrapTimeout.TotalSeconds:0} s: {d.Detail}; last log: " +
-                                         Flatten(logs[context.Cluster.Nodes.ToList().IndexOf(d.Node)]));
+            var detail = down.ToDictionary(d => d.Node, d => d.Detail);
+            var logs = await context.NodesOf([.. detail.Keys]).RunAsync((node, shell) =>
+                EtcdService.For(node, shell, context.PathsOf(node)).RecentLogAsync(3, default));
+            var lines = logs.Select(l => $"{l.Node.Name} not healthy after {context.Options.BootstrapTimeout.TotalSeconds:0} s: " +
+                                         $"{detail[l.Node]}; last log: {Flatten(l.Result)}");
             throw new ForgeError((MemberProbe.HasQuorum(answers) ? "cluster has quorum but members are down: " : "no quorum: ") +
                                  string.Join(Environment.NewLine, lines));
         }

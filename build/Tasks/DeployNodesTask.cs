@@ -38,7 +38,7 @@ public sealed class DeployNodesTask : AsyncFrostingTask<BuildContext>
             if (run.Failed || run.Result is not { } outcome)
             {
                 context.Log.Information("[{0}] not deployed (failed, see above)", run.Node.Name);
-                entries.Add(DeployReport.Failed(run.Node.Name, run.Error!));
+                entries.Add(DeployReport.Failed(run.Error!));
                 continue;
             }
             foreach (var change in outcome.Changes) summary.Record($"[{outcome.Node}] {change}");

@@ -19,7 +19,7 @@ public sealed class DestroyTask : AsyncFrostingTask<BuildContext>
             var plan = context.InstallPlanOf(node);
             return await new NodeRemoval(shell, plan).RunAsync(default);
         });
-        foreach (var (node, lines) in context.Cluster.Nodes.Zip(results))
+        foreach (var (node, lines) in results)
         {
             foreach (var line in lines) context.Log.Information("[{0}] {1}", node.Name, line);
         }

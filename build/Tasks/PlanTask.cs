@@ -1,24 +1,36 @@
 using Cake.Core.Diagnostics;
 using Cake.Frosting;
+using EtcdForge.Client;
 using EtcdForge.Deploy;
+using EtcdForge.Download;
+using EtcdForge.Planning;
 using EtcdForge.Services;
 using EtcdForge.Upgrade;
 
 namespace EtcdForge.Tasks;
 
+// Read-only end to end: it writes nothing under artifacts/ and changes nothing on the nodes.
 [TaskName("Plan")]
-[TaskDescription("Shows what DeployNodes and BootstrapCluster would change on each node, using read-only checks")]
-[IsDependentOn(typeof(PackageTask))]
+[TaskDescription("Shows what every target up to BootstrapCluster would change, locally and on each node, using read-only checks")]
 public sealed class PlanTask : AsyncFrostingTask<BuildContext>
 {
+    private const string NotYetBuilt = "install its new bundle (which files differ is known once Package has built it)";
+
     public override async Task RunAsync(BuildContext context)
     {
-        var upgrade = await context.UpgradeAsync();
+        var forecast = ArtifactForecast.Make(context.Cluster, context.Artifacts, context.Clock);
+        foreach (var change in forecast.Changes) context.Log.Information("{0} would {1}", change.Task, change.What);
+
+        // The version DownloadEtcd would leave in place: what obtained.json records, or the one described.
+        var target = DownloadForecast.WouldDo(context.Artifacts, context.Cluster.Etcd) is null
+            ? EtcdBinaries.Load(context.Artifacts).ParsedVersion
+            : context.Cluster.Etcd.Version;
+        var upgrade = await UpgradeCheck.DecideAsync(context.Cluster, ClusterIdentities.Operator(context.Cluster, context.Artifacts), target, default);
         switch (upgrade.Kind)
         {
             case UpgradeDecision.Kind.Refused:
                 context.Log.Information("[cluster] would refuse the version change, before touching any node: {0}", upgrade.Reason);
-                context.Log.Information("Plan: DeployNodes would stop here; nothing on the nodes would change");
+                context.Log.Information("Plan: DeployNodes would stop there; nothing on the nodes would change");
                 return;
             case UpgradeDecision.Kind.Upgrade:
                 context.Log.Information("[cluster] would upgrade etcd {0} -> {1}", upgrade.From, upgrade.To);
@@ -26,29 +38,28 @@ public sealed class PlanTask : AsyncFrostingTask<BuildContext>
                 context.Log.Information("[cluster] backup first: {0}", context.Backups.PredictedName(context.Clock.GetUtcNow()));
                 break;
         }
+
         var plans = await context.Nodes.RunAsync(async (node, shell) =>
         {
-            var plan = upgrade.Changes(node.Name) ? StagedBinaries.Stage(context.InstallPlanOf(node)) : context.InstallPlanOf(node);
-            var files = await new NodeDeployer(shell, plan).PlanAsync(default);
-            var state = await EtcdService.For(node, shell, context.PathsOf(node)).StateAsync(default);
-            var action = upgrade.Changes(node.Name)
-                ? $"upgrade etcd to {upgrade.To} at its turn (new binaries staged beside the old until then)"
-                : !state.Running
-                ? (state.HasData ? "start etcd (rejoins with its data)" : "start etcd as a new member")
-                // BootstrapCluster's rule: a restart only when the deployed bundle differs from the one etcd started with.
-                : state.StartedFingerprint != plan.Fingerprint
-                    ? "restart etcd, one member at a time (its bundle changed since it started)"
-                    : null;
-            return (files.Changes, action);
+            var service = EtcdService.For(node, shell, context.PathsOf(node));
+            if (forecast.InstallPlanOf(node) is not { } install)
+            {
+                return ([NotYetBuilt], MemberStarter.Decide(await service.StateAsync(default), null).Planned());
+            }
+            // An upgrading member's new files would be staged beside the old ones until its turn.
+            var files = await new NodeDeployer(shell, upgrade.Changes(node.Name) ? StagedBinaries.Stage(install) : install).PlanAsync(default);
+            // BootstrapCluster's decision, from the same state read, for the files DeployNodes would leave there.
+            return (files.Changes, (await new MemberStarter(service, install.Fingerprint).DecideAsync(default)).Planned());
         });
-        var total = 0;
-        foreach (var (node, (changes, action)) in context.Cluster.Nodes.Zip(plans))
+        var total = forecast.Changes.Count;
+        foreach (var (node, (changes, action)) in plans)
         {
             foreach (var change in changes) context.Log.Information("[{0}] would {1}", node.Name, change);
-            if (action is not null) context.Log.Information("[{0}] would {1}", node.Name, action);
+            if (upgrade.Changes(node.Name)) context.Log.Information("[{0}] would upgrade etcd to {1} at its turn (new binaries staged beside the old until then)", node.Name, upgrade.To);
+            else if (action is not null) context.Log.Information("[{0}] would {1}", node.Name, action);
             if (changes.Count == 0 && action is null) context.Log.Information("[{0}] no changes", node.Name);
             total += changes.Count + (action is null ? 0 : 1);
         }
-        context.Log.Information(total == 0 ? "Plan: nothing to change" : $"Plan: {total} change(s) on the nodes; nothing was changed");
+        context.Log.Information(total == 0 ? "Plan: nothing to change" : $"Plan: {total} change(s); nothing was changed");
     }
 }

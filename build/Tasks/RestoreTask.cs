@@ -38,7 +38,7 @@ public sealed class RestoreTask : AsyncFrostingTask<BuildContext>
                 string.Join("; ", answers.Where(a => !a.Healthy).Select(a => $"{a.Node.Name}: {a.Detail}")) + "; see their logs and run Restore again");
         }
         await VerifyRun.RunAsync(context.Cluster, context.Artifacts, context.Clock, context.Log);
-        foreach (var (node, aside) in context.Cluster.Nodes.Zip(setAside))
+        foreach (var (node, aside) in setAside)
         {
             if (aside is not null) context.Log.Information("[{0}] old data kept at {1} until the next passing --target=Verify", node.Name, aside);
         }

@@ -2,7 +2,6 @@ using Cake.Core.Diagnostics;
 using Cake.Frosting;
 using EtcdForge.Client;
 using EtcdForge.Download;
-using EtcdForge.Nodes;
 using EtcdForge.Services;
 using EtcdForge.SmokeTest;
 
@@ -25,7 +24,7 @@ public sealed class SingleNodeTestTask : AsyncFrostingTask<BuildContext>
         }
         var node = context.Cluster.Nodes[0];
         var version = EtcdBinaries.Load(context.Artifacts).ParsedVersion;
-        var results = await new NodeFanOut([node], context.Shells, context.Log).RunAsync(async (n, shell) =>
+        var results = await context.NodesOf(node).RunAsync(async (n, shell) =>
         {
             if (await EtcdService.For(n, shell, context.PathsOf(n)).IsRunningAsync(default))
             {
@@ -34,7 +33,7 @@ public sealed class SingleNodeTestTask : AsyncFrostingTask<BuildContext>
             var test = new SingleNodeSmokeTest(context.Cluster, n, context.PathsOf(n), version, identity, context.Clock);
             return await test.RunAsync(shell, default);
         });
-        foreach (var line in results[0]) context.Log.Information("[{0}] {1}", node.Name, line);
+        foreach (var line in results.Single().Result) context.Log.Information("[{0}] {1}", node.Name, line);
         context.Log.Information("SingleNodeTest: {0} works alone; test data removed", node.Name);
     }
 }

@@ -15,7 +15,7 @@ public sealed class VerifyTask : AsyncFrostingTask<BuildContext>
         await VerifyRun.RunAsync(context.Cluster, context.Artifacts, context.Clock, context.Log);
         // A passing Verify after a Restore is what the data dirs it moved aside were kept for.
         var removed = await context.Nodes.RunAsync((node, shell) => RestoredDataDir.RemoveSetAsideAsync(shell, context.PathsOf(node), default));
-        foreach (var (node, dirs) in context.Cluster.Nodes.Zip(removed))
+        foreach (var (node, dirs) in removed)
         {
             foreach (var dir in dirs) context.Log.Information("[{0}] removed {1} (set aside by Restore; the restored cluster passed Verify)", node.Name, dir);
         }

@@ -31,25 +31,9 @@ public sealed class RollingUpgrade(Cluster cluster, TlsIdentity identity, ReadyP
     /// <returns>the cluster version once it reached the new minor.</returns>
     public async Task<string> WaitForClusterVersionAsync(EtcdVersion target, CancellationToken ct)
     {
-        var deadline = clock.GetUtcNow() + timeout;
-        string? seen = null;
-        while (true)
-        {
-            foreach (var node in cluster.Nodes)
-            {
-                try
-                {
-                    seen = await ClusterFacts.ClusterVersionAsync(node.ClientUrl(cluster.Etcd.ClientPort), identity, ct);
-                    break;
-                }
-                catch (HttpRequestException) { }
-            }
-            if (EtcdVersion.TryParse(seen, out var v) && (v.Major, v.Minor) == (target.Major, target.Minor)) return seen!;
-            if (clock.GetUtcNow() >= deadline)
-            {
-                throw new ForgeError($"every member runs {target}, but the cluster version is still {seen ?? "unknown"} after {timeout.TotalSeconds:0} s: check the members' logs; re-run Verify later");
-            }
-            await Task.Delay(TimeSpan.FromMilliseconds(200), clock, ct);
-        }
+        var seen = await ClusterFacts.WaitForClusterVersionAsync(cluster, identity, target, timeout, clock, ct);
+        return EtcdVersion.TryParse(seen, out var v) && (v.Major, v.Minor) == (target.Major, target.Minor)
+            ? seen!
+            : throw new ForgeError($"every member runs {target}, but the cluster version is still {seen ?? "unknown"} after {timeout.TotalSeconds:0} s: check the members' logs; re-run Verify later");
     }
 }

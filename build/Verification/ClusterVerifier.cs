@@ -19,6 +19,8 @@ public sealed class ClusterVerifier(
     TimeProvider clock)
 {
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(5);
+    // etcd's leader re-checks the members' versions every few seconds; a cluster started moments ago says 3.0.0 until then.
+    private static readonly TimeSpan ClusterVersionGrace = TimeSpan.FromSeconds(15);
     private readonly List<CheckResult> _checks = [];
 
     public async Task<VerifyReport> RunAsync(CancellationToken ct = default)
@@ -128,8 +130,8 @@ public sealed class ClusterVerifier(
     // the new version's features are off. Verify says which version the cluster speaks, and fails while it lags.
     private async Task<string> ClusterVersionCaughtUp(IReadOnlyList<MemberStatus> healthy, CancellationToken ct)
     {
-        var clusterVersion = await ClusterFacts.ClusterVersionAsync(healthy[0].Endpoint, trusted, ct) ?? "not decided";
         var lowest = healthy.Select(m => EtcdVersion.TryParse(m.Version, out var v) ? v : default).Min();
+        var clusterVersion = await ClusterFacts.WaitForClusterVersionAsync(cluster, trusted, lowest, ClusterVersionGrace, clock, ct) ?? "not decided";
         var members = string.Join(", ", healthy.Select(m => m.Version).Distinct());
         if (!EtcdVersion.TryParse(clusterVersion, out var cv) || (cv.Major, cv.Minor) != (lowest.Major, lowest.Minor))
         {

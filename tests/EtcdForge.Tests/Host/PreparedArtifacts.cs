@@ -36,6 +36,17 @@ public sealed class PreparedArtifacts : IDisposable
         }
     }
 
+    // Runs the host over the prepared dir, which must succeed and leave every file there as it was.
+    public ForgeResult RunWithoutWriting(params string[] args)
+    {
+        var artifacts = Built;
+        var before = DirSnapshot.Of(artifacts);
+        var run = ForgeProcess.Run([.. args, $"--artifacts={artifacts}"]);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Empty(before.Differences(DirSnapshot.Of(artifacts)));
+        return run;
+    }
+
     public void Dispose() => _dir.Dispose();
 }
 

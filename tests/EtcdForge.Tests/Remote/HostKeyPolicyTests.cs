@@ -21,7 +21,7 @@ public sealed class HostKeyPolicyTests
         var policy = new HostKeyPolicy(Node(hostKey: Ed25519.Fingerprint, knownHosts: knownHosts), trustOnFirstUse: false);
 
         Assert.Null(policy.Reject(Ed25519));
-        Assert.Contains($"hostKey pins {Ed25519.Fingerprint}", policy.Reject(OtherEd25519));
+        Assert.Contains($"hostKey pins {Ed25519.Fingerprint}", policy.Reject(OtherEd25519)?.Message);
     }
 
     [Fact]
@@ -34,7 +34,7 @@ public sealed class HostKeyPolicyTests
         var rejection = policy.Reject(Ed25519);
 
         Assert.Equal($"n1: {knownHosts} lists only ssh-rsa keys for 198.18.0.11, but the server presented {Ed25519}; " +
-            "verify that key and add it to known_hosts", rejection);
+            "verify that key and add it to known_hosts", rejection?.Message);
     }
 
     [Fact]
@@ -44,13 +44,13 @@ public sealed class HostKeyPolicyTests
         var knownHosts = temp.File("known_hosts", $"@revoked 198.18.0.11 {Ed25519.Type} {Ed25519.Base64}\n");
         var policy = new HostKeyPolicy(Node(knownHosts: knownHosts), trustOnFirstUse: true);
 
-        Assert.Contains("@revoked", policy.Reject(Ed25519));
+        Assert.Contains("@revoked", policy.Reject(Ed25519)?.Message);
     }
 
     [Fact]
     public void A_node_without_any_host_key_source_is_refused_before_connecting()
     {
-        var error = Assert.Throws<ForgeError>(() => new HostKeyPolicy(Node(), trustOnFirstUse: true));
+        var error = Assert.Throws<NodeError>(() => new HostKeyPolicy(Node(), trustOnFirstUse: true));
 
         Assert.StartsWith("n1: neither hostKey nor knownHosts is set", error.Message);
     }

@@ -18,7 +18,7 @@ public sealed class LocalShellTests
         var result = await shell.RunAsync("echo out; echo first >&2; echo second >&2; exit 7");
 
         Assert.Equal(new CommandResult("local1", 7, "out\n", "first\nsecond\n"), result);
-        var error = Assert.Throws<ForgeError>(() => result.EnsureSuccess("starting etcd"));
+        var error = Assert.Throws<NodeError>(() => result.EnsureSuccess("starting etcd"));
         Assert.Equal("local1: starting etcd failed (exit 7): first | second", error.Message);
     }
 

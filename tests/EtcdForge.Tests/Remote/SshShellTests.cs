@@ -39,7 +39,7 @@ public sealed class SshShellTests(TestHosts hosts)
 
         Assert.Equal(3, result.ExitCode);
         Assert.Equal("partial\n", result.Stdout);
-        var error = Assert.Throws<ForgeError>(() => result.EnsureSuccess("checking etcd"));
+        var error = Assert.Throws<NodeError>(() => result.EnsureSuccess("checking etcd"));
         Assert.Equal("host2: checking etcd failed (exit 3): it's broken", error.Message);
     }
 
@@ -100,7 +100,7 @@ public sealed class SshShellTests(TestHosts hosts)
         await using var shell = await SshShell.OpenAsync(TestHosts.Node(1, "root", TestHosts.Key("id_ed25519"), knownHosts: hosts.KnownHosts), Options);
         var good = $"/etc/etcd/before-{Guid.NewGuid():N}";
 
-        var error = await Assert.ThrowsAsync<ForgeError>(() => shell.UploadAsync(
+        var error = await Assert.ThrowsAsync<NodeError>(() => shell.UploadAsync(
             [new FileUpload(good, new MemoryStream([1]), UnixFileMode.UserRead), new FileUpload("/proc/etcd-forge/y", new MemoryStream([2]), UnixFileMode.UserRead)]));
 
         Assert.StartsWith("host1: installing /proc/etcd-forge/y failed (exit 1): ", error.Message);
@@ -112,7 +112,7 @@ public sealed class SshShellTests(TestHosts hosts)
     {
         await using var shell = await SshShell.OpenAsync(TestHosts.Node(1, "root", TestHosts.Key("id_ed25519"), knownHosts: hosts.KnownHosts), Options);
 
-        var error = await Assert.ThrowsAsync<ForgeError>(() =>
+        var error = await Assert.ThrowsAsync<NodeError>(() =>
             shell.UploadAsync(new MemoryStream([1, 2, 3]), "/proc/etcd-forge/x", UnixFileMode.UserRead));
 
         Assert.StartsWith("host1: installing /proc/etcd-forge/x failed (exit 1): ", error.Message);
@@ -124,7 +124,7 @@ public sealed class SshShellTests(TestHosts hosts)
     {
         var wrong = hosts.Fingerprint(2);
 
-        var error = await Assert.ThrowsAsync<ForgeError>(() =>
+        var error = await Assert.ThrowsAsync<NodeError>(() =>
             SshShell.OpenAsync(TestHosts.Node(1, "root", TestHosts.Key("id_ed25519"), hostKey: wrong), Options));
 
         Assert.Contains("does not match", error.Message);
@@ -152,7 +152,7 @@ public sealed class SshShellTests(TestHosts hosts)
         var host2Key = hosts.KnownHostsLine(2).Split(' ', 2)[1];
         var knownHosts = temp.File("known_hosts", $"{TestHosts.Address(1)} {host2Key}\n");
 
-        var error = await Assert.ThrowsAsync<ForgeError>(() =>
+        var error = await Assert.ThrowsAsync<NodeError>(() =>
             SshShell.OpenAsync(TestHosts.Node(1, "root", TestHosts.Key("id_ed25519"), knownHosts: knownHosts), Options));
 
         Assert.Contains("HAS CHANGED", error.Message);
@@ -167,7 +167,7 @@ public sealed class SshShellTests(TestHosts hosts)
         var knownHosts = temp.File("known_hosts", "");
         var node = TestHosts.Node(2, "root", TestHosts.Key("id_ed25519"), knownHosts: knownHosts);
 
-        var error = await Assert.ThrowsAsync<ForgeError>(() => SshShell.OpenAsync(node, Options));
+        var error = await Assert.ThrowsAsync<NodeError>(() => SshShell.OpenAsync(node, Options));
         Assert.Contains("is unknown", error.Message);
         Assert.Contains(hosts.Fingerprint(2), error.Message);
         Assert.Equal("", File.ReadAllText(knownHosts));
@@ -182,7 +182,7 @@ public sealed class SshShellTests(TestHosts hosts)
     [TestHostFact]
     public async Task User_without_sudo_gets_a_clear_error()
     {
-        var error = await Assert.ThrowsAsync<ForgeError>(() =>
+        var error = await Assert.ThrowsAsync<NodeError>(() =>
             SshShell.OpenAsync(TestHosts.Node(1, "efnosudo", TestHosts.Key("id_ed25519"), knownHosts: hosts.KnownHosts), Options));
 
         Assert.StartsWith("host1: user efnosudo cannot sudo without a password on host1", error.Message);
@@ -193,7 +193,7 @@ public sealed class SshShellTests(TestHosts hosts)
     {
         var node = TestHosts.Node(1, "root", TestHosts.Key("id_ed25519"), knownHosts: hosts.KnownHosts, port: 2222);
 
-        var error = await Assert.ThrowsAsync<ForgeError>(() =>
+        var error = await Assert.ThrowsAsync<NodeError>(() =>
             SshShell.OpenAsync(node, Options with { ConnectAttempts = 3, FirstRetryDelay = TimeSpan.FromMilliseconds(50) }));
 
         Assert.Contains($"cannot connect to root@[{TestHosts.Address(1)}]:2222 after 3 attempt(s)", error.Message);
@@ -207,7 +207,7 @@ public sealed class SshShellTests(TestHosts hosts)
         var key = temp.Combine("stranger");
         await RunAsync("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key);
 
-        var error = await Assert.ThrowsAsync<ForgeError>(() =>
+        var error = await Assert.ThrowsAsync<NodeError>(() =>
             SshShell.OpenAsync(TestHosts.Node(1, "root", key, knownHosts: hosts.KnownHosts), Options));
 
         Assert.Contains($"refused key {key}", error.Message);
@@ -218,7 +218,7 @@ public sealed class SshShellTests(TestHosts hosts)
     {
         var node = TestHosts.Node(1, "root", TestHosts.Key("id_ed25519_encrypted"), knownHosts: hosts.KnownHosts);
 
-        var error = await Assert.ThrowsAsync<ForgeError>(() => SshShell.OpenAsync(node, Options));
+        var error = await Assert.ThrowsAsync<NodeError>(() => SshShell.OpenAsync(node, Options));
         Assert.Contains("is encrypted", error.Message);
 
         await using var shell = await SshShell.OpenAsync(node, Options with { KeyPassphrase = "forge" });

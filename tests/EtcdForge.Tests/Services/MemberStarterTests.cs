@@ -36,14 +36,14 @@ public sealed class MemberStarterTests : IAsyncLifetime
     {
         Assert.Equal(new EtcdService.MemberState(false, false, null), await _service.StateAsync(default));
 
-        Assert.Equal(MemberStarter.Action.Started, await new MemberStarter(_service, "fp-1").StartAsync(default));
+        Assert.Equal(MemberAction.Start, await new MemberStarter(_service, "fp-1").StartAsync(default));
         var started = await _service.StateAsync(default);
         Assert.True(started.Running);
         Assert.Equal("fp-1", started.StartedFingerprint);
 
-        Assert.Equal(MemberStarter.Action.None, await new MemberStarter(_service, "fp-1").StartAsync(default));
+        Assert.Equal(MemberAction.Leave, await new MemberStarter(_service, "fp-1").StartAsync(default));
         // New files: only reported by StartAsync (RollingRestart paces the restarts), done by RestartAsync.
-        Assert.Equal(MemberStarter.Action.RestartDue, await new MemberStarter(_service, "fp-2").StartAsync(default));
+        Assert.Equal(MemberAction.Restart, await new MemberStarter(_service, "fp-2").StartAsync(default));
         Assert.Equal("fp-1", (await _service.StateAsync(default)).StartedFingerprint);
         await new MemberStarter(_service, "fp-2").RestartAsync(default);
         Assert.Equal("fp-2", (await _service.StateAsync(default)).StartedFingerprint);
@@ -53,7 +53,7 @@ public sealed class MemberStarterTests : IAsyncLifetime
         var stopped = await _service.StateAsync(default);
         Assert.False(stopped.Running);
         Assert.True(stopped.HasData);
-        Assert.Equal(MemberStarter.Action.Rejoined, await new MemberStarter(_service, "fp-2").StartAsync(default));
+        Assert.Equal(MemberAction.Rejoin, await new MemberStarter(_service, "fp-2").StartAsync(default));
         Assert.True((await _service.StateAsync(default)).Running);
     }
 
@@ -64,7 +64,7 @@ public sealed class MemberStarterTests : IAsyncLifetime
         taken.Start();
         WriteConfig(((IPEndPoint)taken.LocalEndpoint).Port, FreePort());
 
-        var error = await Assert.ThrowsAsync<ForgeError>(() => _service.StartAsync(default, "fp-1"));
+        var error = await Assert.ThrowsAsync<NodeError>(() => _service.StartAsync(default, "fp-1"));
 
         Assert.StartsWith("etcd1: etcd exited right after start; last log lines: ", error.Message);
         Assert.Contains("address already in use", error.Message);

@@ -1,0 +1,73 @@
+using EtcdForge.Artifacts;
+using EtcdForge.Configuration;
+using EtcdForge.Deploy;
+using EtcdForge.Download;
+using EtcdForge.Nodes;
+using EtcdForge.Packaging;
+using EtcdForge.Pki;
+
+namespace EtcdForge.Planning;
+
+// What DownloadEtcd, InitCa, IssueCerts and Package would change under artifacts/, found without writing
+// anything, each by the same rule its task applies. It also knows what each node's bundle would hold, so Plan
+// can compare that with the node before Package has run; a bundle whose etcd or certificates change first
+// cannot be known yet.
+public sealed class ArtifactForecast
+{
+    public sealed record Change(string Task, string What);
+
+    private readonly Dictionary<string, NodeInstallPlan?> installs = [];
+
+    public List<Change> Changes { get; } = [];
+
+    /// <returns>what DeployNodes would install on the node; null when Package has yet to build it.</returns>
+    public NodeInstallPlan? InstallPlanOf(Node node) => installs[node.Name];
+
+    public static ArtifactForecast Make(Cluster cluster, ArtifactLayout layout, TimeProvider clock)
+    {
+        var forecast = new ArtifactForecast();
+        var download = DownloadForecast.WouldDo(layout, cluster.Etcd);
+        if (download is not null) forecast.Changes.Add(new("DownloadEtcd", download));
+        var (ca, caChange) = new CaInitialization(layout, cluster.Pki, clock).Forecast();
+        if (caChange is not null) forecast.Changes.Add(new("InitCa", Future(caChange)));
+        var certs = new CertificateIssuance(layout, cluster.Pki, cluster.Nodes, clock).Forecast(ca);
+        forecast.Changes.AddRange(certs.Select(c => new Change("IssueCerts", Future(c))));
+
+        // A new etcd or a new CA goes into every bundle; a reissued certificate into its owner's.
+        var etcd = download is null ? EtcdBinaries.Load(layout) : null;
+        var reissued = certs.Where(c => c.Action != PrivateKeyMode.Action).Select(c => c.File).ToHashSet();
+        bool Changes(params string[] files) => etcd is null || ca is null || files.Any(f => reissued.Contains(Path.GetFileName(f)));
+        var with = etcd is null ? "with the etcd DownloadEtcd obtains" : ca is null ? "with the new CA" : "with the reissued certificates";
+        foreach (var node in cluster.Nodes)
+        {
+            var bundle = layout.NodeBundle(node.Name);
+            if (Changes(layout.ServerCert(node.Name), layout.PeerCert(node.Name)))
+            {
+                forecast.Changes.Add(new("Package", $"write {bundle} ({with})"));
+                forecast.installs[node.Name] = null;
+                continue;
+            }
+            var entries = NodeBundleBuilder.Build(node, cluster, layout, etcd!);
+            if (BundleFile.WhyItWouldChange(bundle, entries) is { } why) forecast.Changes.Add(new("Package", $"write {bundle}: {why}"));
+            forecast.installs[node.Name] = NodeInstallPlan.FromEntries(node, NodePaths.For(node, cluster, layout), entries, bundle);
+        }
+        if (Changes([.. cluster.Pki.Clients.Select(c => layout.ClientCert(c.Name))]))
+        {
+            forecast.Changes.Add(new("Package", $"write {layout.ClientBundle} ({with})"));
+        }
+        else if (BundleFile.WhyItWouldChange(layout.ClientBundle, ClientBundleBuilder.Build(cluster, layout, etcd!)) is { } why)
+        {
+            forecast.Changes.Add(new("Package", $"write {layout.ClientBundle}: {why}"));
+        }
+        return forecast;
+    }
+
+    // PkiChange says what a task did; Plan says what it would do.
+    private static string Future(PkiChange change) => change.Action switch
+    {
+        "created" => $"create {change.File}",
+        "issued" => $"issue {change.File}",
+        "reissued" => $"reissue {change.File}",
+        _ => $"set {change.File} to mode 0600",
+    } + (change.Reason is { } reason ? $" ({reason})" : "");
+}
