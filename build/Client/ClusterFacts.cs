@@ -17,7 +17,17 @@ public sealed record ClusterFacts(IReadOnlyList<MemberProbe.Answer> Members, str
 
     public static async Task<ClusterFacts> ReadAsync(Cluster cluster, TlsIdentity identity, CancellationToken ct)
     {
-        var members = await new MemberProbe(cluster, identity).AskAllAsync(ct);
+        // A member that did not answer may be busy or mid-election rather than down, and the decisions made from
+        // these facts (no leader to back up from; no member running, so no version change to check) are
+        // conservative only when they rest on what the members said: ask again before taking silence for an answer.
+        var probe = new MemberProbe(cluster, identity);
+        var members = await probe.AskAllAsync(ct);
+        for (var attempt = 0; attempt < 4 && WorthAskingAgain(members); attempt++)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1), ct);
+            var again = await probe.AskAllAsync(ct);
+            if (again.Count(m => m.Answered) >= members.Count(m => m.Answered)) members = again;
+        }
         var leader = members.FirstOrDefault(m => m.IsLeader) ?? members.FirstOrDefault(m => m.Healthy);
         if (leader is null) return new ClusterFacts(members, null, [], []);
         var url = leader.Node.ClientUrl(cluster.Etcd.ClientPort);
@@ -28,6 +38,11 @@ public sealed record ClusterFacts(IReadOnlyList<MemberProbe.Answer> Members, str
             list.Members.Select(m => m.ID.ToString("x16")).Order(StringComparer.Ordinal).ToList(),
             alarms.Alarms.Select(a => $"{a.Alarm} on member {a.MemberID:x16}").ToList());
     }
+
+    // A refused connection is an answer (nothing listens there); a timeout, or members without a leader, are not.
+    private static bool WorthAskingAgain(IReadOnlyList<MemberProbe.Answer> members) =>
+        members.Any(m => !m.Answered && !m.Detail.Contains("refused", StringComparison.OrdinalIgnoreCase)) ||
+        (members.Any(m => m.Answered) && !members.Any(m => m.IsLeader));
 
     /// <summary>The cluster version (the minor every member agreed to speak, e.g. "3.5.0") from a member's GET /version.</summary>
     public static async Task<string?> ClusterVersionAsync(string clientUrl, TlsIdentity identity, CancellationToken ct)

@@ -13,11 +13,12 @@ public sealed class VerifyTask : AsyncFrostingTask<BuildContext>
     public override async Task RunAsync(BuildContext context)
     {
         await VerifyRun.RunAsync(context.Cluster, context.Artifacts, context.Clock, context.Log);
-        // A passing Verify after a Restore is what the data dirs it moved aside were kept for.
-        var removed = await context.Nodes.RunAsync((node, shell) => RestoredDataDir.RemoveSetAsideAsync(shell, context.PathsOf(node), default));
-        foreach (var (node, dirs) in removed)
+        // A passing Verify after a Restore is what the data dirs it moved aside were kept for. A node that cannot be
+        // reached keeps them until a later Verify; that is no reason to fail a Verify that passed.
+        var removed = await context.Nodes.RunEachAsync((node, shell) => RestoredDataDir.RemoveSetAsideAsync(shell, context.PathsOf(node), default));
+        foreach (var run in removed)
         {
-            foreach (var dir in dirs) context.Log.Information("[{0}] removed {1} (set aside by Restore; the restored cluster passed Verify)", node.Name, dir);
+            foreach (var dir in run.Result ?? []) context.Log.Information("[{0}] removed {1} (set aside by Restore; the restored cluster passed Verify)", run.Node.Name, dir);
         }
     }
 }
