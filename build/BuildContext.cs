@@ -64,9 +64,11 @@ public sealed class BuildContext : FrostingContext
         foreach (var warning in loaded.Warnings) context.Log.Warning("{0}", warning);
         Cluster = loaded.Cluster;
         var artifactsRoot = Options.ArtifactsRoot;
-        if (File.Exists(artifactsRoot))
+        if (ArtifactLayout.FileInTheWay(artifactsRoot) is { } file)
         {
-            throw new ForgeError($"--artifacts={artifactsRoot} is a file; pass a directory for the build output (default: artifacts)");
+            throw new ForgeError(file == Path.GetFullPath(artifactsRoot)
+                ? $"--artifacts={artifactsRoot} is a file; pass a directory for the build output (default: artifacts)"
+                : $"--artifacts={artifactsRoot}: {file} is a file, not a directory; pass a directory for the build output (default: artifacts)");
         }
         Artifacts = new ArtifactLayout(artifactsRoot, Cluster.Name);
         // Trust on first use only when asked for; it records the keys in each node's knownHosts file.

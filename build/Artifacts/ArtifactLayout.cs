@@ -5,9 +5,21 @@ namespace EtcdForge.Artifacts;
 public sealed class ArtifactLayout(string root, string clusterName)
 {
     public string Root { get; } = Path.GetFullPath(root);
+
+    /// <returns>the path itself or the nearest existing directory above it when that is a file; null when the root
+    /// is, or can become, a directory.</returns>
+    public static string? FileInTheWay(string root)
+    {
+        for (var path = Path.GetFullPath(root); !string.IsNullOrEmpty(path); path = Path.GetDirectoryName(path))
+        {
+            if (Directory.Exists(path)) return null;
+            if (File.Exists(path)) return path;
+        }
+        return null;
+    }
     public string Cluster => Path.Combine(Root, clusterName);
 
-    public string Downloads => Path.Combine(Root, "cache", "downloads");
+    public string Downloads => Path.Combine(Root, ArtifactNames.SharedDir, "downloads");
     public string EtcdDir => Path.Combine(Cluster, "etcd");
     public string EtcdRecord => Path.Combine(EtcdDir, "obtained.json");
     public string Pki => Path.Combine(Cluster, "pki");

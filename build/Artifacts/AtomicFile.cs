@@ -25,7 +25,7 @@ public static class AtomicFile
     {
         var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(dir);
-        var temp = Path.Combine(dir, $".{Path.GetFileName(path)}.{Environment.ProcessId}.tmp");
+        var temp = TempFiles.Beside(path);
         try
         {
             // Created with its final mode, so a private key is never readable by others, not even briefly.

@@ -1,4 +1,5 @@
 using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
@@ -25,6 +26,9 @@ public static class ClusterLoader
         var stream = new YamlStream();
         try
         {
+            // YamlStream builds its tree recursively: 100,000 nested [ would overflow the stack, which no
+            // handler can catch. The parser alone walks events without recursion, so the depth is checked first.
+            CheckDepth(path, text);
             stream.Load(new StringReader(text));
         }
         catch (YamlException ex)
@@ -60,7 +64,27 @@ public static class ClusterLoader
             throw new ConfigError([new ConfigProblem(path, (int)ex.Start.Line, "", Inner(ex).Message)]);
         }
         var cfssl = CfsslProfiles.TryLoad(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        // A value of the wrong type is left out of the profiles; checking the rest would blame its absence too.
+        if (cfssl?.Problems.Count > 0) throw new ConfigError(cfssl.Problems);
         return new ClusterValidator(path, shape, cfssl).Validate(raw);
+    }
+
+    // Far deeper than any description needs (the schema nests four levels), far shallower than the stack allows.
+    private const int MaxDepth = 20;
+
+    private static void CheckDepth(string path, string text)
+    {
+        var parser = new Parser(new StringReader(text));
+        var depth = 0;
+        while (parser.MoveNext())
+        {
+            if (parser.Current is MappingStart or SequenceStart && ++depth > MaxDepth)
+            {
+                throw new ConfigError([new ConfigProblem(path, (int)parser.Current.Start.Line, "",
+                    $"lists and mappings are nested more than {MaxDepth} deep here; a cluster description nests at most 4, see config/cluster.yaml")]);
+            }
+            if (parser.Current is MappingEnd or SequenceEnd) depth--;
+        }
     }
 
     // The line that opened the first [ or { still open at the end of the file (ignoring comments), else 1.

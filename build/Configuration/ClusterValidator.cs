@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
+using EtcdForge.Artifacts;
 
 namespace EtcdForge.Configuration;
 
@@ -9,14 +10,19 @@ internal sealed partial class ClusterValidator(string file, YamlShape shape, Cfs
     private static readonly string[] ServerUsages = ["signing", "key encipherment", "server auth", "client auth"];
     private static readonly string[] ClientUsages = ["signing", "key encipherment", "client auth"];
 
-    private readonly List<ConfigProblem> _problems = [.. cfssl?.Problems ?? []];
+    private readonly List<ConfigProblem> _problems = [];
     private readonly List<ConfigProblem> _warnings = [];
     private readonly string _baseDir = Path.GetDirectoryName(Path.GetFullPath(file))!;
+
+    // etcd refuses a longer election timeout at start-up ("--election-timeout[...] is too long").
+    private const int MaxElectionTimeoutMs = 50000;
 
     public ClusterLoader.Result Validate(ClusterConfig raw)
     {
         var name = Required(raw.Cluster.Name, "cluster.name", "name: prod-etcd (it also names artifacts/<name>/)");
-        if (name.Length > 0 && !SafeName().IsMatch(name)) Error("cluster.name", $"'{name}' may only use letters, digits, '.', '_' and '-'");
+        if (name.Length > 0 && !SafeName().IsMatch(name)) Error("cluster.name", $"'{Shorten(name)}' may only use letters, digits, '.', '_' and '-'");
+        else if (name.Length > MaxNameLength) Error("cluster.name", $"is {name.Length} characters long; use at most {MaxNameLength} (it names a directory)");
+        else if (name.Equals(ArtifactNames.SharedDir, StringComparison.OrdinalIgnoreCase)) Error("cluster.name", $"'{name}' is reserved: artifacts/{ArtifactNames.SharedDir}/ holds the downloads every cluster shares; choose another name");
         var token = string.IsNullOrWhiteSpace(raw.Cluster.Token) ? $"etcd-forge-{name}" : raw.Cluster.Token;
 
         var etcd = ValidateEtcd(raw.Etcd);
@@ -52,7 +58,8 @@ internal sealed partial class ClusterValidator(string file, YamlShape shape, Cfs
         if (!string.IsNullOrWhiteSpace(e.Archive))
         {
             archive = ResolvePath(e.Archive);
-            if (!File.Exists(archive)) Error("etcd.archive", $"'{e.Archive}' does not exist (resolved to {archive}); point it at a downloaded etcd release archive, or remove it to download");
+            if (Directory.Exists(archive)) Error("etcd.archive", $"'{e.Archive}' is a directory (resolved to {archive}); point it at the etcd release archive (.tar.gz) itself");
+            else if (!File.Exists(archive)) Error("etcd.archive", $"'{e.Archive}' does not exist (resolved to {archive}); point it at a downloaded etcd release archive, or remove it to download");
         }
         Port(e.ClientPort, "etcd.clientPort");
         Port(e.PeerPort, "etcd.peerPort");
@@ -60,12 +67,15 @@ internal sealed partial class ClusterValidator(string file, YamlShape shape, Cfs
         if (!e.DataDir.StartsWith('/')) Error("etcd.dataDir", $"'{e.DataDir}' must be an absolute path on the nodes");
         Positive(e.HeartbeatIntervalMs, "etcd.heartbeatIntervalMs");
         Positive(e.ElectionTimeoutMs, "etcd.electionTimeoutMs");
-        if (e.ElectionTimeoutMs < 5 * e.HeartbeatIntervalMs)
+        if (e.ElectionTimeoutMs > MaxElectionTimeoutMs) Error("etcd.electionTimeoutMs", $"{e.ElectionTimeoutMs} is more than etcd accepts ({MaxElectionTimeoutMs})");
+        else if (e.ElectionTimeoutMs < 5L * e.HeartbeatIntervalMs)
         {
             Error("etcd.electionTimeoutMs", "should be at least 5 times etcd.heartbeatIntervalMs (etcd's tuning guide)");
         }
         Positive(e.SnapshotCount, "etcd.snapshotCount");
         if (e.QuotaBackendBytes <= 0) Error("etcd.quotaBackendBytes", "must be positive");
+        if (!RetentionPattern().IsMatch(e.AutoCompactionRetention))
+            Error("etcd.autoCompactionRetention", $"'{Shorten(e.AutoCompactionRetention)}' is not a number of hours or a duration like \"1\", \"30m\" or \"1h\" (0 turns compaction off)");
         return new EtcdSettings(version, e.DownloadUrl.TrimEnd('/'), e.Sha256?.ToLowerInvariant(), archive,
             e.DistributionFallback, e.ClientPort, e.PeerPort, e.DataDir.TrimEnd('/'), e.HeartbeatIntervalMs,
             e.ElectionTimeoutMs, e.SnapshotCount, e.QuotaBackendBytes, e.AutoCompactionRetention);
@@ -81,8 +91,11 @@ internal sealed partial class ClusterValidator(string file, YamlShape shape, Cfs
         }
         var caSubject = cfssl?.CaSubject ?? new Subject(p.Ca.CommonName, p.Ca.Organization, p.Ca.OrganizationalUnit,
             p.Ca.Country, p.Ca.Locality, p.Ca.State);
-        if (string.IsNullOrWhiteSpace(caSubject.CommonName)) Error("pki.ca.commonName", "the CA needs a common name");
-        var caValidity = Span(cfssl?.CaExpiry ?? p.Ca.Validity, cfssl?.CaExpiry is null ? "pki.ca.validity" : $"{CfsslProfiles.CsrFile} ca.expiry");
+        CaSubject(caSubject);
+        // With a ca-csr.json, the CA lives as long as cfssl gencert -initca would make it: ca.expiry, else cfssl's 43800h.
+        var caValidity = cfssl is null
+            ? Span(p.Ca.Validity, "pki.ca.validity")
+            : Span(cfssl.CaExpiry ?? CfsslProfiles.DefaultCaExpiry, $"{CfsslProfiles.CsrFile} ca.expiry");
         var renewBefore = Span(p.RenewBefore, "pki.renewBefore");
 
         var problemsBefore = _problems.Count;
@@ -101,12 +114,27 @@ internal sealed partial class ClusterValidator(string file, YamlShape shape, Cfs
         {
             var c = p.Clients[i];
             var field = $"pki.clients[{i}]";
-            if (!SafeName().IsMatch(c.Name)) Error($"{field}.name", $"'{c.Name}' must be a file-name-safe word (letters, digits, '.', '_', '-')");
+            FileSafeName(c.Name, $"{field}.name");
             if (string.IsNullOrWhiteSpace(c.CommonName)) Error($"{field}.commonName", "needs a common name (the etcd user, e.g. root)");
+            SubjectPart(c.CommonName, $"{field}.commonName");
+            SubjectPart(c.Organization, $"{field}.organization");
             if (clients.Any(x => x.Name == c.Name)) Error($"{field}.name", $"client '{c.Name}' is listed twice");
             clients.Add(new ClientCert(c.Name, new Subject(c.CommonName, c.Organization)));
         }
         return new PkiSettings(algorithm, caSubject, caValidity, server, peer, client, renewBefore, clients, cfssl?.Source);
+    }
+
+    // The CA's subject comes from ca-csr.json when there is one: a problem is blamed on that file's line.
+    private void CaSubject(Subject subject)
+    {
+        string FieldOf(string yaml, string csr) => cfssl?.CaSubject is null ? $"pki.ca.{yaml}" : $"{CfsslProfiles.CsrFile} {csr}";
+        if (string.IsNullOrWhiteSpace(subject.CommonName)) Error(FieldOf("commonName", "CN"), "the CA needs a common name");
+        SubjectPart(subject.CommonName, FieldOf("commonName", "CN"));
+        SubjectPart(subject.Organization, FieldOf("organization", "names[0].O"));
+        SubjectPart(subject.OrganizationalUnit, FieldOf("organizationalUnit", "names[0].OU"));
+        SubjectPart(subject.Country, FieldOf("country", "names[0].C"), 2);
+        SubjectPart(subject.Locality, FieldOf("locality", "names[0].L"), 128);
+        SubjectPart(subject.State, FieldOf("state", "names[0].ST"), 128);
     }
 
     private CertProfile Profile(string name, string fallbackValidity, string[] defaultUsages, bool needsServerAuth)
@@ -133,16 +161,19 @@ internal sealed partial class ClusterValidator(string file, YamlShape shape, Cfs
         {
             var n = raw[i];
             var field = $"nodes[{i}]";
-            if (!SafeName().IsMatch(n.Name)) Error($"{field}.name", $"'{n.Name}' must be a file-name-safe word (letters, digits, '.', '_', '-')");
-            else if (nodes.Any(x => x.Name == n.Name)) Error($"{field}.name", $"node name '{n.Name}' is used twice; give each node its own name");
-            else if (clients.Any(c => c.Name == n.Name || c.Name == $"{n.Name}-peer")) Error($"{field}.name", $"'{n.Name}' clashes with a client certificate's file name; rename one");
+            if (FileSafeName(n.Name, $"{field}.name") && nodes.Any(x => x.Name == n.Name)) Error($"{field}.name", $"node name '{n.Name}' is used twice; give each node its own name");
 
-            if (!IPAddress.TryParse(n.Address, out var address) || !LooksLikeIp(n.Address))
+            var address = NetworkNames.CanonicalIp(n.Address);
+            if (address is null)
             {
                 Error($"{field}.address", string.IsNullOrWhiteSpace(n.Address)
                     ? "needs the node's IP address, e.g. address: 198.18.0.11"
-                    : $"'{n.Address}' is not an IPv4 or IPv6 address; write the node's IP spelled out, e.g. 198.18.0.11");
+                    : $"'{Shorten(n.Address)}' is not an IPv4 or IPv6 address written in full; {NetworkNames.HowToWrite(n.Address)}");
                 address = IPAddress.None;
+            }
+            else if (NetworkNames.MemberAddressProblem(address) is { } unusable)
+            {
+                Error($"{field}.address", $"{address} {unusable}; give the address this member is reached at");
             }
             else if (nodes.FirstOrDefault(x => x.Address.Equals(address)) is { } other)
             {
@@ -150,23 +181,40 @@ internal sealed partial class ClusterValidator(string file, YamlShape shape, Cfs
             }
             for (var h = 0; h < n.Hostnames.Count; h++)
             {
-                if (!HostnamePattern().IsMatch(n.Hostnames[h])) Error($"{field}.hostnames[{h}]", $"'{n.Hostnames[h]}' is not a valid DNS name");
+                if (NetworkNames.HostnameProblem(n.Hostnames[h]) is { } why) Error($"{field}.hostnames[{h}]", $"'{Shorten(n.Hostnames[h])}' {why}");
             }
             for (var s = 0; s < n.ExtraSans.Count; s++)
             {
                 var san = n.ExtraSans[s];
-                if (!(IPAddress.TryParse(san, out _) && LooksLikeIp(san)) && !HostnamePattern().IsMatch(san))
-                    Error($"{field}.extraSans[{s}]", $"'{san}' is neither an IP address nor a DNS name");
+                if (NetworkNames.CanonicalIp(san) is not null || NetworkNames.HostnameProblem(san) is not { } why) continue;
+                Error($"{field}.extraSans[{s}]", san.Contains(':') || san.All(c => char.IsAsciiDigit(c) || c == '.')
+                    ? $"'{Shorten(san)}' is not an IP address written in full; {NetworkNames.HowToWrite(san)}"
+                    : $"'{Shorten(san)}' {why}");
             }
             var connection = ValidateConnection(n.Connection, $"{field}.connection");
             var service = ValidateService(n.Service, connection.Type, $"{field}.service");
             nodes.Add(new Node(n.Name, address, n.Hostnames, n.ExtraSans, connection, service));
         }
+        FileNameClashes(raw, clients);
         if (nodes.Count > 0 && nodes.Count % 2 == 0)
         {
             Warn("nodes", $"{nodes.Count} members tolerate no more failures than {nodes.Count - 1}; an odd count is recommended");
         }
         return nodes;
+    }
+
+    // Names decide file names: refuse two owners of one file before anything is written (see ArtifactNames).
+    private void FileNameClashes(List<NodeConfig> nodes, IReadOnlyList<ClientCert> clients)
+    {
+        // Names that are not file-safe already have their own error.
+        var clashes = ArtifactNames.Clashes(
+            [.. nodes.Select((n, i) => new ArtifactNames.Named(n.Name, $"nodes[{i}].name")).Where(n => SafeName().IsMatch(n.Name))],
+            [.. clients.Select((c, i) => new ArtifactNames.Named(c.Name, $"pki.clients[{i}].name")).Where(c => SafeName().IsMatch(c.Name))]);
+        foreach (var (clash, with) in clashes)
+        {
+            Error(clash.By!.Field, $"'{clash.By.Name}' would write {clash.Dir}{clash.File}, which is {with.Owner}'s {with.What}; " +
+                (with.By is null ? "choose another name" : "rename one of them"));
+        }
     }
 
     private Connection ValidateConnection(ConnectionConfig c, string field)
@@ -236,6 +284,24 @@ internal sealed partial class ClusterValidator(string file, YamlShape shape, Cfs
         return kind.Value;
     }
 
+    // Names become file names (pki/NAME-peer-key.pem), certificate common names (at most 64 characters, RFC 5280)
+    // and etcd member names.
+    private const int MaxNameLength = 64;
+
+    private bool FileSafeName(string name, string field)
+    {
+        if (!SafeName().IsMatch(name)) Error(field, $"'{Shorten(name)}' must be a file-name-safe word (letters, digits, '.', '_', '-')");
+        else if (name.Length > MaxNameLength) Error(field, $"is {name.Length} characters long; use at most {MaxNameLength} (it is a certificate's common name and a file name)");
+        else return true;
+        return false;
+    }
+
+    // RFC 5280's upper bounds; a longer value makes certificates that TLS libraries refuse to parse.
+    private void SubjectPart(string? value, string field, int limit = MaxNameLength)
+    {
+        if (value is not null && value.Length > limit) Error(field, $"is {value.Length} characters long; a certificate allows at most {limit}");
+    }
+
     private string Required(string value, string field, string example)
     {
         if (string.IsNullOrWhiteSpace(value)) Error(field, $"is required, e.g. {example}");
@@ -244,8 +310,12 @@ internal sealed partial class ClusterValidator(string file, YamlShape shape, Cfs
 
     private TimeSpan Span(string text, string field)
     {
-        if (Duration.TryParse(text, out var span)) return span;
-        Error(field, $"'{text}' is not a duration like 8760h or 365d");
+        switch (Duration.Read(text, out var span))
+        {
+            case Duration.Reading.Ok: return span;
+            case Duration.Reading.TooLong: Error(field, $"'{Shorten(text)}' is longer than {Duration.Max.TotalHours:0}h (100 years); use a shorter duration like 8760h"); break;
+            default: Error(field, $"'{Shorten(text)}' is not a duration like 8760h or 365d"); break;
+        }
         return TimeSpan.FromDays(1);
     }
 
@@ -281,10 +351,8 @@ internal sealed partial class ClusterValidator(string file, YamlShape shape, Cfs
         }
     }
 
-    // IPAddress.TryParse also accepts "1" or "127.1"; an address in a cluster description should be spelled out.
-    private static bool LooksLikeIp(string text) =>
-        IPAddress.TryParse(text, out var ip) &&
-        (ip.AddressFamily == AddressFamily.InterNetworkV6 || text.Count(ch => ch == '.') == 3);
+    // A 300-character value would make the one error line unreadable.
+    private static string Shorten(string text) => text.Length <= 60 ? text : $"{text[..40]}...({text.Length} characters)";
 
     // The server, peer and client profiles share one validity field: its error is reported once.
     private void Error(string field, string message)
@@ -301,16 +369,16 @@ internal sealed partial class ClusterValidator(string file, YamlShape shape, Cfs
         : field.StartsWith(CfsslProfiles.ConfigFile) ? Path.Combine(cfssl!.Source, CfsslProfiles.ConfigFile)
         : file;
 
-    private int LineFor(string field) => FileFor(field) == file ? shape.LineOf(field) : 1;
+    private int LineFor(string field) => FileFor(field) == file ? shape.LineOf(field) : cfssl!.LineOf(field);
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]*$")]
     private static partial Regex SafeName();
 
+    [GeneratedRegex(@"^([0-9]+|([0-9]+(\.[0-9]+)?(ns|us|ms|s|m|h))+)$")]
+    private static partial Regex RetentionPattern();
+
     [GeneratedRegex("^[0-9a-fA-F]{64}$")]
     private static partial Regex Sha256Pattern();
-
-    [GeneratedRegex(@"^(\*\.)?([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$")]
-    private static partial Regex HostnamePattern();
 
     [GeneratedRegex(@"^SHA256:[A-Za-z0-9+/]{43}=?$")]
     private static partial Regex HostKeyPattern();

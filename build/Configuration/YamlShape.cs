@@ -11,6 +11,7 @@ namespace EtcdForge.Configuration;
 // value of the wrong type is reported with its line, and so later checks can point at a field's line.
 internal sealed class YamlShape
 {
+    private static readonly NullabilityInfoContext Nullability = new();
     private readonly string _file;
     private readonly Dictionary<string, int> _lines = new(StringComparer.Ordinal);
     public List<ConfigProblem> Problems { get; } = [];
@@ -20,7 +21,7 @@ internal sealed class YamlShape
     public static YamlShape Check(string file, YamlNode root, Type model)
     {
         var shape = new YamlShape(file);
-        shape.Walk(root, model, "");
+        shape.Walk(root, model, "", mayBeNull: false);
         return shape;
     }
 
@@ -40,15 +41,26 @@ internal sealed class YamlShape
         return cut <= 0 ? "" : path[..cut];
     }
 
-    private void Walk(YamlNode node, Type type, string path)
+    // mayBeNull: the model declares the field nullable (string?, int?), so null means "not set". Any other
+    // field left empty would reach the code as null; it is refused here with its line instead.
+    private void Walk(YamlNode node, Type type, string path, bool mayBeNull, NullabilityInfo? elements = null)
     {
         _lines[path] = (int)node.Start.Line;
+        if (IsNull(node) && !mayBeNull)
+        {
+            var what = IsScalarType(type) ? $"a {Describe(Nullable.GetUnderlyingType(type) ?? type)}" : ElementType(type) is not null ? "a list" : "a mapping";
+            Problem(node, path, path.EndsWith(']')
+                ? $"is an empty item; give it {what} or delete the item"
+                : $"has no value; give it {what} or delete the line to use the default");
+            return;
+        }
         var element = ElementType(type);
         if (element is not null)
         {
             if (node is YamlSequenceNode seq)
             {
-                for (var i = 0; i < seq.Children.Count; i++) Walk(seq.Children[i], element, $"{path}[{i}]");
+                var itemMayBeNull = elements?.GenericTypeArguments is [{ ReadState: NullabilityState.Nullable }];
+                for (var i = 0; i < seq.Children.Count; i++) Walk(seq.Children[i], element, $"{path}[{i}]", itemMayBeNull);
             }
             else if (!IsNull(node))
             {
@@ -89,7 +101,8 @@ internal sealed class YamlShape
                 Problem(keyNode, childPath, $"unknown key '{key}'{hint}; allowed here: {string.Join(", ", properties.Keys)}");
                 continue;
             }
-            Walk(value, property.PropertyType, childPath);
+            var nullability = Nullability.Create(property);
+            Walk(value, property.PropertyType, childPath, nullability.WriteState == NullabilityState.Nullable, nullability);
             _lines[childPath] = (int)keyNode.Start.Line;
         }
     }
@@ -102,11 +115,7 @@ internal sealed class YamlShape
             Problem(node, path, $"expected a single {Describe(target)}, not a list or mapping");
             return;
         }
-        if (IsNull(node))
-        {
-            if (Nullable.GetUnderlyingType(type) is null && type.IsValueType) Problem(node, path, $"needs a {Describe(target)}");
-            return;
-        }
+        if (IsNull(node)) return;
         var text = scalar.Value ?? "";
         var ok = target == typeof(string)
             || (target == typeof(int) && int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out _))

@@ -6,6 +6,8 @@ public sealed class DebianPackage(DebianFile server, DebianFile client)
 {
     public DebianFile Server { get; } = server;
 
+    public override bool MayHoldAnotherVersion => true;
+
     public override async Task UnpackIntoAsync(string binDir)
     {
         var root = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(binDir))!, "deb-root");

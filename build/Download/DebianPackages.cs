@@ -1,3 +1,4 @@
+using EtcdForge.Artifacts;
 using EtcdForge.Reporting;
 
 namespace EtcdForge.Download;
@@ -33,7 +34,7 @@ public sealed class DebianPackages(string downloadsDir)
             File.Delete(cached);
         }
 
-        var temp = Path.Combine(dir, $".apt-{package}.{Environment.ProcessId}");
+        var temp = TempFiles.Dir(dir, $"apt-{package}");
         try
         {
             Directory.CreateDirectory(temp);

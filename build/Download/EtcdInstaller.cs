@@ -10,13 +10,13 @@ public sealed class EtcdInstaller(ArtifactLayout layout)
 {
     public async Task<EtcdBinaries> InstallAsync(EtcdPackage package, EtcdVersion requested, ChangeSummary summary)
     {
-        if (AlreadyInstalled(package) is { } existing)
+        if (AlreadyInstalled(package, requested) is { } existing)
         {
             summary.Unchanged(existing.BinDir);
             return existing with { RequestedVersion = requested.ToString(), Origin = package.Origin };
         }
 
-        var staging = Path.Combine(layout.EtcdDir, $".staging-{Environment.ProcessId}");
+        var staging = TempFiles.Dir(layout.EtcdDir, "staging");
         if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
         try
         {
@@ -31,6 +31,11 @@ public sealed class EtcdInstaller(ArtifactLayout layout)
                 {
                     throw new ForgeError($"{package.Origin} holds etcd {version}, which is not supported; " +
                         $"use a release of {EtcdVersion.SupportedRange} (etcd.version {requested})");
+                }
+                if (reported != requested && !package.MayHoldAnotherVersion)
+                {
+                    throw new ForgeError($"{package.Origin} holds etcd {version}, but etcd.version is {requested}; " +
+                        $"use the etcd {requested} release archive, or set etcd.version: {version}");
                 }
             }
             catch (ForgeError)
@@ -51,9 +56,10 @@ public sealed class EtcdInstaller(ArtifactLayout layout)
         }
     }
 
-    private EtcdBinaries? AlreadyInstalled(EtcdPackage package) =>
+    private EtcdBinaries? AlreadyInstalled(EtcdPackage package, EtcdVersion requested) =>
         EtcdBinaries.TryLoad(layout) is { } record
         && record.ArchiveSha256 == package.Sha256 && record.Source == package.Source && record.ParsedVersion.IsSupported
+        && (package.MayHoldAnotherVersion || record.ParsedVersion == requested)
         && File.Exists(record.Etcdctl) && record.BinDir.StartsWith(layout.EtcdDir + Path.DirectorySeparatorChar)
             ? record
             : null;

@@ -1,4 +1,5 @@
 using Cake.Core.Diagnostics;
+using EtcdForge.Artifacts;
 using EtcdForge.Reporting;
 
 namespace EtcdForge.Download;
@@ -61,8 +62,7 @@ public sealed class ReleaseDownload(string downloadsDir, HttpDownloader download
             ?? throw new ForgeError($"{asset.SumsUri} has no line for {asset.ArchiveName}; pin etcd.sha256 to use this archive anyway");
     }
 
-    private static string Temporary(string path) =>
-        Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Environment.ProcessId}.part");
+    private static string Temporary(string path) => TempFiles.Beside(path, "part");
 
     private sealed class NoProgress : ITransferProgress
     {

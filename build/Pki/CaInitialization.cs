@@ -16,19 +16,49 @@ public sealed class CaInitialization(ArtifactLayout layout, PkiSettings pki, Tim
     /// <exception cref="ForgeError">an existing CA is incomplete or its key does not match.</exception>
     public Result Run()
     {
+        var changes = new List<PkiChange>();
+        if (CompleteInterruptedCreation() is { } completed) changes.Add(completed);
         if (File.Exists(layout.CaCert) || File.Exists(layout.CaKey))
         {
             var existing = CertificateAuthority.Load(layout);
-            var changes = new List<PkiChange>();
             if (PrivateKeyMode.Tighten(layout.CaKey) is { } modeChange) changes.Add(modeChange);
             return new Result(existing, changes, WarningsAbout(existing.Certificate));
         }
         var created = Create();
-        // Key first: a crash between the two writes leaves a key without certificate, which Load refuses
-        // rather than silently minting a second CA.
+        // Both files are complete on disk before either gets its real name: the certificate as Pending, then the
+        // key, then the certificate's rename. A crash before the key's rename leaves neither (the next run makes
+        // a CA); after it, the key and the pending certificate, which the next run completes. Never a key beside
+        // a certificate it does not belong to.
+        AtomicFile.Write(Pending, PemFiles.Encode(created.Certificate), AtomicFile.PublicMode);
         AtomicFile.Write(layout.CaKey, PemFiles.Encode(created.PrivateKey), AtomicFile.PrivateMode);
-        AtomicFile.Write(layout.CaCert, PemFiles.Encode(created.Certificate), AtomicFile.PublicMode);
-        return new Result(created, [new PkiChange(Path.GetFileName(layout.CaCert), "created", $"{pki.KeyAlgorithm.Name()}, valid until {created.Certificate.NotAfter:yyyy-MM-dd}")], []);
+        File.Move(Pending, layout.CaCert);
+        return new Result(created, [.. changes, new PkiChange(Path.GetFileName(layout.CaCert), "created", $"{pki.KeyAlgorithm.Name()}, valid until {created.Certificate.NotAfter:yyyy-MM-dd}")], []);
+    }
+
+    private string Pending => Path.Combine(layout.Pki, $".{Path.GetFileName(layout.CaCert)}.pending");
+
+    private PkiChange? CompleteInterruptedCreation()
+    {
+        if (!File.Exists(Pending)) return null;
+        if (!File.Exists(layout.CaCert) && File.Exists(layout.CaKey) && BelongTogether(layout.CaKey, Pending))
+        {
+            File.Move(Pending, layout.CaCert);
+            return new PkiChange(Path.GetFileName(layout.CaCert), "completed", "an interrupted run had written the CA's key but not yet its certificate");
+        }
+        File.Delete(Pending);
+        return null;
+    }
+
+    private static bool BelongTogether(string keyPath, string certPath)
+    {
+        try
+        {
+            return KeyPairs.Matches(PemFiles.ReadPrivateKey(keyPath), PemFiles.ReadCertificate(certPath).GetPublicKey());
+        }
+        catch (InvalidDataException)
+        {
+            return false;
+        }
     }
 
     // What Run would do, without writing: Plan's view. A broken CA stops Plan with the same error as InitCa.

@@ -30,6 +30,10 @@ public static class ProfileUsages
         ["ocsp signing"] = KeyPurposeID.id_kp_OCSPSigning,
     };
 
+    public static bool IsKnown(string usage) => KeyUsageBits.ContainsKey(usage) || ExtendedUsages.ContainsKey(usage);
+
+    public static string Known => string.Join(", ", KeyUsageBits.Keys.Concat(ExtendedUsages.Keys).Select(u => $"\"{u}\""));
+
     /// <exception cref="ForgeError">a usage is not one of cfssl's words.</exception>
     public static int KeyUsageFor(CertProfile profile, KeyAlgorithm algorithm)
     {

@@ -17,12 +17,19 @@ namespace Cake.Frosting;
 public sealed class CakeHost
 {
     private Type? _contextType;
+    private Type? _setupType;
     private Type? _teardownType;
     private readonly List<Assembly> _assemblies = [Assembly.GetEntryAssembly()!];
 
     public CakeHost UseContext<TContext>() where TContext : ICakeContext
     {
         _contextType = typeof(TContext);
+        return this;
+    }
+
+    public CakeHost UseSetup<TSetup>() where TSetup : IFrostingSetup
+    {
+        _setupType = typeof(TSetup);
         return this;
     }
 
@@ -63,6 +70,11 @@ public sealed class CakeHost
             foreach (var task in TaskRegistration.Discover(_assemblies))
             {
                 task.RegisterWith(engine);
+            }
+            if (_setupType is not null)
+            {
+                var setup = (IFrostingSetup)Activator.CreateInstance(_setupType)!;
+                engine.RegisterSetupAction(info => setup.Setup(context, info));
             }
             if (_teardownType is not null)
             {

@@ -51,6 +51,9 @@ public sealed record BrokenDescription(string Name)
     /// <summary>Other files next to the description (cfssl's ca-csr.json, ca-config.json).</summary>
     public (string Name, string Content)[] Beside { get; init; } = [];
 
+    /// <summary>Directories next to the description where a file is expected (e.g. a ca-csr.json that is a directory).</summary>
+    public string[] DirsBeside { get; init; } = [];
+
     /// <summary>The file the error must name; null: the description itself.</summary>
     public string? InFile { get; init; }
 

@@ -256,6 +256,214 @@ public sealed class ConfigCorpusTests : IDisposable
             Do = "client auth",
         },
 
+        // addresses and names read strictly: nothing may be turned into another address
+        new("IPv4 address with a leading zero")
+        {
+            Edits = [(Etcd3Address, "    address: 127.0.2.013")], At = "    address: 127.0.2.013", Field = "nodes[2].address",
+            Says = ["'127.0.2.013' is not an IPv4 or IPv6 address written in full"], Do = "without leading zeros",
+        },
+        new("IPv6 address with a zone")
+        {
+            Edits = [(Etcd3Address, "    address: fe80::1%lo")], At = "    address: fe80::1%lo", Field = "nodes[2].address",
+            Says = ["'fe80::1%lo' is not an IPv4 or IPv6 address"], Do = "drop the IPv6 zone",
+        },
+        new("IPv6 address not in its canonical form")
+        {
+            Edits = [(Etcd3Address, "    address: \"FD00:0:0::13\"")], At = "    address: \"FD00:0:0::13\"", Field = "nodes[2].address",
+            Says = ["'FD00:0:0::13' is not an IPv4 or IPv6 address"], Do = "write it as fd00::13",
+        },
+        new("unspecified member address")
+        {
+            Edits = [(Etcd3Address, "    address: 0.0.0.0")], At = "    address: 0.0.0.0", Field = "nodes[2].address",
+            Says = ["0.0.0.0 is the unspecified address"], Do = "give the address this member is reached at",
+        },
+        new("unspecified IPv6 member address")
+        {
+            Edits = [(Etcd3Address, "    address: \"::\"")], At = "    address: \"::\"", Field = "nodes[2].address",
+            Says = [":: is the unspecified address"], Do = "give the address this member is reached at",
+        },
+        new("multicast member address")
+        {
+            Edits = [(Etcd3Address, "    address: 239.1.2.3")], At = "    address: 239.1.2.3", Field = "nodes[2].address",
+            Says = ["239.1.2.3 is a multicast address"], Do = "give the address this member is reached at",
+        },
+        new("broadcast member address")
+        {
+            Edits = [(Etcd3Address, "    address: 255.255.255.255")], At = "    address: 255.255.255.255", Field = "nodes[2].address",
+            Says = ["255.255.255.255 is the broadcast address"], Do = "give the address this member is reached at",
+        },
+        new("host name that is a short IP address")
+        {
+            Edits = [(Etcd3Address, Etcd3Address + "\n    hostnames: [\"10.1\"]")], At = "    hostnames: [\"10.1\"]", Field = "nodes[2].hostnames[0]",
+            Says = ["'10.1' looks like an IP address"], Do = "write the address as a.b.c.d",
+        },
+        new("host name of 299 characters")
+        {
+            Edits = [(Etcd3Address, Etcd3Address + $"\n    hostnames: [{LongName(299)}]")], At = $"    hostnames: [{LongName(299)}]",
+            Field = "nodes[2].hostnames[0]", Says = ["is 299 characters long"], Do = "a DNS name has at most 253",
+        },
+        new("host name label of 64 characters")
+        {
+            Edits = [(Etcd3Address, Etcd3Address + $"\n    hostnames: [{new string('a', 64)}.local]")], At = $"    hostnames: [{new string('a', 64)}.local]",
+            Field = "nodes[2].hostnames[0]", Says = ["is not a DNS name"], Do = "labels of at most 63 characters",
+        },
+        new("extra SAN that is a short IP address")
+        {
+            Edits = [(Etcd3Address, Etcd3Address + "\n    extraSans: [\"192.168.1\"]")], At = "    extraSans: [\"192.168.1\"]", Field = "nodes[2].extraSans[0]",
+            Says = ["'192.168.1' is not an IP address written in full"], Do = "four numbers 0-255",
+        },
+        new("extra SAN with an IPv6 zone")
+        {
+            Edits = [(Etcd3Address, Etcd3Address + "\n    extraSans: [\"fe80::1%lo\"]")], At = "    extraSans: [\"fe80::1%lo\"]", Field = "nodes[2].extraSans[0]",
+            Says = ["'fe80::1%lo' is not an IP address written in full"], Do = "drop the IPv6 zone",
+        },
+
+        // nesting, ranges and lengths
+        new("100,000 nested lists")
+        {
+            Whole = "cluster: " + new string('[', 100_000) + "\n", Line = 1,
+            Says = ["nested more than 20 deep"], Do = "see config/cluster.yaml",
+        },
+        new("100,000 nested list items")
+        {
+            Whole = "cluster:\n" + string.Concat(Enumerable.Repeat("- ", 100_000)) + "x\n", Line = 2,
+            Says = ["nested more than 20 deep"], Do = "see config/cluster.yaml",
+        },
+        new("validity that overflows")
+        {
+            Edits = [("  certValidity: 8760h", "  certValidity: 99999999999999999999999h")], At = "  certValidity: 99999999999999999999999h",
+            Field = "pki.certValidity", Says = ["is longer than 876000h (100 years)"], Do = "use a shorter duration",
+        },
+        new("CA validity past the year 9999")
+        {
+            Edits = [("    commonName: badinput CA", "    commonName: badinput CA\n    validity: 100000000h")], At = "    validity: 100000000h",
+            Field = "pki.ca.validity", Says = ["'100000000h' is longer than 876000h"], Do = "use a shorter duration",
+        },
+        new("renewBefore that overflows")
+        {
+            Edits = [("  renewBefore: 720h", "  renewBefore: 9999999999999999d")], At = "  renewBefore: 9999999999999999d",
+            Field = "pki.renewBefore", Says = ["is longer than 876000h"], Do = "use a shorter duration",
+        },
+        new("election timeout etcd refuses")
+        {
+            Edits = [("  peerPort: 2380", "  peerPort: 2380\n  electionTimeoutMs: 2000000000\n  heartbeatIntervalMs: 1000000000")],
+            At = "  electionTimeoutMs: 2000000000", Field = "etcd.electionTimeoutMs", Says = ["2000000000 is more than etcd accepts (50000)"], Do = "50000",
+        },
+        new("auto compaction retention that is not a duration")
+        {
+            Edits = [("  peerPort: 2380", "  peerPort: 2380\n  autoCompactionRetention: forever")], At = "  autoCompactionRetention: forever",
+            Field = "etcd.autoCompactionRetention", Says = ["'forever' is not a number of hours or a duration"], Do = "0 turns compaction off",
+        },
+        new("node name too long for a certificate")
+        {
+            Edits = [("  - name: etcd3", $"  - name: {new string('n', 300)}")], At = $"  - name: {new string('n', 300)}", Field = "nodes[2].name",
+            Says = ["is 300 characters long"], Do = "use at most 64",
+        },
+        new("client common name too long for a certificate")
+        {
+            Edits = [("      commonName: root", $"      commonName: {new string('r', 65)}")], At = $"      commonName: {new string('r', 65)}",
+            Field = "pki.clients[0].commonName", Says = ["is 65 characters long"], Do = "a certificate allows at most 64",
+        },
+        new("CA country of three letters")
+        {
+            Edits = [("    commonName: badinput CA", "    commonName: badinput CA\n    country: DEU")], At = "    country: DEU",
+            Field = "pki.ca.country", Says = ["is 3 characters long"], Do = "a certificate allows at most 2",
+        },
+        new("cluster name reserved for the shared cache")
+        {
+            Edits = [("  name: badinput", "  name: cache")], At = "  name: cache", Field = "cluster.name",
+            Says = ["'cache' is reserved"], Do = "choose another name",
+        },
+        new("etcd archive that is a directory")
+        {
+            DirsBeside = ["downloads/etcd.tar.gz"],
+            Edits = [("  clientPort: 2379", "  archive: downloads/etcd.tar.gz\n  clientPort: 2379")], At = "  archive: downloads/etcd.tar.gz",
+            Field = "etcd.archive", Says = ["'downloads/etcd.tar.gz' is a directory"], Do = "point it at the etcd release archive (.tar.gz) itself",
+        },
+
+        // cfssl values: found at validation and blamed on their own file and line
+        new("cfssl CA without a common name")
+        {
+            Beside = [("ca-csr.json", "{\n  \"CN\": \"\",\n  \"key\": { \"algo\": \"ecdsa\", \"size\": 256 }\n}\n"), ("ca-config.json", CfsslConfig)],
+            InFile = "ca-csr.json", Line = 2, Field = "ca-csr.json CN", Says = ["the CA needs a common name"], Do = "common name",
+        },
+        new("cfssl key size as text")
+        {
+            Beside = [("ca-csr.json", "{\n  \"CN\": \"badinput CA\",\n  \"key\": { \"algo\": \"ecdsa\", \"size\": \"256\" }\n}\n"), ("ca-config.json", CfsslConfig)],
+            InFile = "ca-csr.json", Line = 3, Field = "ca-csr.json key.size", Says = ["is a text value in quotes"], Do = "it needs a number",
+        },
+        new("cfssl names as text")
+        {
+            Beside = [("ca-csr.json", "{\n  \"CN\": \"badinput CA\",\n  \"names\": \"Example\"\n}\n"), ("ca-config.json", CfsslConfig)],
+            InFile = "ca-csr.json", Line = 3, Field = "ca-csr.json names", Says = ["is a text value in quotes"], Do = "it needs a list [ ]",
+        },
+        new("cfssl CA expiry that is not a duration")
+        {
+            Beside = [("ca-csr.json", "{\n  \"CN\": \"badinput CA\",\n  \"ca\": { \"expiry\": \"5 years\" }\n}\n"), ("ca-config.json", CfsslConfig)],
+            InFile = "ca-csr.json", Line = 3, Field = "ca-csr.json ca.expiry", Says = ["'5 years' is not a duration"], Do = "like 8760h",
+        },
+        new("cfssl unknown usage")
+        {
+            Beside = [("ca-csr.json", CfsslCsr), ("ca-config.json",
+                "{ \"signing\": { \"profiles\": { \"server\": {\n  \"usages\": [\"signing\",\n    \"server-auth\", \"client auth\"] } } } }\n")],
+            InFile = "ca-config.json", Line = 3, Field = "ca-config.json signing.profiles.server.usages[1]", Says = ["\"server-auth\" is not a usage"],
+            Do = "\"server auth\"",
+        },
+        new("cfssl usages as text")
+        {
+            Beside = [("ca-csr.json", CfsslCsr), ("ca-config.json", "{ \"signing\": {\n  \"default\": { \"usages\": \"signing\" } } }\n")],
+            InFile = "ca-config.json", Line = 2, Field = "ca-config.json signing.default.usages", Says = ["is a text value in quotes"], Do = "it needs a list [ ]",
+        },
+        new("cfssl expiry as a number")
+        {
+            Beside = [("ca-csr.json", CfsslCsr), ("ca-config.json", "{ \"signing\": {\n  \"default\": {\n    \"expiry\": 8760 } } }\n")],
+            InFile = "ca-config.json", Line = 3, Field = "ca-config.json signing.default.expiry", Says = ["is a number"], Do = "it needs a text value in quotes",
+        },
+        new("cfssl config that is a list")
+        {
+            Beside = [("ca-csr.json", CfsslCsr), ("ca-config.json", "[1]\n")],
+            InFile = "ca-config.json", Line = 1, Says = ["holds a list [ ], not a JSON object"], Do = "see cfssl's ca-config.json format",
+        },
+        new("ca-csr.json that is a directory")
+        {
+            DirsBeside = ["ca-csr.json"], Beside = [("ca-config.json", CfsslConfig)],
+            InFile = "ca-csr.json", Line = 1, Says = ["is a directory"], Do = "put cfssl's JSON file here, or remove it",
+        },
+
+        // names that would write another owner's file, every pair of kinds (node, client, CA, peer, key, bundle)
+        Clash("node named like the CA certificate", Node3("etcd-root-ca"), "nodes[2].name",
+            "'etcd-root-ca' would write pki/etcd-root-ca.pem, which is the CA's certificate", "choose another name"),
+        Clash("node named like the CA key", Node3("etcd-root-ca-key"), "nodes[2].name",
+            "'etcd-root-ca-key' would write pki/etcd-root-ca-key.pem, which is the CA's private key", "choose another name"),
+        Clash("client named like the CA certificate", Client("etcd-root-ca"), "pki.clients[0].name",
+            "'etcd-root-ca' would write pki/etcd-root-ca.pem, which is the CA's certificate", "choose another name"),
+        Clash("client named like the CA key", Client("etcd-root-ca-key"), "pki.clients[0].name",
+            "'etcd-root-ca-key' would write pki/etcd-root-ca-key.pem, which is the CA's private key", "choose another name"),
+        Clash("node named like another node's peer certificate", Node3("etcd1-peer"), "nodes[2].name",
+            "'etcd1-peer' would write pki/etcd1-peer.pem, which is node 'etcd1''s peer certificate", "rename one of them"),
+        Clash("node named like another node's key", Node3("etcd1-key"), "nodes[2].name",
+            "'etcd1-key' would write pki/etcd1-key.pem, which is node 'etcd1''s server key", "rename one of them"),
+        Clash("node named like another node's peer key", Node3("etcd1-peer-key"), "nodes[2].name",
+            "'etcd1-peer-key' would write pki/etcd1-peer-key.pem, which is node 'etcd1''s peer key", "rename one of them"),
+        Clash("node named like another node but for case", Node3("ETCD1"), "nodes[2].name",
+            "'ETCD1' would write pki/ETCD1.pem, which is node 'etcd1''s server certificate", "rename one of them"),
+        Clash("client named like a node", Client("etcd1"), "pki.clients[0].name",
+            "'etcd1' would write pki/etcd1.pem, which is node 'etcd1''s server certificate", "rename one of them"),
+        Clash("client named like a node's peer certificate", Client("etcd2-peer"), "pki.clients[0].name",
+            "'etcd2-peer' would write pki/etcd2-peer.pem, which is node 'etcd2''s peer certificate", "rename one of them"),
+        Clash("client named like a node's key", Client("etcd2-key"), "pki.clients[0].name",
+            "'etcd2-key' would write pki/etcd2-key.pem, which is node 'etcd2''s server key", "rename one of them"),
+        Clash("client named like a node's peer key", Client("etcd3-peer-key"), "pki.clients[0].name",
+            "'etcd3-peer-key' would write pki/etcd3-peer-key.pem, which is node 'etcd3''s peer key", "rename one of them"),
+        Clash("client named like another client's key", ("      commonName: root", "      commonName: root\n    - name: client-key\n      commonName: other"),
+            "pki.clients[1].name", "'client-key' would write pki/client-key.pem, which is client 'client''s key", "rename one of them",
+            at: "    - name: client-key"),
+        Clash("node named like a client's key", Node3("client-key"), "pki.clients[0].name",
+            "'client' would write pki/client-key.pem, which is node 'client-key''s server certificate", "rename one of them",
+            at: "    - name: client"),
+        Clash("node named like the client bundle", Node3("client"), "nodes[2].name",
+            "'client' would write bundles/client.tar.gz, which is the client bundle's file", "choose another name"),
+
         // the command line
         new("unknown --target")
         {
@@ -279,6 +487,11 @@ public sealed class ConfigCorpusTests : IDisposable
         new("--artifacts naming a file")
         {
             Args = ["--target=Package", "--artifacts={dir}/cluster.yaml"], Says = ["--artifacts={dir}/cluster.yaml is a file"],
+            Do = "pass a directory",
+        },
+        new("--artifacts below a file")
+        {
+            Args = ["--target=Package", "--artifacts={dir}/cluster.yaml/out"], Says = ["--artifacts={dir}/cluster.yaml/out: {dir}/cluster.yaml is a file, not a directory"],
             Do = "pass a directory",
         },
         new("misspelt option: --confg")
@@ -351,6 +564,19 @@ public sealed class ConfigCorpusTests : IDisposable
             Args = ["--target=Destroy"], Says = ["Destroy deletes cluster 'badinput' and its data on 3 node(s)"], Do = "add --yes to confirm",
         },
     ];
+
+    private static (string, string) Node3(string name) => ("  - name: etcd3", $"  - name: {name}");
+    private static (string, string) Client(string name) => ("    - name: client", $"    - name: {name}");
+
+    private static BrokenDescription Clash(string name, (string Find, string Replace) edit, string field, string says, string @do, string? at = null) =>
+        new(name) { Edits = [edit], At = at ?? edit.Replace, Field = field, Says = [says], Do = @do };
+
+    private const string CfsslCsr = "{ \"CN\": \"badinput CA\", \"key\": { \"algo\": \"ecdsa\", \"size\": 256 } }\n";
+    private const string CfsslConfig = "{ \"signing\": { \"default\": { \"expiry\": \"8760h\" } } }\n";
+
+    // A DNS name of that many characters, in labels of 60.
+    private static string LongName(int length) =>
+        string.Join('.', Enumerable.Range(0, length / 61 + 1).Select(_ => new string('a', 60)))[..length].TrimEnd('.');
 
     public static TheoryData<string> Names => new(Cases.Select(c => c.Name));
 
@@ -432,6 +658,7 @@ public sealed class ConfigCorpusTests : IDisposable
         var key = _scratch.File("keys/id_ed25519", "only existence and readability are checked before a task runs\n");
         File.SetUnixFileMode(key, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         foreach (var (name, content) in broken.Beside) _scratch.File(name, content);
+        foreach (var dir in broken.DirsBeside) Directory.CreateDirectory(_scratch.Combine(dir));
         var config = _scratch.File("cluster.yaml", broken.Text());
         var before = DirSnapshot.Of(_scratch.Path);
         if (broken.UnreadableKey) File.SetUnixFileMode(key, UnixFileMode.None);

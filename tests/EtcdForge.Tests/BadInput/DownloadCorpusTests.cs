@@ -1,5 +1,3 @@
-using System.Formats.Tar;
-using System.IO.Compression;
 using EtcdForge.Tests.Download;
 using EtcdForge.Tests.Support;
 
@@ -77,7 +75,7 @@ public sealed class DownloadCorpusTests : IDisposable
     public void Archive_with_an_unsupported_etcd_version()
     {
         var archive = _scratch.Combine("etcd-v3.3.27-linux-amd64.tar.gz");
-        File.WriteAllBytes(archive, ArchiveReporting("3.3.27"));
+        File.WriteAllBytes(archive, ReleaseArchives.Tiny("3.3.27", withEtcdctl: false));
 
         var error = Fails(Config(archive: archive), out var run);
 
@@ -86,6 +84,22 @@ public sealed class DownloadCorpusTests : IDisposable
         var genuine = _scratch.Combine(ReleaseArchives.Name);
         File.WriteAllBytes(genuine, ReleaseArchives.Release);
         Converges(Config(archive: genuine));
+    }
+
+    // The README promises it: an archive is used only when its etcd is the version the description asks for.
+    [Fact]
+    public void Archive_whose_etcd_is_another_version_than_asked()
+    {
+        var archive = _scratch.Combine(ReleaseArchives.Name);
+        File.WriteAllBytes(archive, ReleaseArchives.Tiny("3.4.22"));
+
+        var error = Fails(Config(archive: archive), out var run);
+
+        ErrorContract.Says(error, run, $"{archive} holds etcd 3.4.22, but etcd.version is {ReleaseArchives.Version}",
+            $"use the etcd {ReleaseArchives.Version} release archive, or set etcd.version: 3.4.22");
+        NothingObtained();
+        File.WriteAllBytes(archive, ReleaseArchives.Release);
+        Converges(Config(archive: archive));
     }
 
     [Fact]
@@ -163,23 +177,6 @@ public sealed class DownloadCorpusTests : IDisposable
                 connection: {"{ type: local }"}
 
             """);
-
-    // A release-shaped archive whose etcd says it is another version (a script: only --version is asked of it).
-    private static byte[] ArchiveReporting(string version)
-    {
-        var top = $"etcd-v{version}-linux-amd64";
-        using var buffer = new MemoryStream();
-        using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
-        using (var tar = new TarWriter(gzip, TarEntryFormat.Pax))
-        {
-            tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, $"{top}/etcd")
-            {
-                DataStream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes($"#!/bin/sh\necho 'etcd Version: {version}'\necho 'Git SHA: 0'\n")),
-                Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute,
-            });
-        }
-        return buffer.ToArray();
-    }
 
     public void Dispose() => _scratch.Dispose();
 }

@@ -173,6 +173,16 @@ public sealed class ClusterLoaderTests : IDisposable
         Assert.Equal(TimeSpan.FromHours(2190), pki.Client.Validity);
     }
 
+    // cfssl gencert -initca gives a CA 43800h when ca-csr.json has no ca.expiry; the pki section's validity
+    // (87600h by default) is for descriptions without cfssl files.
+    [Fact]
+    public void A_cfssl_csr_without_ca_expiry_gets_cfssls_default_of_43800h()
+    {
+        _dir.File("ca-csr.json", """{ "CN": "Recipe CA", "key": { "algo": "ecdsa", "size": 256 } }""");
+        _dir.File("ca-config.json", """{ "signing": { "default": { "expiry": "8760h" } } }""");
+        Assert.Equal(TimeSpan.FromHours(43800), ConfigFixture.Load(_dir, ConfigFixture.Valid).Cluster.Pki.CaValidity);
+    }
+
     [Fact]
     public void A_cfssl_server_profile_without_client_auth_is_refused_with_the_reason()
     {

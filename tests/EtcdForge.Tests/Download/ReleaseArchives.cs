@@ -24,6 +24,27 @@ public static class ReleaseArchives
     public static byte[] Sums(string sha256, string fileName = "") =>
         System.Text.Encoding.UTF8.GetBytes($"{new string('0', 64)}  etcd-v{Version}-darwin-amd64.zip\n{sha256}  {(fileName == "" ? Name : fileName)}\n");
 
+    /// <summary>A release-shaped archive of a few hundred bytes whose etcd (and etcdctl, when asked) are scripts
+    /// that only answer --version: enough for DownloadEtcd and Package, which never start etcd.</summary>
+    public static byte[] Tiny(string version, bool withEtcdctl = true)
+    {
+        var top = $"etcd-v{version}-linux-{ReleaseAsset.ArchOf(System.Runtime.InteropServices.RuntimeInformation.OSArchitecture)}";
+        using var buffer = new MemoryStream();
+        using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
+        using (var tar = new TarWriter(gzip, TarEntryFormat.Pax))
+        {
+            foreach (var tool in withEtcdctl ? new[] { "etcd", "etcdctl" } : ["etcd"])
+            {
+                tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, $"{top}/{tool}")
+                {
+                    DataStream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes($"#!/bin/sh\necho '{tool} Version: {version}'\necho 'Git SHA: 0'\n")),
+                    Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute,
+                });
+            }
+        }
+        return buffer.ToArray();
+    }
+
     // A hand-made archive whose only etcd entry tries to climb out of the unpack directory.
     public static byte[] Escaping()
     {

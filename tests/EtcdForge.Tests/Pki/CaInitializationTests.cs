@@ -51,6 +51,45 @@ public sealed class CaInitializationTests
         Assert.False(File.Exists(pki.Layout.CaCert));
     }
 
+    // A run that died after the CA key got its name but before the certificate did (which InitCa writes in full
+    // beforehand, as ".etcd-root-ca.pem.pending"): the next run completes the pair instead of refusing it.
+    [Fact]
+    public void CaCreationInterruptedBetweenTheTwoRenamesIsCompleted()
+    {
+        using var pki = new PkiWorkspace();
+        pki.InitCa();
+        var ca = File.ReadAllBytes(pki.Layout.CaCert);
+        var pending = Path.Combine(pki.Layout.Pki, ".etcd-root-ca.pem.pending");
+        File.Move(pki.Layout.CaCert, pending);
+
+        var result = pki.InitCa();
+
+        Assert.Equal("completed", Assert.Single(result.Changes).Action);
+        Assert.Equal(ca, File.ReadAllBytes(pki.Layout.CaCert));
+        Assert.False(File.Exists(pending));
+        Assert.Empty(pki.InitCa().Changes);
+    }
+
+    // A pending certificate of another key is never completed into a mismatched pair: it is dropped, and the key
+    // without its certificate is refused as before.
+    [Fact]
+    public void PendingCaCertificateOfAnotherKeyIsDropped()
+    {
+        using var other = new PkiWorkspace();
+        other.InitCa();
+        using var pki = new PkiWorkspace();
+        pki.InitCa();
+        File.Delete(pki.Layout.CaCert);
+        var pending = Path.Combine(pki.Layout.Pki, ".etcd-root-ca.pem.pending");
+        File.Copy(other.Layout.CaCert, pending);
+
+        var error = Assert.Throws<ForgeError>(() => pki.InitCa());
+
+        Assert.Contains("exists without its certificate", error.Message);
+        Assert.False(File.Exists(pki.Layout.CaCert));
+        Assert.False(File.Exists(pending));
+    }
+
     [Fact]
     public void CaCloseToExpiryIsKeptWithAWarning()
     {
