@@ -15,7 +15,8 @@ public sealed partial class BackupStore(string directory, string cluster)
     // A name before the snapshot is taken (Plan shows it; the revision is known only afterwards).
     public string PredictedName(DateTimeOffset at) => NameFor(at, 0).Replace("-rev0.db", "-rev<revision>.db", StringComparison.Ordinal);
 
-    public string TempName() => Path.Combine(Directory, $".{cluster}-snapshot.{Environment.ProcessId}.part");
+    // Named as TempFiles names them, so a run killed mid-stream leaves nothing the next run does not remove.
+    public string TempName() => Artifacts.TempFiles.Beside(Path.Combine(Directory, $"{cluster}-snapshot"), "part");
 
     public IReadOnlyList<string> All() => !System.IO.Directory.Exists(Directory)
         ? []
