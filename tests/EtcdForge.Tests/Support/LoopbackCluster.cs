@@ -110,7 +110,7 @@ public class LoopbackCluster : ILocalCluster, IDisposable
     // which a running etcd changes on its own. For "nothing changed on any node" checks.
     public DirSnapshot InstalledFiles()
     {
-        var files = new SortedDictionary<string, (DateTime, string)>(StringComparer.Ordinal);
+        var files = new SortedDictionary<string, (DateTime Mtime, string Sha256, UnixFileMode Mode)>(StringComparer.Ordinal);
         foreach (var node in Nodes)
         {
             foreach (var dir in new[] { "usr", "etc" })
