@@ -25,11 +25,19 @@ public sealed class BuildContext : FrostingContext
     public NodePaths PathsOf(Node node) => NodePaths.For(node, Cluster, Artifacts);
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _fingerprints = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Docker.MemberContainer> _containers = new();
 
-    // What a node should hold: the bundle Package built for it, mapped onto the node's paths.
+    /// <summary>The container a docker member runs in (read once per run from the image Package wrote); null for
+    /// members that do not run in one.</summary>
+    public Docker.MemberContainer? ContainerOf(Node node) => node.Service == ServiceKind.Docker
+        ? _containers.GetOrAdd(node.Name, _ => Docker.MemberContainer.For(Cluster, node, Artifacts))
+        : null;
+
+    // What a node should hold: the bundle Package built for it, mapped onto the node's paths (and for a docker
+    // member, the image it runs).
     public Deploy.NodeInstallPlan InstallPlanOf(Node node)
     {
-        var plan = Deploy.NodeInstallPlan.FromBundle(node, PathsOf(node), Artifacts.NodeBundle(node.Name));
+        var plan = Deploy.NodeInstallPlan.FromBundle(node, PathsOf(node), Artifacts.NodeBundle(node.Name), ContainerOf(node)?.Image?.Id);
         _fingerprints[node.Name] = plan.Fingerprint;
         return plan;
     }

@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# Runs the whole test suite and ends with one line: "N passed, N failed, N skipped".
+# The test command: installs what the tests need from Debian (tests/prerequisites.sh: apt-get, through sudo when not
+# root), then runs the whole suite and ends with one line: "N passed, N failed, N skipped".
 set -uo pipefail
 cd "$(dirname "$0")/.."
+
+tests/prerequisites.sh || exit 1
+
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 results=$(mktemp -d)
 dotnet test tests/EtcdForge.Tests -c Release --logger "trx;LogFileName=results.trx" --results-directory "$results" \

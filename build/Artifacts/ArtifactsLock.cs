@@ -12,6 +12,9 @@ public sealed class ArtifactsLock : IDisposable
     public static readonly TimeSpan DefaultPatience = TimeSpan.FromSeconds(60);
     public const string PatienceVariable = "ETCD_FORGE_LOCK_WAIT_SECONDS";
 
+    // .NET reports a refused flock as an IOException carrying errno EWOULDBLOCK; other errors are real ones.
+    private const int WouldBlockLinux = 11, WouldBlockMac = 35;
+
     private readonly FileStream _held;
 
     private ArtifactsLock(FileStream held) => _held = held;
@@ -57,13 +60,13 @@ public sealed class ArtifactsLock : IDisposable
         {
             return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         }
-        catch (UnauthorizedAccessException e)
+        catch (IOException e) when (e.HResult is WouldBlockLinux or WouldBlockMac)
         {
-            throw new ForgeError($"{path} cannot be opened ({e.Message}); make the artifacts directory yours to write");
+            return null; // flock refused: another process holds it
         }
-        catch (IOException) when (File.Exists(path))
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return null; // held by another process
+            throw new ForgeError($"{path} cannot be opened ({e.Message}); make the artifacts directory one you can write to");
         }
     }
 

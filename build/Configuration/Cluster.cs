@@ -76,7 +76,8 @@ public sealed record PkiSettings(
 
 public enum ConnectionType { Local, Ssh }
 
-public enum ServiceKind { Process, Systemd }
+// Docker: etcd in a container from the image Package builds, on the node's Docker engine.
+public enum ServiceKind { Process, Systemd, Docker }
 
 public sealed record Connection(
     ConnectionType Type, string? User, int Port, string? KeyFile, string? HostKey, string? KnownHosts);
@@ -89,9 +90,11 @@ public sealed record Node(
     Connection Connection,
     ServiceKind Service)
 {
-    // SSH nodes get a system install (etcd user, files owned by it). Local sandbox nodes run as whoever runs
-    // the build, even root: their files live under artifacts/, which the etcd user may not be able to reach.
-    public bool InstallsAsSystem => Connection.Type == ConnectionType.Ssh;
+    // SSH nodes get a system install (etcd user, files owned by it). Local sandbox processes run as whoever runs
+    // the build, even root: their files live under artifacts/, which the etcd user may not be able to reach. A
+    // container needs no path to them (the daemon mounts them), so docker members get the etcd user everywhere
+    // the build runs as root, and never run etcd as root.
+    public bool InstallsAsSystem => Connection.Type == ConnectionType.Ssh || Service == ServiceKind.Docker;
 
     public string Host => Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{Address}]" : Address.ToString();
     public string PeerUrl(int port) => $"https://{Host}:{port}";

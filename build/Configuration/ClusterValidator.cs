@@ -270,16 +270,17 @@ internal sealed partial class ClusterValidator(string file, YamlShape shape, Cfs
             null => type == ConnectionType.Local ? ServiceKind.Process : ServiceKind.Systemd,
             "process" => ServiceKind.Process,
             "systemd" => ServiceKind.Systemd,
+            "docker" => ServiceKind.Docker,
             _ => (ServiceKind?)null,
         };
         if (kind is null)
         {
-            Error(field, $"'{service}' is not 'systemd' or 'process'");
+            Error(field, $"'{service}' is not 'systemd', 'process' or 'docker'");
             return ServiceKind.Process;
         }
         if (type == ConnectionType.Local && kind == ServiceKind.Systemd)
         {
-            Error(field, "local nodes run as processes under artifacts/; use 'process' or an ssh connection");
+            Error(field, "local nodes run as processes or containers under artifacts/; use 'process', 'docker' or an ssh connection");
         }
         return kind.Value;
     }

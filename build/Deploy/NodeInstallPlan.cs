@@ -8,9 +8,10 @@ namespace EtcdForge.Deploy;
 
 // What a node should hold, read from the bundle that Package built for it, so a deployed node gets exactly
 // what an offline install of that bundle would give.
-public sealed record NodeInstallPlan(Node Node, NodePaths Paths, IReadOnlyList<DesiredFile> Files)
+// ImageId: the image a docker member runs (null for the others); part of what the member started with.
+public sealed record NodeInstallPlan(Node Node, NodePaths Paths, IReadOnlyList<DesiredFile> Files, string? ImageId = null)
 {
-    public static NodeInstallPlan FromBundle(Node node, NodePaths paths, string bundle)
+    public static NodeInstallPlan FromBundle(Node node, NodePaths paths, string bundle, string? imageId = null)
     {
         if (!File.Exists(bundle)) throw new ForgeError($"{bundle} is missing: run --target=Package first");
         var entries = new List<BundleEntry>();
@@ -23,7 +24,7 @@ public sealed record NodeInstallPlan(Node Node, NodePaths Paths, IReadOnlyList<D
             entry.DataStream.CopyTo(content);
             entries.Add(new BundleEntry(entry.Name, content.ToArray(), entry.Mode));
         }
-        return FromEntries(node, paths, entries, bundle);
+        return FromEntries(node, paths, entries, bundle) with { ImageId = imageId };
     }
 
     // The same mapping for a bundle Package has not written yet (Plan builds its entries in memory).
@@ -59,8 +60,9 @@ public sealed record NodeInstallPlan(Node Node, NodePaths Paths, IReadOnlyList<D
 
     // A fingerprint of everything etcd reads at start, recorded when it starts, so a later run knows
     // whether the running member still runs what is deployed.
-    public string Fingerprint => _fingerprint ??= Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
-        System.Text.Encoding.UTF8.GetBytes(string.Join("\n", Files.OrderBy(f => f.Path, StringComparer.Ordinal).Select(f => $"{f.Sha256} {f.Path}")))));
+    public string Fingerprint => _fingerprint ?? Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
+        System.Text.Encoding.UTF8.GetBytes(string.Join("\n", Files.OrderBy(f => f.Path, StringComparer.Ordinal).Select(f => $"{f.Sha256} {f.Path}")
+            .Concat(ImageId is null ? [] : [$"image {ImageId}"])))));
 
     // The same install with files placed elsewhere (staged for an upgrade): the member it ends up running is the same,
     // so the fingerprint stays that of the final paths.

@@ -6,14 +6,15 @@ namespace EtcdForge.Deploy;
 
 // Undoes DeployNodes and BootstrapCluster on one node: stops etcd and removes exactly what was installed,
 // data included. The etcd user is left in place (other software may own files as it).
-public sealed class NodeRemoval(INodeShell shell, NodeInstallPlan plan)
+public sealed class NodeRemoval(INodeShell shell, NodeInstallPlan plan, Docker.MemberContainer? container)
 {
     public async Task<IReadOnlyList<string>> RunAsync(CancellationToken ct)
     {
         var paths = plan.Paths;
-        var service = EtcdService.For(plan.Node, shell, paths);
+        var service = EtcdService.For(plan.Node, shell, paths, container);
         var removed = new List<string>();
         if (await service.IsRunningAsync(ct)) removed.Add("stopped etcd");
+        if (container is not null) removed.AddRange(await RemoveContainersAsync(container, ct));
         await service.StopAsync(ct);
         if (plan.Node.Connection.Type == ConnectionType.Local)
         {
@@ -31,6 +32,20 @@ public sealed class NodeRemoval(INodeShell shell, NodeInstallPlan plan)
                               (plan.Node.Service == ServiceKind.Systemd ? "systemctl daemon-reload 2>/dev/null; " : "") + "true", ct))
             .EnsureSuccess("removing installed files");
         removed.Add($"removed {plan.Files.Count} installed files, {paths.SslDir}, {paths.DataDir}");
+        return removed;
+    }
+
+    // The member's container, stopped or not, and a single-node test's that a killed run left behind.
+    private async Task<IReadOnlyList<string>> RemoveContainersAsync(Docker.MemberContainer container, CancellationToken ct)
+    {
+        await using var engine = Docker.MemberContainer.EngineOf(plan.Node, shell, plan.Paths);
+        var removed = new List<string>();
+        foreach (var name in new[] { container.Name, container.SingleNodeTest.Name })
+        {
+            if (await engine.InspectAsync(name, ct) is null) continue;
+            await engine.RemoveAsync(name, ct);
+            removed.Add($"removed container {name}");
+        }
         return removed;
     }
 }

@@ -1,3 +1,4 @@
+using Cake.Core.Diagnostics;
 using EtcdForge.Artifacts;
 using EtcdForge.Reporting;
 
@@ -6,10 +7,12 @@ namespace EtcdForge.Download;
 // The distribution fallback: Debian's etcd-server and etcd-client .debs, fetched with apt-get download
 // (no installation, no root needed) and cached under downloadsDir/debian/. apt's own index supplies the
 // SHA-256 each cached .deb is checked against, so a re-run uses the cache only while it is still current.
-public sealed class DebianPackages(string downloadsDir)
+// Lists that do not know etcd (apt-get update never ran) are refreshed once, when this user may (AptListsRefresh).
+public sealed class DebianPackages(string downloadsDir, ICakeLog log)
 {
     private static readonly TimeSpan AptTimeout = TimeSpan.FromMinutes(5);
     private const string AptUpdateHint = "run `apt-get update` (as root) and try again, or configure etcd.archive";
+    private bool _refreshed;
 
     public async Task<DebianPackage> ObtainAsync(ChangeSummary summary)
     {
@@ -20,9 +23,9 @@ public sealed class DebianPackages(string downloadsDir)
         return new DebianPackage(server, client);
     }
 
-    private static async Task<DebianFile> ObtainAsync(string package, string dir, ChangeSummary summary)
+    private async Task<DebianFile> ObtainAsync(string package, string dir, ChangeSummary summary)
     {
-        var candidate = await CandidateAsync(package);
+        var candidate = await CandidateAsync(package) ?? await RefreshedCandidateAsync(package, summary);
         var cached = Path.Combine(dir, candidate.FileName);
         if (File.Exists(cached))
         {
@@ -61,7 +64,8 @@ public sealed class DebianPackages(string downloadsDir)
 
     private sealed record Candidate(string Version, string FileName, string Sha256);
 
-    private static async Task<Candidate> CandidateAsync(string package)
+    // Null when apt's lists do not list the package.
+    private static async Task<Candidate?> CandidateAsync(string package)
     {
         var show = await ExternalCommand.RunAsync("apt-cache", ["show", "--no-all-versions", package], AptTimeout);
         var fields = show.Stdout.Split('\n')
@@ -72,9 +76,35 @@ public sealed class DebianPackages(string downloadsDir)
         if (show.ExitCode != 0 || !fields.TryGetValue("Version", out var version)
             || !fields.TryGetValue("Filename", out var fileName) || !fields.TryGetValue("SHA256", out var sha))
         {
-            throw new ForgeError($"apt knows no {package} package ({show.LastErrorLine}); {AptUpdateHint}");
+            return null;
         }
         return new Candidate(version, Path.GetFileName(fileName), sha.ToLowerInvariant());
+    }
+
+    private async Task<Candidate> RefreshedCandidateAsync(string package, ChangeSummary summary)
+    {
+        if (_refreshed) throw new ForgeError($"apt knows no {package} package, even with fresh package lists; configure etcd.archive");
+        _refreshed = true;
+        var refresh = AptListsRefresh.For(Environment.IsPrivilegedProcess, Environment.GetEnvironmentVariable("APT_CONFIG"));
+        log.Warning("apt's package lists do not list {0} (apt-get update never ran here?); refreshing them: {1}", package, refresh);
+        CommandResult result;
+        try
+        {
+            result = await ExternalCommand.RunAsync(refresh.Program, refresh.Arguments, AptTimeout);
+        }
+        catch (ForgeError cannotRun)
+        {
+            throw new ForgeError(AptListsRefresh.CannotRefresh(package, cannotRun.Message), cannotRun);
+        }
+        if (result.ExitCode != 0)
+        {
+            throw refresh.Program == "sudo"
+                ? new ForgeError(AptListsRefresh.CannotRefresh(package, result.LastErrorLine))
+                : new ForgeError($"`{refresh}` failed: {result.LastErrorLine}; fix apt's sources, or configure etcd.archive");
+        }
+        summary.Record("refreshed apt's package lists", refresh.ToString());
+        return await CandidateAsync(package)
+               ?? throw new ForgeError($"apt knows no {package} package, even with fresh package lists; configure etcd.archive");
     }
 }
 

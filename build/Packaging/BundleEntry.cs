@@ -3,8 +3,9 @@ using EtcdForge.Artifacts;
 
 namespace EtcdForge.Packaging;
 
-// One file or directory inside a bundle, with the mode it must have once unpacked on a node.
-public sealed record BundleEntry(string Path, byte[] Content, UnixFileMode Mode, bool IsDirectory = false)
+// One file or directory inside a bundle, with the mode it must have once unpacked on a node. Owner is a numeric
+// uid and gid (0 in bundles; an image layer gives etcd's data directory to its non-root user).
+public sealed record BundleEntry(string Path, byte[] Content, UnixFileMode Mode, bool IsDirectory = false, int Owner = 0)
 {
     public const UnixFileMode PrivateDirectoryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 

@@ -32,24 +32,36 @@ public static class ClientBundleBuilder
         return entries;
     }
 
-    // Paths are relative so the bundle works wherever it is unpacked; the header says how to use it.
+    // Exported, so that `source etcdctl.env` configures the etcdctl run next. The paths resolve against this file's
+    // directory where the shell can tell it (bash, zsh), so the bundle works wherever it is unpacked; plain sh
+    // cannot, and takes the current directory. etcdctl warns about unknown ETCDCTL_* variables: the helper has another name.
     private static string EnvFile(Cluster cluster)
     {
         var first = cluster.Pki.Clients[0].Name;
         var endpoints = string.Join(",", cluster.Nodes.Select(n => n.ClientUrl(cluster.Etcd.ClientPort)));
         var text = new StringBuilder();
         text.Append($"# etcdctl settings for cluster {cluster.Name}, written by etcd-forge.\n");
-        text.Append("# Paths are relative to this directory: cd here, then `set -a; . ./etcdctl.env; set +a; ./bin/etcdctl member list`.\n");
+        text.Append("# bash or zsh: `source /path/to/etcdctl.env`; sh: cd here, then `. ./etcdctl.env`. Then e.g. `etcdctl member list`\n");
+        text.Append("# (this bundle's ./bin/etcdctl, or any etcdctl 3.4 or newer).\n");
         if (cluster.Pki.Clients.Count > 1)
         {
             var others = string.Join(", ", cluster.Pki.Clients.Skip(1).Select(c => c.Name));
             text.Append($"# Uses client '{first}'; to act as {others}, change ETCDCTL_CERT and ETCDCTL_KEY to that name.\n");
         }
-        text.Append("ETCDCTL_API=3\n");
-        text.Append($"ETCDCTL_ENDPOINTS={endpoints}\n");
-        text.Append($"ETCDCTL_CACERT=./{SslFiles.CaFileName}\n");
-        text.Append($"ETCDCTL_CERT=./{first}.pem\n");
-        text.Append($"ETCDCTL_KEY=./{first}-key.pem\n");
+        text.Append("""
+            if [ -n "${BASH_SOURCE:-}" ]; then etcd_forge_here=$(dirname -- "$BASH_SOURCE")
+            elif [ -n "${ZSH_VERSION:-}" ]; then eval 'etcd_forge_here=$(dirname -- "${(%):-%x}")'
+            else etcd_forge_here=.
+            fi
+            etcd_forge_here=$(cd -- "$etcd_forge_here" && pwd)
+
+            """);
+        text.Append("export ETCDCTL_API=3\n");
+        text.Append($"export ETCDCTL_ENDPOINTS={endpoints}\n");
+        text.Append($"export ETCDCTL_CACERT=\"$etcd_forge_here/{SslFiles.CaFileName}\"\n");
+        text.Append($"export ETCDCTL_CERT=\"$etcd_forge_here/{first}.pem\"\n");
+        text.Append($"export ETCDCTL_KEY=\"$etcd_forge_here/{first}-key.pem\"\n");
+        text.Append("unset etcd_forge_here\n");
         return text.ToString();
     }
 }

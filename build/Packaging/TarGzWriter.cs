@@ -4,8 +4,8 @@ using System.IO.Compression;
 namespace EtcdForge.Packaging;
 
 // Writes a bundle so that the same entries always give the same bytes: entries sorted by path, ustar
-// headers (no PAX records, which would carry access/change times), a fixed mtime, root ownership with
-// empty user/group names, and gzip headers with no timestamp and fixed flag/OS bytes.
+// headers (no PAX records, which would carry access/change times), a fixed mtime, numeric ownership (root unless
+// the entry says otherwise) with empty user/group names, and gzip headers with no timestamp and fixed flag/OS bytes.
 //
 // Each large entry (the etcd binaries) is compressed as a gzip member of its own, the small entries between
 // them as further members. gzip files may hold several members back to back (RFC 1952 2.2; gzip, tar and .NET
@@ -79,8 +79,8 @@ public static class TarGzWriter
         {
             Mode = entry.Mode,
             ModificationTime = FixedTime,
-            Uid = 0,
-            Gid = 0,
+            Uid = entry.Owner,
+            Gid = entry.Owner,
             UserName = "",
             GroupName = "",
         };

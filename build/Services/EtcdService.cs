@@ -1,11 +1,12 @@
 using EtcdForge.Configuration;
+using EtcdForge.Docker;
 using EtcdForge.Nodes;
 using EtcdForge.Remote;
 
 namespace EtcdForge.Services;
 
-// How etcd is started and stopped on a node: by systemd, or as a detached process with a pid file
-// (the sandbox, containers, hosts without systemd).
+// How etcd is started and stopped on a node: by systemd, as a detached process with a pid file (the sandbox,
+// hosts without systemd), or in a container on the node's Docker engine.
 public abstract class EtcdService(INodeShell shell, NodePaths paths)
 {
     protected INodeShell Shell { get; } = shell;
@@ -14,39 +15,35 @@ public abstract class EtcdService(INodeShell shell, NodePaths paths)
     /// <summary>What a run needs to know to decide about a member; read in one command.</summary>
     public sealed record MemberState(bool Running, bool HasData, string? StartedFingerprint);
 
-    public static EtcdService For(Node node, INodeShell shell, NodePaths paths) =>
-        node.Service == ServiceKind.Systemd ? new SystemdService(shell, paths) : new ProcessService(shell, paths, node.InstallsAsSystem);
+    /// <param name="container">Where <paramref name="node"/> runs etcd in a container; required for docker nodes.</param>
+    public static EtcdService For(Node node, INodeShell shell, NodePaths paths, MemberContainer? container = null) => node.Service switch
+    {
+        ServiceKind.Systemd => new SystemdService(shell, paths),
+        ServiceKind.Docker => new DockerService(shell, paths, container ?? throw new InvalidOperationException($"{node.Name} runs in a container: pass its MemberContainer"),
+            MemberContainer.EngineOf(node, shell, paths)),
+        _ => new ProcessService(shell, paths, node.InstallsAsSystem),
+    };
 
-    /// <summary>A sh condition that holds while etcd runs.</summary>
-    protected abstract string AliveTest { get; }
-
-    /// <summary>Starts etcd. <paramref name="fingerprint"/>, when given, is recorded first in the same command
-    /// (it only counts while etcd runs, so a start that fails leaves nothing misleading).</summary>
+    /// <summary>Starts etcd. <paramref name="fingerprint"/>, when given, is recorded with the start (it only
+    /// counts while etcd runs, so a start that fails leaves nothing misleading).</summary>
     public abstract Task StartAsync(CancellationToken ct, string? fingerprint = null);
     public abstract Task StopAsync(CancellationToken ct);
     public abstract Task<string> RecentLogAsync(int lines, CancellationToken ct);
+    public abstract Task<bool> IsRunningAsync(CancellationToken ct);
+    public abstract Task<MemberState> StateAsync(CancellationToken ct);
 
-    public async Task<bool> IsRunningAsync(CancellationToken ct) => (await Shell.RunAsync(AliveTest, ct)).Succeeded;
+    protected string MemberDir => Path.Combine(Paths.DataDir, "member");
 
-    // Every remote command costs a round trip and a login shell, so the three questions go in one.
-    public async Task<MemberState> StateAsync(CancellationToken ct)
+    /// <summary>Where a person finds the member's whole log.</summary>
+    public abstract string LogLocation { get; }
+
+    // For a one-line error: why etcd stopped, in etcd's own words without its stack trace, and where the rest is.
+    public async Task<string> LastWordsAsync(CancellationToken ct)
     {
-        var script = $"""
-            if {AliveTest}; then echo running; fi
-            if [ -d {ShellQuote.Arg(Path.Combine(Paths.DataDir, "member"))} ]; then echo data; fi
-            if [ -f {ShellQuote.Arg(FingerprintFile)} ]; then printf 'fingerprint %s\n' "$(cat {ShellQuote.Arg(FingerprintFile)})"; fi
-            true
-            """;
-        var lines = (await Shell.RunAsync(script, ct)).EnsureSuccess("reading the etcd member's state").Stdout
-            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var fingerprint = lines.FirstOrDefault(l => l.StartsWith("fingerprint ", StringComparison.Ordinal))?["fingerprint ".Length..];
-        return new MemberState(lines.Contains("running"), lines.Contains("data"), string.IsNullOrEmpty(fingerprint) ? null : fingerprint);
+        var line = EtcdLogLine.LastMeaningful(await RecentLogAsync(LogLinesRead, ct));
+        return (line is null ? "its log is empty" : $"log: {line}") + $" (full log: {LogLocation})";
     }
 
-    // The fingerprint of the files a member was started with; a different one means it must restart to use new files.
-    protected string RecordFingerprint(string? fingerprint) => fingerprint is null
-        ? ""
-        : $"mkdir -p {ShellQuote.Arg(Paths.RunDir)} && printf '%s\\n' {ShellQuote.Arg(fingerprint)} > {ShellQuote.Arg(FingerprintFile)}\n";
-
-    private string FingerprintFile => Path.Combine(Paths.RunDir, "etcd.deployed");
+    // Enough to reach past a Go stack trace (a dozen frames per goroutine) to the line that explains it.
+    private const int LogLinesRead = 60;
 }

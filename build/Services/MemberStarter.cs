@@ -1,3 +1,5 @@
+using EtcdForge.Nodes;
+
 namespace EtcdForge.Services;
 
 // What a member needs, decided in one place (Decide) from its state and the fingerprint of the files deployed
@@ -36,6 +38,21 @@ public enum MemberAction { Leave, Start, Rejoin, Restart }
 
 public static class MemberActions
 {
+    // One line per member that could not be started, then what became of the others: a member left alone or due a
+    // restart was left untouched (the restarts wait for every member to be healthy).
+    public static void ThrowIfAnyFailed(IReadOnlyList<NodeFanOut.Run<MemberAction>> runs)
+    {
+        var failed = runs.Where(r => r.Failed).Select(r => r.Error!.Message).ToList();
+        if (failed.Count == 0) return;
+        var others = runs.Where(r => !r.Failed).ToList();
+        var untouched = others.Where(r => r.Result is MemberAction.Leave or MemberAction.Restart).Select(r => r.Node.Name).ToList();
+        var started = others.Where(r => r.Result is MemberAction.Start or MemberAction.Rejoin).Select(r => r.Node.Name).ToList();
+        var message = string.Join(Environment.NewLine, failed);
+        if (untouched.Count > 0) message += $"; left untouched: {string.Join(", ", untouched)}";
+        if (started.Count > 0) message += $"; started: {string.Join(", ", started)}";
+        throw new ForgeError(message);
+    }
+
     // What Plan says it would do; null when there is nothing to do.
     public static string? Planned(this MemberAction action) => action switch
     {

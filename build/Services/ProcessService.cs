@@ -3,7 +3,7 @@ using EtcdForge.Remote;
 
 namespace EtcdForge.Services;
 
-public sealed class ProcessService(INodeShell shell, NodePaths paths, bool asEtcdUser) : EtcdService(shell, paths)
+public sealed class ProcessService(INodeShell shell, NodePaths paths, bool asEtcdUser) : HostService(shell, paths)
 {
     private string Pid => ShellQuote.Arg(Paths.PidFile);
 
@@ -34,7 +34,7 @@ public sealed class ProcessService(INodeShell shell, NodePaths paths, bool asEtc
         var result = await Shell.RunAsync(script, ct);
         if (result.ExitCode == ExitedAfterStart)
         {
-            throw new NodeError(Shell.NodeName, $"etcd exited right after start; last log lines: {await RecentLogAsync(5, ct)}");
+            throw new NodeError(Shell.NodeName, $"etcd exited right after start; {await LastWordsAsync(ct)}");
         }
         result.EnsureSuccess("starting etcd");
     }
@@ -56,6 +56,8 @@ public sealed class ProcessService(INodeShell shell, NodePaths paths, bool asEtc
             """;
         (await Shell.RunAsync(script, ct)).EnsureSuccess("stopping etcd");
     }
+
+    public override string LogLocation => Paths.LogFile;
 
     public override async Task<string> RecentLogAsync(int lines, CancellationToken ct) =>
         (await Shell.RunAsync($"tail -n {lines} {ShellQuote.Arg(Paths.LogFile)} 2>/dev/null", ct)).Stdout.Trim();

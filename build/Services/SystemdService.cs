@@ -3,7 +3,7 @@ using EtcdForge.Remote;
 
 namespace EtcdForge.Services;
 
-public sealed class SystemdService(INodeShell shell, NodePaths paths) : EtcdService(shell, paths)
+public sealed class SystemdService(INodeShell shell, NodePaths paths) : HostService(shell, paths)
 {
     protected override string AliveTest => "systemctl is-active --quiet etcd";
 
@@ -15,13 +15,15 @@ public sealed class SystemdService(INodeShell shell, NodePaths paths) : EtcdServ
         var result = await Shell.RunAsync($"set -e\n{RecordFingerprint(fingerprint)}systemctl daemon-reload && systemctl enable --quiet etcd && systemctl restart --no-block etcd", ct);
         if (!result.Succeeded)
         {
-            throw new NodeError(Shell.NodeName, $"systemctl could not start etcd (exit {result.ExitCode}): {result.Stderr.Trim()}; journal: {await RecentLogAsync(10, ct)}");
+            throw new NodeError(Shell.NodeName, $"systemctl could not start etcd (exit {result.ExitCode}): {result.Stderr.Trim().ReplaceLineEndings(" ")}; {await LastWordsAsync(ct)}");
         }
     }
 
     public override async Task StopAsync(CancellationToken ct) =>
         (await Shell.RunAsync("systemctl stop etcd 2>/dev/null || true", ct)).EnsureSuccess("stopping etcd");
 
+    public override string LogLocation => "journalctl -u etcd";
+
     public override async Task<string> RecentLogAsync(int lines, CancellationToken ct) =>
-        (await Shell.RunAsync($"journalctl -u etcd -n {lines} --no-pager 2>&1", ct)).Stdout.Trim();
+        (await Shell.RunAsync($"journalctl -u etcd -n {lines} --no-pager -o cat 2>&1", ct)).Stdout.Trim();
 }

@@ -13,7 +13,9 @@ namespace EtcdForge.SmokeTest;
 // The recipe's advice: prove one node works before forming the cluster. The node runs alone as a
 // one-member cluster with a throw-away data dir and token, full TLS, and is checked through gRPC and
 // through the HTTP/JSON gateway, then stopped and its data removed.
-public sealed class SingleNodeSmokeTest(Cluster cluster, Node node, NodePaths paths, EtcdVersion version, TlsIdentity identity, TimeProvider clock)
+// A docker member is tested in a container of its own (container: the test's), from the image the cluster will run.
+public sealed class SingleNodeSmokeTest(Cluster cluster, Node node, NodePaths paths, EtcdVersion version, TlsIdentity identity, TimeProvider clock,
+    Docker.MemberContainer? container = null)
 {
     public async Task<IReadOnlyList<string>> RunAsync(INodeShell shell, CancellationToken ct)
     {
@@ -21,13 +23,16 @@ public sealed class SingleNodeSmokeTest(Cluster cluster, Node node, NodePaths pa
         var testPaths = paths with { ConfigDir = dir, DataDir = Path.Combine(dir, "data"), RunDir = dir };
         var alone = cluster with { Nodes = [node], Token = $"etcd-forge-single-{Guid.NewGuid():N}" };
         var config = EtcdConfigFile.Render(node, alone, testPaths, version);
-        var service = new ProcessService(shell, testPaths, node.InstallsAsSystem);
+        EtcdService service = container is null
+            ? new ProcessService(shell, testPaths, node.InstallsAsSystem)
+            : new DockerService(shell, testPaths, container, Docker.MemberContainer.EngineOf(node, shell, testPaths));
         var q = ShellQuote.Arg(dir);
         // A throw-away directory, with the config written in the same command that makes it (one round trip);
         // umask 022 because etcd may run as the etcd user and must read it whatever the node's umask is.
         (await shell.RunAsync($"umask 022; rm -rf {q} && mkdir -p {q} {(node.InstallsAsSystem ? $" && if [ \"$(id -u)\" = 0 ]; then chown etcd:etcd {q}; fi" : "")}" +
                               $" && printf '%s' {ShellQuote.Arg(config)} > {ShellQuote.Arg(testPaths.ConfigFile)}", ct))
             .EnsureSuccess("preparing the single-node test directory");
+        var passed = false;
         try
         {
             await service.StartAsync(ct);
@@ -35,14 +40,17 @@ public sealed class SingleNodeSmokeTest(Cluster cluster, Node node, NodePaths pa
             var answers = await probe.WaitForQuorumAsync(TimeSpan.FromSeconds(30), clock, ct);
             if (!answers[0].Healthy)
             {
-                throw new NodeError(node.Name, $"etcd did not become healthy alone: {answers[0].Detail}; last log: {await service.RecentLogAsync(3, ct)}");
+                throw new NodeError(node.Name, $"etcd did not become healthy alone: {answers[0].Detail}; {await service.LastWordsAsync(ct)}");
             }
-            return [await KeyRoundTrip(ct), await GatewayRoundTrip(ct)];
+            IReadOnlyList<string> checks = [await KeyRoundTrip(ct), await GatewayRoundTrip(ct)];
+            passed = true;
+            return checks;
         }
         finally
         {
             await service.StopAsync(CancellationToken.None);
-            await shell.RunAsync($"rm -rf {q}", CancellationToken.None);
+            // A failed test keeps its directory, so the log its error points to is there; the next run removes it.
+            if (passed) await shell.RunAsync($"rm -rf {q}", CancellationToken.None);
         }
     }
 

@@ -17,7 +17,9 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
     public override async Task RunAsync(BuildContext context)
     {
         var summary = new ChangeSummary("BootstrapCluster", context.Log);
-        var members = await context.Nodes.RunAsync((node, shell) => StarterOf(context, node, shell).StartAsync(default));
+        var runs = await context.Nodes.RunEachAsync((node, shell) => StarterOf(context, node, shell).StartAsync(default));
+        MemberActions.ThrowIfAnyFailed(runs);
+        var members = runs.Select(r => (r.Node, Result: r.Result)).ToList();
         foreach (var (node, action) in members)
         {
             if (action == MemberAction.Leave) context.Log.Information("[{0}] {1}", node.Name, action.Done());
@@ -52,7 +54,8 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
         {
             context.Log.Information("restarting {0} one at a time: their files changed since they started", string.Join(", ", due.Select(n => n.Name)));
             await new RollingRestart(probe, context.Options.BootstrapTimeout, context.Clock).RunAsync(due,
-                node => context.NodesOf(node).RunAsync(async (n, shell) => { await StarterOf(context, n, shell).RestartAsync(default); return true; }),
+                node => RestartAsync(context, node),
+                node => LastWordsOf(context, node),
                 node => summary.Record($"[{node.Name}] {MemberAction.Restart.Done()}"),
                 default);
         }
@@ -70,7 +73,7 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
     private static string LastLine(string log) => log.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "(empty)";
 
     private static MemberStarter StarterOf(BuildContext context, Node node, INodeShell shell) =>
-        new(EtcdService.For(node, shell, context.PathsOf(node)), context.FingerprintOf(node));
+        new(EtcdService.For(node, shell, context.PathsOf(node), context.ContainerOf(node)), context.FingerprintOf(node));
 
     // Every member, not just a majority: restarting one while another is still down could cost the quorum.
     private static async Task WaitForAllHealthyAsync(BuildContext context, MemberProbe probe)
@@ -80,14 +83,22 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
         if (down.Count > 0)
         {
             var detail = down.ToDictionary(d => d.Node, d => d.Detail);
-            var logs = await context.NodesOf([.. detail.Keys]).RunAsync((node, shell) =>
-                EtcdService.For(node, shell, context.PathsOf(node)).RecentLogAsync(3, default));
-            var lines = logs.Select(l => $"{l.Node.Name} not healthy after {context.Options.BootstrapTimeout.TotalSeconds:0} s: " +
-                                         $"{detail[l.Node]}; last log: {Flatten(l.Result)}");
+            var words = await context.NodesOf([.. detail.Keys]).RunAsync((node, shell) =>
+                EtcdService.For(node, shell, context.PathsOf(node), context.ContainerOf(node)).LastWordsAsync(default));
+            var lines = words.Select(w => $"{w.Node.Name} not healthy after {context.Options.BootstrapTimeout.TotalSeconds:0} s: " +
+                                          $"{detail[w.Node]}; {w.Result}");
             throw new ForgeError((MemberProbe.HasQuorum(answers) ? "cluster has quorum but members are down: " : "no quorum: ") +
                                  string.Join(Environment.NewLine, lines));
         }
     }
 
-    private static string Flatten(string log) => string.Join(" | ", log.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    // The node's own error (a NodeError), so that RollingRestart can add what it left untouched to it.
+    private static async Task RestartAsync(BuildContext context, Node node)
+    {
+        var run = (await context.NodesOf(node).RunEachAsync(async (n, shell) => { await StarterOf(context, n, shell).RestartAsync(default); return true; }))[0];
+        if (run.Error is { } error) throw error;
+    }
+
+    private static async Task<string> LastWordsOf(BuildContext context, Node node) =>
+        (await context.NodesOf(node).RunAsync((n, shell) => EtcdService.For(n, shell, context.PathsOf(n), context.ContainerOf(n)).LastWordsAsync(default)))[0].Result;
 }

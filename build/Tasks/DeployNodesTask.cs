@@ -1,6 +1,7 @@
 using Cake.Core.Diagnostics;
 using Cake.Frosting;
 using EtcdForge.Deploy;
+using EtcdForge.Docker;
 using EtcdForge.Nodes;
 using EtcdForge.Reporting;
 using EtcdForge.Upgrade;
@@ -27,7 +28,12 @@ public sealed class DeployNodesTask : AsyncFrostingTask<BuildContext>
         {
             // An upgrading member's new binaries wait beside the old ones until its turn in BootstrapCluster.
             var plan = upgrade.Changes(node.Name) ? StagedBinaries.Stage(context.InstallPlanOf(node)) : context.InstallPlanOf(node);
-            return await new NodeDeployer(shell, plan).DeployAsync(default);
+            var outcome = await new NodeDeployer(shell, plan).DeployAsync(default);
+            if (context.ContainerOf(node) is not { } container) return outcome;
+            var before = shell.BytesUploaded;
+            return await MemberImage.EnsureLoadedAsync(node, shell, plan.Paths, container, default) is { } loaded
+                ? outcome with { Changes = [.. outcome.Changes, loaded], BytesUploaded = outcome.BytesUploaded + shell.BytesUploaded - before }
+                : outcome;
         });
         // The nodes that made it are reported (lines and deploy.json) even when others failed, so a partial
         // run says what it did before it stops.

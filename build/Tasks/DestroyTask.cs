@@ -1,6 +1,8 @@
 using Cake.Core.Diagnostics;
 using Cake.Frosting;
 using EtcdForge.Deploy;
+using EtcdForge.Docker;
+using EtcdForge.Nodes;
 
 namespace EtcdForge.Tasks;
 
@@ -17,11 +19,19 @@ public sealed class DestroyTask : AsyncFrostingTask<BuildContext>
         var results = await context.Nodes.RunAsync(async (node, shell) =>
         {
             var plan = context.InstallPlanOf(node);
-            return await new NodeRemoval(shell, plan).RunAsync(default);
+            return await new NodeRemoval(shell, plan, context.ContainerOf(node)).RunAsync(default);
         });
         foreach (var (node, lines) in results)
         {
             foreach (var line in lines) context.Log.Information("[{0}] {1}", node.Name, line);
+        }
+        // Once every container of the cluster is gone, so that its own members no longer hold the image.
+        var engines = MemberImage.OnePerEngine(context.Cluster.Nodes).ToList();
+        var images = await context.NodesOf([.. engines]).RunAsync((node, shell) =>
+            MemberImage.RemoveAsync(node, shell, context.PathsOf(node), context.ContainerOf(node)!, default));
+        foreach (var (node, line) in images)
+        {
+            if (line is not null) context.Log.Information("[{0}] {1}", node.Name, line);
         }
         context.Log.Information("Destroy: cluster '{0}' removed from its nodes; artifacts/ (CA, certificates, bundles) kept", context.Cluster.Name);
     }

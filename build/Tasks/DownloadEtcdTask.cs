@@ -22,7 +22,7 @@ public sealed class DownloadEtcdTask : AsyncFrostingTask<BuildContext>
         var downloader = new HttpDownloader(http, DownloadSettings.Default, context.Clock, context.Log);
         var source = new EtcdPackageSource(
             new ReleaseDownload(layout.Downloads, downloader, display, context.Log),
-            new DebianPackages(layout.Downloads),
+            new DebianPackages(layout.Downloads, context.Log),
             context.Log);
 
         var package = await source.ObtainAsync(context.Cluster.Etcd, summary);

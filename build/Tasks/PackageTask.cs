@@ -1,5 +1,7 @@
+using Cake.Core.Diagnostics;
 using Cake.Frosting;
 using EtcdForge.Download;
+using EtcdForge.Image;
 using EtcdForge.Packaging;
 using EtcdForge.Reporting;
 
@@ -7,10 +9,10 @@ namespace EtcdForge.Tasks;
 
 [TaskName("Package")]
 [IsDependentOn(typeof(IssueCertsTask))]
-[TaskDescription("Packs an offline install bundle per node and a client bundle under artifacts/<cluster>/bundles/")]
-public sealed class PackageTask : FrostingTask<BuildContext>
+[TaskDescription("Packs an offline install bundle per node, a client bundle and an etcd image under artifacts/<cluster>/bundles/")]
+public sealed class PackageTask : AsyncFrostingTask<BuildContext>
 {
-    public override void Run(BuildContext context)
+    public override async Task RunAsync(BuildContext context)
     {
         // The obtained etcd, not the configured one: a distribution fallback may have brought another version.
         var etcd = EtcdBinaries.Load(context.Artifacts);
@@ -20,6 +22,10 @@ public sealed class PackageTask : FrostingTask<BuildContext>
             if (outcome.Changed) summary.Record(outcome.Path, outcome.Why);
             else summary.Unchanged(outcome.Path);
         }
+        var image = await EtcdImage.WriteAsync(context.Artifacts, etcd);
+        if (image.Changed) summary.Record(image.Path, image.Why);
+        else summary.Unchanged(image.Path);
+        context.Log.Information("image {0}: ID {1}, digest {2} ({3})", image.Identity.Tag, image.Identity.Id, image.Identity.Digest, image.Contents);
         summary.Finish();
     }
 }

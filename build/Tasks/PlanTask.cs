@@ -2,6 +2,7 @@ using Cake.Core.Diagnostics;
 using Cake.Frosting;
 using EtcdForge.Client;
 using EtcdForge.Deploy;
+using EtcdForge.Docker;
 using EtcdForge.Download;
 using EtcdForge.Planning;
 using EtcdForge.Services;
@@ -41,15 +42,18 @@ public sealed class PlanTask : AsyncFrostingTask<BuildContext>
 
         var plans = await context.Nodes.RunAsync(async (node, shell) =>
         {
-            var service = EtcdService.For(node, shell, context.PathsOf(node));
+            var container = context.ContainerOf(node);
+            var service = EtcdService.For(node, shell, context.PathsOf(node), container);
+            IReadOnlyList<string> image = container is null ? [] : await MemberImage.PlannedAsync(node, shell, context.PathsOf(node), container, default);
             if (forecast.InstallPlanOf(node) is not { } install)
             {
-                return ([NotYetBuilt], MemberStarter.Decide(await service.StateAsync(default), null).Planned());
+                return ((IReadOnlyList<string>)[NotYetBuilt, .. image], MemberStarter.Decide(await service.StateAsync(default), null).Planned());
             }
+            install = install with { ImageId = container?.Image?.Id };
             // An upgrading member's new files would be staged beside the old ones until its turn.
             var files = await new NodeDeployer(shell, upgrade.Changes(node.Name) ? StagedBinaries.Stage(install) : install).PlanAsync(default);
             // BootstrapCluster's decision, from the same state read, for the files DeployNodes would leave there.
-            return (files.Changes, (await new MemberStarter(service, install.Fingerprint).DecideAsync(default)).Planned());
+            return ((IReadOnlyList<string>)[.. files.Changes, .. image], (await new MemberStarter(service, install.Fingerprint).DecideAsync(default)).Planned());
         });
         var total = forecast.Changes.Count;
         foreach (var (node, (changes, action)) in plans)

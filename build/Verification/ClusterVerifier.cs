@@ -36,18 +36,7 @@ public sealed class ClusterVerifier(
             await Check("cluster", "cluster version caught up with the members", () => ClusterVersionCaughtUp(healthy, ct));
             await Check("cluster", "write through first member, linearizable read through last", () => RoundTrip(healthy[0], healthy[^1], ct));
         }
-        // Refusals can take seconds each (the client gives up only at its deadline), so all doors are tried at once.
-        var doors = cluster.Nodes.SelectMany(node =>
-        {
-            var url = node.ClientUrl(cluster.Etcd.ClientPort);
-            return new[]
-            {
-                Try(node.Name, "client without certificate refused", () => Refused(node, anonymous, ct)),
-                Try(node.Name, "client with certificate from another CA refused", () => Refused(node, foreign, ct)),
-                Try(node.Name, "plain HTTP refused", () => PlainHttpRefused($"http://{node.Host}:{cluster.Etcd.ClientPort}/version", ct)),
-            };
-        });
-        _checks.AddRange(await Task.WhenAll(doors));
+        await CheckDoors(members, ct);
         var certificates = CertificateExpiries.Read(certificateFiles, clock.GetUtcNow());
         foreach (var cert in certificates)
         {
@@ -171,6 +160,38 @@ public sealed class ClusterVerifier(
             {
                 retried.Add($"{step}: {RpcFailure.Describe(ex)}");
                 await Task.Delay(TimeSpan.FromMilliseconds(250 * attempt), ct);
+            }
+        }
+    }
+
+    private static readonly string[] DoorChecks =
+        ["client without certificate refused", "client with certificate from another CA refused", "plain HTTP refused"];
+
+    // Every door of every member that answered is tried, all at once (a refusal can take seconds). A member that
+    // did not answer has no door to knock on: its health check already fails, so its doors are skipped and the
+    // report says which live members they were judged on, rather than a "cannot judge" failure per door.
+    private async Task CheckDoors(IReadOnlyList<MemberStatus> members, CancellationToken ct)
+    {
+        var live = cluster.Nodes.Where(n => members.Any(m => m.Member == n.Name && m.Version is not null)).ToList();
+        if (live.Count == 0)
+        {
+            Record("cluster", "TLS refusals", false, "cannot judge: no member answers", TimeSpan.Zero);
+            return;
+        }
+        var doors = live.SelectMany(node => new[]
+        {
+            Try(node.Name, DoorChecks[0], () => Refused(node, anonymous, ct)),
+            Try(node.Name, DoorChecks[1], () => Refused(node, foreign, ct)),
+            Try(node.Name, DoorChecks[2], () => PlainHttpRefused($"http://{node.Host}:{cluster.Etcd.ClientPort}/version", ct)),
+        });
+        var knocked = await Task.WhenAll(doors);
+        foreach (var node in cluster.Nodes)
+        {
+            if (live.Contains(node)) _checks.AddRange(knocked.Where(c => c.Member == node.Name));
+            else
+            {
+                var detail = $"not judged: {node.Name} did not answer (see its health check); judged on {string.Join(", ", live.Select(n => n.Name))}";
+                _checks.AddRange(DoorChecks.Select(check => new CheckResult(node.Name, check, false, detail, TimeSpan.Zero, Skipped: true)));
             }
         }
     }

@@ -1,6 +1,8 @@
 namespace EtcdForge.Verification;
 
-public sealed record CheckResult(string Member, string Check, bool Passed, string Detail, TimeSpan Duration);
+// Skipped: a check that cannot apply (e.g. the TLS doors of a member that is down, whose own health check
+// already fails); it is neither a pass nor a failure, and its detail says why and where it was judged instead.
+public sealed record CheckResult(string Member, string Check, bool Passed, string Detail, TimeSpan Duration, bool Skipped = false);
 
 public sealed record MemberStatus(
     string Member, string Endpoint, bool Healthy, string? Version, string? MemberId, string? LeaderId,
@@ -12,6 +14,6 @@ public sealed record VerifyReport(
     string Cluster, DateTimeOffset CheckedAt, IReadOnlyList<MemberStatus> Members,
     IReadOnlyList<CheckResult> Checks, IReadOnlyList<CertificateExpiry> Certificates)
 {
-    public bool Passed => Checks.All(c => c.Passed);
-    public IEnumerable<CheckResult> Failures => Checks.Where(c => !c.Passed);
+    public bool Passed => !Failures.Any();
+    public IEnumerable<CheckResult> Failures => Checks.Where(c => !c.Passed && !c.Skipped);
 }

@@ -21,19 +21,21 @@ public static class VerifyReportWriter
         var suites = report.Checks.GroupBy(c => c.Member).Select(group => new XElement("testsuite",
             new XAttribute("name", $"{report.Cluster}.{group.Key}"),
             new XAttribute("tests", group.Count()),
-            new XAttribute("failures", group.Count(c => !c.Passed)),
+            new XAttribute("failures", group.Count(c => !c.Passed && !c.Skipped)),
+            new XAttribute("skipped", group.Count(c => c.Skipped)),
             new XAttribute("time", Seconds(group.Aggregate(TimeSpan.Zero, (t, c) => t + c.Duration))),
             group.Select(c => new XElement("testcase",
                 new XAttribute("classname", $"{report.Cluster}.{c.Member}"),
                 new XAttribute("name", c.Check),
                 new XAttribute("time", Seconds(c.Duration)),
-                c.Passed
-                    ? new XElement("system-out", c.Detail)
-                    : new XElement("failure", new XAttribute("message", c.Detail), c.Detail)))));
+                c.Passed ? new XElement("system-out", c.Detail)
+                : c.Skipped ? new XElement("skipped", new XAttribute("message", c.Detail))
+                : new XElement("failure", new XAttribute("message", c.Detail), c.Detail)))));
         return new XDocument(new XElement("testsuites",
             new XAttribute("name", $"etcd-forge verify {report.Cluster}"),
             new XAttribute("tests", report.Checks.Count),
-            new XAttribute("failures", report.Checks.Count(c => !c.Passed)),
+            new XAttribute("failures", report.Checks.Count(c => !c.Passed && !c.Skipped)),
+            new XAttribute("skipped", report.Checks.Count(c => c.Skipped)),
             new XAttribute("timestamp", report.CheckedAt.ToString("yyyy-MM-ddTHH:mm:ss")),
             suites));
     }

@@ -10,6 +10,7 @@
 #   tests/hosts/testhosts.sh disk N DIR none         # remove it again
 #   tests/hosts/testhosts.sh rate N PORT RATE        # a slow link: traffic to host N's TCP PORT limited to RATE (e.g. 40mbit)
 #   tests/hosts/testhosts.sh rate N none             # full speed again (queued packets go on at once)
+#   tests/hosts/testhosts.sh docker N up|down        # a Docker engine of host N's own (needs docker.io), see docker_engine
 #
 # Needs root, /usr/sbin/sshd, ip, unshare, ssh-keygen and sudo (CI installs openssh-server and iproute2).
 # State (keys, fingerprints, known_hosts, logs) goes to $EF_TESTHOSTS_DIR, default /tmp/etcd-forge-testhosts:
@@ -213,12 +214,14 @@ stop_host() {
 down() {
     local n mountpoint
     preflight
-    for n in $(recorded_hosts); do stop_host "$n"; done
+    for n in $(recorded_hosts); do stop_docker_engine "$n"; stop_host "$n"; done
     ip link delete "$BRIDGE" 2>/dev/null || true
     # Another set still bind-mounts over these directories inside its namespaces: leave them.
     if [[ -f $STATE/created-mountpoints ]] && ! ip -o link show type bridge | grep -q ' efbr[0-9]*:'; then
-        # Empty directories made only to mount over; rmdir leaves them if anything was written there.
-        while read -r mountpoint; do rmdir "$mountpoint" 2>/dev/null || true; done <"$STATE/created-mountpoints"
+        # Empty directories (and an empty socket stand-in) made only to mount over; anything written there stays.
+        while read -r mountpoint; do
+            if [[ -f $mountpoint && ! -s $mountpoint ]]; then rm -f "$mountpoint"; else rmdir "$mountpoint" 2>/dev/null || true; fi
+        done <"$STATE/created-mountpoints"
     fi
     rm -f "$SUDOERS"
     rm -rf "$STATE"
@@ -288,6 +291,72 @@ rate() {
     tc filter add dev "$dev" parent 1: protocol ip prio 1 u32 match ip dport "$port" 0xffff flowid 1:2
 }
 
+# A Docker engine of host N's own, for service: docker over SSH. The hosts share this machine's filesystem and
+# engine socket, so the node's docker CLI would reach this machine's dockerd, whose host-network containers live in
+# the root network namespace, not the host's. Instead: a dockerd started inside the host's network AND mount
+# namespaces (those of its sshd), so a host-network container gets the host's address and its bind mounts of
+# /etc/etcd and /var/lib/etcd are the host's private directories; its data, state and socket under hostN/docker;
+# the socket bind-mounted over /run/docker.sock in the host's mount namespace only, where the node's CLI looks.
+# --iptables=false --ip-masq=false --bridge=none: no firewall rule and no bridge (members use host networking), so it
+# cannot drop the traffic of the bridged hosts (see .ci/run). Stopped by its recorded pid only.
+docker_engine() {
+    local n=$1 action=${2:-} pid dir tries
+    running_host "$n"
+    [[ $action == up || $action == down ]] || die "usage: $0 docker N up|down"
+    pid=$(cat "$(host_dir "$n")/sshd.launcher-pid")
+    dir="$(host_dir "$n")/docker"
+    stop_docker_engine "$n"
+    [[ $action == down ]] && return 0
+    command -v dockerd >/dev/null || die "'dockerd' is missing: install docker.io"
+    mkdir -p "$dir"
+    # A mount point for the bind below; made here (and removed by down) only if this machine has no engine socket.
+    if [[ ! -e /run/docker.sock ]]; then : >/run/docker.sock; echo /run/docker.sock >>"$STATE/created-mountpoints"; fi
+    mount_cgroups "$pid"
+    # nsenter and setsid exec, so $! is dockerd itself.
+    nsenter -t "$pid" -m -n setsid /usr/sbin/dockerd --host "unix://$dir/docker.sock" --data-root "$dir/data" \
+        --exec-root "$dir/exec" --pidfile "$dir/dockerd.pid" --iptables=false --ip-masq=false --bridge=none \
+        --cgroup-parent "$(host_ns "$n")" >"$dir/dockerd.log" 2>&1 </dev/null &
+    echo $! >"$dir/dockerd.launcher-pid"
+    for ((tries = 0; tries < 150; tries++)); do
+        if docker --host "unix://$dir/docker.sock" version >/dev/null 2>&1; then break; fi
+        kill -0 "$(cat "$dir/dockerd.launcher-pid")" 2>/dev/null || die "dockerd of $(host_ns "$n") exited; see $dir/dockerd.log"
+        sleep 0.2
+    done
+    docker --host "unix://$dir/docker.sock" version >/dev/null 2>&1 || die "dockerd of $(host_ns "$n") does not answer after 30 s; see $dir/dockerd.log"
+    nsenter -t "$pid" -m mount --bind "$dir/docker.sock" /run/docker.sock
+}
+
+# ip netns exec gave the host a fresh /sys without this machine's cgroup hierarchies, and dockerd needs them: the
+# same hierarchies mounted again in the host's mount namespace (mounting a v1 hierarchy by its controllers attaches
+# the existing one, so the host's containers are in this machine's cgroup tree, as any process of the host is).
+mount_cgroups() {
+    local pid=$1 script="" dir type opts
+    nsenter -t "$pid" -m mountpoint -q /sys/fs/cgroup && return 0
+    while read -r _ dir type opts _; do
+        case $type in
+            tmpfs) [[ $dir == /sys/fs/cgroup ]] && script+="mount -t tmpfs -o mode=755 cgroup_root /sys/fs/cgroup && " ;;
+            cgroup) script+="mkdir -p $dir && mount -t cgroup -o ${opts##*,} cgroup $dir && " ;;
+            cgroup2) script+="mkdir -p $dir && mount -t cgroup2 cgroup2 $dir && " ;;
+        esac
+    done < <(grep ' /sys/fs/cgroup' /proc/1/mounts)
+    [[ -n $script ]] || die "this machine has no cgroup hierarchies under /sys/fs/cgroup for dockerd"
+    nsenter -t "$pid" -m sh -c "${script}true"
+}
+
+stop_docker_engine() {
+    local n=$1 dir pid sshd tries
+    dir="$(host_dir "$n")/docker"
+    [[ -f $dir/dockerd.launcher-pid ]] || return 0
+    pid=$(cat "$dir/dockerd.launcher-pid")
+    if [[ $(cat "/proc/$pid/comm" 2>/dev/null) == dockerd ]]; then
+        kill "$pid" 2>/dev/null || true # it stops its containers and its containerd first
+        for ((tries = 0; tries < 150; tries++)); do [[ -e /proc/$pid ]] || break; sleep 0.2; done
+    fi
+    sshd=$(cat "$(host_dir "$n")/sshd.launcher-pid" 2>/dev/null || echo "")
+    if [[ -n $sshd && -e /proc/$sshd ]]; then nsenter -t "$sshd" -m umount /run/docker.sock 2>/dev/null || true; fi
+    rm -rf "$dir"
+}
+
 case ${1:-} in
     up) up "${2:-3}" ;;
     down) down ;;
@@ -295,5 +364,6 @@ case ${1:-} in
     link) link "${2:-}" "${3:-}" ;;
     disk) disk "${2:-}" "${3:-}" "${4:-}" ;;
     rate) rate "${2:-}" "${3:-}" "${4:-}" ;;
-    *) die "usage: $0 up N | down | status | link N down|up | disk N DIR SIZE|none | rate N PORT RATE|none" ;;
+    docker) docker_engine "${2:-}" "${3:-}" ;;
+    *) die "usage: $0 up N | down | status | link N down|up | disk N DIR SIZE|none | rate N PORT RATE|none | docker N up|down" ;;
 esac

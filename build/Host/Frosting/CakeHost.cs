@@ -47,7 +47,7 @@ public sealed class CakeHost
 
     public int Run(IEnumerable<string> args)
     {
-        var console = new CakeConsole(new CakeEnvironment(new CakePlatform(), new CakeRuntime()));
+        var console = ConsoleOutput.Configure(new CakeConsole(new CakeEnvironment(new CakePlatform(), new CakeRuntime())));
         HostOptions options;
         try
         {

@@ -167,7 +167,12 @@ public sealed class ConfigCorpusTests : IDisposable
         new("local node under systemd")
         {
             Edits = [("    address: 127.0.2.11\n", "    address: 127.0.2.11\n    service: systemd\n")], At = "    service: systemd",
-            Field = "nodes[0].service", Says = ["local nodes run as processes"], Do = "use 'process' or an ssh connection",
+            Field = "nodes[0].service", Says = ["local nodes run as processes"], Do = "use 'process', 'docker' or an ssh connection",
+        },
+        new("unknown service")
+        {
+            Edits = [("    address: 127.0.2.11\n", "    address: 127.0.2.11\n    service: podman\n")], At = "    service: podman",
+            Field = "nodes[0].service", Says = ["'podman'"], Do = "is not 'systemd', 'process' or 'docker'",
         },
 
         // cluster, members, etcd

@@ -29,7 +29,7 @@ public sealed class DownloadRun(TempDir temp)
             DownloadSettings.Default with { FirstBackoff = TimeSpan.FromMilliseconds(50) }, TimeProvider.System, Log);
         var source = new EtcdPackageSource(
             new ReleaseDownload(Layout.Downloads, downloader, new LogLineProgress(Log), Log),
-            new DebianPackages(Layout.Downloads), Log);
+            new DebianPackages(Layout.Downloads, Log), Log);
         var package = await source.ObtainAsync(etcd, summary);
         var binaries = await new EtcdInstaller(Layout).InstallAsync(package, etcd.Version, summary);
         if (binaries.Save(Layout)) summary.Record("wrote record");

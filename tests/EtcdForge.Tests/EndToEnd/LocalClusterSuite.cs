@@ -63,7 +63,7 @@ public abstract class LocalClusterSuite(ILocalCluster cluster)
             Assert.True(run.Lines.Contains($"{task}: nothing changed"), $"{task} should report no change:\n{run}");
         }
         Assert.Contains(run.Lines, l => l.StartsWith("SingleNodeTest: skipped"));
-        var bootstrap = Section(run, "BootstrapCluster");
+        var bootstrap = run.Section("BootstrapCluster");
         Assert.Contains("BootstrapCluster: nothing changed", bootstrap);
         Assert.DoesNotContain(bootstrap, l => l.Contains("changed: "));
         Assert.Contains(run.Lines, l => l.StartsWith("Verify: all ") && l.EndsWith(" checks passed"));
@@ -180,7 +180,7 @@ public abstract class LocalClusterSuite(ILocalCluster cluster)
 
         cluster.RecordPids();
         Assert.True(run.ExitCode == 0, run.ToString());
-        var bootstrap = Section(run, "BootstrapCluster");
+        var bootstrap = run.Section("BootstrapCluster");
         Assert.Contains("restarting etcd1, etcd2, etcd3 one at a time: their files changed since they started", bootstrap.Select(l => l.Trim()));
         // Each member is reported healthy again before the next one is touched.
         var restarted = bootstrap.Where(l => l.Contains("restarted with its new files; healthy again")).ToList();
@@ -214,16 +214,5 @@ public abstract class LocalClusterSuite(ILocalCluster cluster)
         var nodes = Path.Combine(cluster.ClusterDir, "nodes");
         Assert.True(!Directory.Exists(nodes) || !Directory.EnumerateFileSystemEntries(nodes).Any(),
             $"{nodes} not empty after Destroy\n{run}");
-    }
-
-    // The lines a task printed: from its header to its own "Task: ..." summary line.
-    private static List<string> Section(ForgeResult run, string task)
-    {
-        var lines = run.Lines;
-        var start = lines.ToList().FindIndex(l => l.Trim() == task);
-        Assert.True(start >= 0, $"no {task} section:\n{run}");
-        var end = lines.ToList().FindIndex(start, l => l.StartsWith(task + ":"));
-        Assert.True(end >= 0, $"no {task} summary line:\n{run}");
-        return lines.Skip(start).Take(end - start + 1).ToList();
     }
 }

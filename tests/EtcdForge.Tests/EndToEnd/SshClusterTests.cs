@@ -67,7 +67,7 @@ public sealed class SshClusterTests(TestHosts hosts) : IDisposable
         }
 
         Assert.Contains(run.Lines, l => l.StartsWith("SingleNodeTest: skipped"));
-        var bootstrap = Section(run, "BootstrapCluster");
+        var bootstrap = run.Section("BootstrapCluster");
         Assert.True(bootstrap.Count > 0, "no BootstrapCluster section:\n" + run);
         Assert.DoesNotContain(bootstrap, l => l.Contains("changed:"));
         Assert.Contains("BootstrapCluster: nothing changed", bootstrap);
@@ -172,23 +172,6 @@ public sealed class SshClusterTests(TestHosts hosts) : IDisposable
         "-o", "ConnectTimeout=10",
         $"root@{TestHosts.Address(host)}",
         command);
-
-    // The lines between a task's banner and the next banner.
-    private static List<string> Section(ForgeResult run, string task)
-    {
-        var lines = run.Lines;
-        var start = lines.ToList().FindIndex(l => l.Trim() == task);
-        if (start < 0) return [];
-        var section = new List<string>();
-        for (var i = start + 1; i < lines.Count; i++)
-        {
-            var line = lines[i].Trim();
-            if (line.StartsWith('═')) continue;
-            if (i + 1 < lines.Count && lines[i + 1].Trim().StartsWith('═') && line.Length > 0 && !line.Contains(' ')) break; // next banner
-            section.Add(line);
-        }
-        return section;
-    }
 
     private static string ClusterYaml(Func<int, string> fingerprint)
     {

@@ -83,11 +83,12 @@ public sealed class NodeBundleTests : IDisposable
         Assert.DoesNotContain(entries.Values, e => e.Content.AsSpan().IndexOf(caKey) >= 0);
 
         var env = Encoding.UTF8.GetString(entries["etcdctl.env"].Content);
-        Assert.Contains("ETCDCTL_API=3\n", env);
-        Assert.Contains("ETCDCTL_ENDPOINTS=https://127.0.0.11:2379,https://127.0.0.12:2379,https://127.0.0.13:2379\n", env);
-        Assert.Contains("ETCDCTL_CACERT=./etcd-root-ca.pem\n", env);
-        Assert.Contains("ETCDCTL_CERT=./client.pem\n", env);
-        Assert.Contains("ETCDCTL_KEY=./client-key.pem\n", env);
+        // Exported: a plain assignment would leave the etcdctl started next with its defaults.
+        Assert.Contains("export ETCDCTL_API=3\n", env);
+        Assert.Contains("export ETCDCTL_ENDPOINTS=https://127.0.0.11:2379,https://127.0.0.12:2379,https://127.0.0.13:2379\n", env);
+        Assert.Contains("export ETCDCTL_CACERT=\"$etcd_forge_here/etcd-root-ca.pem\"\n", env);
+        Assert.Contains("export ETCDCTL_CERT=\"$etcd_forge_here/client.pem\"\n", env);
+        Assert.Contains("export ETCDCTL_KEY=\"$etcd_forge_here/client-key.pem\"\n", env);
     }
 
     [Fact]

@@ -18,11 +18,12 @@ public class TestHostCluster : IDisposable
     private readonly TempDir _scratch = new();
     private readonly IReadOnlyDictionary<string, string?> _environment;
 
-    protected TestHostCluster(string name, string keyFile, IReadOnlyDictionary<string, string?>? environment = null)
+    // service: how etcd runs on the hosts (process: they have no systemd; docker: needs testhosts.sh docker N up).
+    protected TestHostCluster(string name, string keyFile, IReadOnlyDictionary<string, string?>? environment = null, string service = "process")
     {
         Name = name;
         _environment = environment ?? new Dictionary<string, string?>();
-        Config = _scratch.File("cluster.yaml", ClusterYaml(name, keyFile));
+        Config = _scratch.File("cluster.yaml", ClusterYaml(name, keyFile, service));
     }
 
     public string Name { get; }
@@ -134,7 +135,7 @@ public class TestHostCluster : IDisposable
         .Where(f => Path.GetFileName(f).StartsWith('.') && f.EndsWith(".tmp", StringComparison.Ordinal))
         .ToList();
 
-    private static string ClusterYaml(string name, string keyFile)
+    private static string ClusterYaml(string name, string keyFile, string service)
     {
         var yaml = $"""
             cluster:
@@ -164,7 +165,7 @@ public class TestHostCluster : IDisposable
                       user: root
                       keyFile: {keyFile}
                       knownHosts: {Path.Combine(TestHosts.StateDir, "known_hosts")}
-                    service: process
+                    service: {service}
 
                 """;
         }

@@ -66,8 +66,11 @@ public sealed class MemberStarterTests : IAsyncLifetime
 
         var error = await Assert.ThrowsAsync<NodeError>(() => _service.StartAsync(default, "fp-1"));
 
-        Assert.StartsWith("etcd1: etcd exited right after start; last log lines: ", error.Message);
+        // One line: etcd's own reason (not its stack trace), and where the whole log is.
+        Assert.StartsWith("etcd1: etcd exited right after start; log: ", error.Message);
         Assert.Contains("address already in use", error.Message);
+        Assert.EndsWith($"(full log: {_paths.LogFile})", error.Message);
+        Assert.DoesNotContain('\n', error.Message);
         Assert.False((await _service.StateAsync(default)).Running);
     }
 

@@ -100,6 +100,17 @@ public sealed record ForgeResult(IReadOnlyList<string> Args, int ExitCode, strin
     public IReadOnlyList<string> ErrorLines => Stderr.Split('\n').Select(l => l.TrimEnd('\r'))
         .Where(l => l.Trim().Length > 0).ToList();
 
+    // The lines a task printed: from its header to its own "Task: ..." summary line.
+    public List<string> Section(string task)
+    {
+        var lines = Lines.ToList();
+        var start = lines.FindIndex(l => l.Trim() == task);
+        Assert.True(start >= 0, $"no {task} section:\n{this}");
+        var end = lines.FindIndex(start, l => l.StartsWith(task + ":"));
+        Assert.True(end >= 0, $"no {task} summary line:\n{this}");
+        return lines.Skip(start).Take(end - start + 1).ToList();
+    }
+
     // For assertion messages: what ran and everything it printed.
     public override string ToString() =>
         $"etcd-forge {string.Join(' ', Args)} -> exit {ExitCode}\n--- stdout ---\n{Stdout}\n--- stderr ---\n{Stderr}";

@@ -123,6 +123,9 @@ public class LoopbackCluster : ILocalCluster, IDisposable
 
     public ForgeResult Forge(params string[] args) => ForgeProcess.Run(WithPaths(args));
 
+    // Through a host set up otherwise, e.g. with another environment.
+    public ForgeResult Forge(ForgeProcess host, params string[] args) => host.Start(WithPaths(args));
+
     // etcdctl of the newest release the cluster has run (3.5's understands 3.4 members too), with the client
     // certificate, against every member unless the args name --endpoints.
     internal EtcdForge.Tests.Pki.ToolResult Etcdctl(params string[] args)

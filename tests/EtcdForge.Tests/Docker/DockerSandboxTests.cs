@@ -1,0 +1,238 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using EtcdForge.Tests.EndToEnd;
+using EtcdForge.Tests.Support;
+
+namespace EtcdForge.Tests.Docker;
+
+// service: docker end to end on this machine's engine (the Engine API over the Unix socket): the real host brings
+// the three members up in containers, Debian's tools and the docker CLI check them from outside, then a crash, a
+// `docker kill`, a member that cannot start, changed settings and Destroy. Tests run in name order (T1..T8) against
+// the one cluster the fixture made. Checks of the engine's state use the docker CLI, not etcd-forge's own code.
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class DockerSandboxCollection
+{
+    public const string Name = "Docker sandbox";
+}
+
+[Collection(DockerSandboxCollection.Name)]
+[TestCaseOrderer(ByMethodName.TypeName, ByMethodName.Assembly)]
+public sealed class DockerSandboxTests(DockerSandbox cluster) : IClassFixture<DockerSandbox>
+{
+    private string CaCert => Path.Combine(cluster.Pki, "etcd-root-ca.pem");
+    private string ClientCert => Path.Combine(cluster.Pki, "client.pem");
+    private string ClientKey => Path.Combine(cluster.Pki, "client-key.pem");
+
+    private ForgeResult Up
+    {
+        get
+        {
+            Assert.True(cluster.FirstRun.ExitCode == 0, "bringing up the docker sandbox failed:\n" + cluster.FirstRun);
+            return cluster.FirstRun;
+        }
+    }
+
+    [DockerFact]
+    public void T1_Verify_brings_up_every_member_in_a_container_as_the_issue_describes()
+    {
+        var run = Up;
+        Assert.Contains(run.Lines, l => l.StartsWith("Verify: all ") && l.EndsWith(" checks passed"));
+        var (id, digest, tag) = cluster.ReportedImage();
+        Assert.Contains(run.Lines, l => l.Trim() == $"image {tag}: ID {id}, digest {digest} (dynamically linked; with /lib/x86_64-linux-gnu/libc.so.6, /lib64/ld-linux-x86-64.so.2)");
+        Assert.Contains(run.Lines, l => l.Contains($"load image {tag} ({id})"));
+        var etcdUser = ToolRun.Of("id", null, "-u", "etcd").Stdout.Trim() + ":" + ToolRun.Of("id", null, "-g", "etcd").Stdout.Trim();
+
+        foreach (var node in DockerSandbox.Nodes)
+        {
+            var container = DockerSandbox.Container(node);
+            var config = Path.Combine(cluster.NodeDir(node), "etc", "etcd");
+            var data = Path.Combine(cluster.NodeDir(node), "var", "lib", "etcd");
+            Assert.Equal($"true {id} host unless-stopped true {etcdUser}",
+                DockerSandbox.Inspect(container, "{{.State.Running}} {{.Image}} {{.HostConfig.NetworkMode}} {{.HostConfig.RestartPolicy.Name}} {{.HostConfig.ReadonlyRootfs}} {{.Config.User}}"));
+            Assert.NotEqual("0", etcdUser.Split(':')[0]);
+            var binds = JsonSerializer.Deserialize<string[]>(DockerSandbox.Inspect(container, "{{json .HostConfig.Binds}}"))!;
+            Assert.Equal([$"{config}:{config}:ro", $"{data}:{data}:rw"], binds.Order());
+            Assert.Matches("^[0-9a-f]{64}$", DockerSandbox.Inspect(container, "{{index .Config.Labels \"io.etcd-forge.fingerprint\"}}"));
+            // The member's data is on the node, written by the etcd user from inside the container.
+            Assert.True(Directory.Exists(Path.Combine(data, "member")), $"{data}/member missing");
+        }
+        // The single-node test ran in a container of its own, which is gone.
+        Assert.DoesNotContain(DockerSandbox.ContainersOfThisCluster(), n => n.EndsWith("-single-node-test"));
+    }
+
+    [DockerFact]
+    public void T2_Debian_etcdctl_and_curl_work_from_outside()
+    {
+        _ = Up;
+        var health = Etcdctl("endpoint", "health");
+        Assert.True(health.ExitCode == 0, health.ToString());
+        foreach (var endpoint in DockerSandbox.Endpoints) Assert.Contains($"{endpoint} is healthy", health.Output);
+
+        var put = ToolRun.Of("curl", null, "-sS", "--fail", "--max-time", "60", "--cacert", CaCert, "--cert", ClientCert, "--key", ClientKey,
+            "https://127.0.25.12:2379/v3/kv/put", "-d", """{"key":"ZG9ja2Vy","value":"b2s="}""");
+        Assert.True(put.ExitCode == 0, put.ToString());
+        var get = Etcdctl("get", "docker", "--print-value-only");
+        Assert.True(get.ExitCode == 0 && get.Stdout.Trim() == "ok", get.ToString());
+    }
+
+    [DockerFact]
+    public void T3_A_second_run_changes_nothing_and_leaves_the_containers_alone()
+    {
+        _ = Up;
+        var before = DockerSandbox.Nodes.Select(n => DockerSandbox.Inspect(DockerSandbox.Container(n), "{{.Id}} {{.State.StartedAt}}")).ToList();
+
+        var run = cluster.Forge("--target=Verify");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        foreach (var task in new[] { "DownloadEtcd", "InitCa", "IssueCerts", "Package", "DeployNodes", "BootstrapCluster" })
+        {
+            Assert.True(run.Lines.Contains($"{task}: nothing changed"), $"{task} should report no change:\n{run}");
+        }
+        Assert.DoesNotContain(run.Lines, l => l.Contains("load image"));
+        Assert.Equal(before, DockerSandbox.Nodes.Select(n => DockerSandbox.Inspect(DockerSandbox.Container(n), "{{.Id}} {{.State.StartedAt}}")));
+        var plan = cluster.Forge("--target=Plan");
+        Assert.True(plan.ExitCode == 0, plan.ToString());
+        Assert.Contains("Plan: nothing to change", plan.Lines);
+    }
+
+    [DockerFact]
+    public void T4_A_crashed_member_is_brought_back_by_the_restart_policy()
+    {
+        _ = Up;
+        var container = DockerSandbox.Container("etcd3");
+        var pid = int.Parse(DockerSandbox.Inspect(container, "{{.State.Pid}}"));
+        using (var etcd = System.Diagnostics.Process.GetProcessById(pid)) etcd.Kill(); // SIGKILL from outside: a crash, not a `docker stop`
+
+        // Not a timing assertion: the guard only keeps a broken engine from hanging the run.
+        var state = Array.Empty<string>();
+        for (var guard = DateTime.UtcNow.AddMinutes(2); DateTime.UtcNow < guard; Thread.Sleep(200))
+        {
+            state = DockerSandbox.Inspect(container, "{{.State.Running}} {{.RestartCount}} {{.State.Pid}}").Split(' ');
+            if (state[0] == "true" && state[1] != "0" && state[2] != pid.ToString()) break;
+        }
+        Assert.Equal(["true", "1"], state[..2]); // running again, restarted once by the engine, with no etcd-forge run
+
+        var verify = cluster.Forge("--target=Verify", "--exclusive");
+        Assert.True(verify.ExitCode == 0, verify.ToString());
+    }
+
+    [DockerFact]
+    public void T5_A_docker_killed_member_fails_Verify_and_BootstrapCluster_starts_its_container_again()
+    {
+        _ = Up;
+        var container = DockerSandbox.Container("etcd2");
+        var id = DockerSandbox.Inspect(container, "{{.Id}}");
+        var kill = DockerSandbox.Docker("kill", container);
+        Assert.True(kill.ExitCode == 0, kill.ToString());
+        Assert.Equal("false", DockerSandbox.Inspect(container, "{{.State.Running}}")); // docker kill is a deliberate stop: no restart
+
+        var degraded = cluster.Forge("--target=Verify", "--exclusive");
+        Assert.True(degraded.ExitCode != 0, "Verify passed with etcd2 killed:\n" + degraded);
+        Assert.Contains("degraded but serving", degraded.Output);
+
+        var bootstrap = cluster.Forge("--target=BootstrapCluster");
+        Assert.True(bootstrap.ExitCode == 0, bootstrap.ToString());
+        Assert.Contains(bootstrap.Lines, l => l.Contains("[etcd2] started again as an existing member"));
+        Assert.Equal($"{id} true", DockerSandbox.Inspect(container, "{{.Id}} {{.State.Running}}")); // the same container, started again
+
+        var healed = cluster.Forge("--target=Verify", "--exclusive");
+        Assert.True(healed.ExitCode == 0, healed.ToString());
+    }
+
+    [DockerFact]
+    public void T6_A_member_whose_etcd_exits_at_once_is_reported_with_its_last_log_lines()
+    {
+        _ = Up;
+        var container = DockerSandbox.Container("etcd2");
+        Assert.True(DockerSandbox.Docker("kill", container).ExitCode == 0);
+        ForgeResult failed;
+        // etcd2's peer address taken by someone else: etcd exits as soon as it tries to listen.
+        using (var squatter = new TcpListener(IPAddress.Parse("127.0.25.12"), 2380))
+        {
+            squatter.Start();
+            failed = cluster.Forge("--target=BootstrapCluster");
+        }
+
+        Assert.True(failed.ExitCode != 0, failed.ToString());
+        var error = Assert.Single(failed.ErrorLines);
+        Assert.StartsWith($"Error: etcd2: etcd's container {container} exited right after start", error);
+        Assert.Contains("last log lines: ", error);
+        Assert.Contains("address already in use", error);
+        Assert.DoesNotContain("   at ", failed.Output);
+        // Stopped, not left looping under its restart policy; its log is still there for `docker logs`.
+        Assert.Equal("false false", DockerSandbox.Inspect(container, "{{.State.Running}} {{.State.Restarting}}"));
+
+        var healed = cluster.Forge("--target=BootstrapCluster");
+        Assert.True(healed.ExitCode == 0, healed.ToString());
+        var verify = cluster.Forge("--target=Verify", "--exclusive");
+        Assert.True(verify.ExitCode == 0, verify.ToString());
+    }
+
+    [DockerFact]
+    public void T7_Changed_settings_replace_the_containers_one_at_a_time_and_keep_the_data()
+    {
+        _ = Up;
+        var put = Etcdctl("put", "before-replace", "kept");
+        Assert.True(put.ExitCode == 0, put.ToString());
+        var before = DockerSandbox.Nodes.ToDictionary(n => n, n => DockerSandbox.Inspect(DockerSandbox.Container(n), "{{.Id}} {{index .Config.Labels \"io.etcd-forge.fingerprint\"}}"));
+        var changed = cluster.WriteConfig("changed.yaml", File.ReadAllText(cluster.Config).Replace("etcd:\n", "etcd:\n  snapshotCount: 20000\n"));
+
+        var run = cluster.Forge("--target=BootstrapCluster", $"--config={changed}");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var bootstrap = run.Section("BootstrapCluster");
+        Assert.Contains("restarting etcd1, etcd2, etcd3 one at a time: their files changed since they started", bootstrap.Select(l => l.Trim()));
+        var restarted = bootstrap.Where(l => l.Contains("restarted with its new files; healthy again")).ToList();
+        Assert.Equal(["[etcd1]", "[etcd2]", "[etcd3]"], restarted.Select(l => l[l.IndexOf('[')..(l.IndexOf(']') + 1)]));
+        foreach (var node in DockerSandbox.Nodes)
+        {
+            var after = DockerSandbox.Inspect(DockerSandbox.Container(node), "{{.Id}} {{index .Config.Labels \"io.etcd-forge.fingerprint\"}}").Split(' ');
+            var old = before[node].Split(' ');
+            Assert.NotEqual(old[0], after[0]); // a new container
+            Assert.NotEqual(old[1], after[1]); // with the new fingerprint
+        }
+        var get = Etcdctl("get", "before-replace", "--print-value-only");
+        Assert.True(get.ExitCode == 0 && get.Stdout.Trim() == "kept", get.ToString());
+        var again = cluster.Forge("--target=Verify", $"--config={changed}");
+        Assert.True(again.ExitCode == 0, again.ToString());
+        Assert.Contains("BootstrapCluster: nothing changed", again.Lines);
+    }
+
+    [DockerFact]
+    public void T8_Destroy_leaves_no_container_and_no_image_and_the_archive_loads_with_the_reported_ID()
+    {
+        _ = Up;
+        var (id, _, tag) = cluster.ReportedImage();
+        var archive = Path.Combine(cluster.Cluster, "bundles", "etcd-image-3.4.23.tar");
+        var bytes = File.ReadAllBytes(archive);
+
+        var run = cluster.Forge("--target=Destroy", "--yes");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Empty(DockerSandbox.ContainersOfThisCluster());
+        Assert.Contains(run.Lines, l => l.Contains($"removed image {tag} ({id})"));
+        Assert.NotEqual(0, DockerSandbox.Docker("image", "inspect", id).ExitCode);
+
+        // Package again from scratch: the same bytes. Then the docker CLI loads it under the ID Package reported.
+        File.Delete(archive);
+        var package = cluster.Forge("--target=Package");
+        Assert.True(package.ExitCode == 0, package.ToString());
+        Assert.Equal(bytes, File.ReadAllBytes(archive));
+        var load = DockerSandbox.Docker("load", "--input", archive);
+        try
+        {
+            Assert.True(load.ExitCode == 0, load.ToString());
+            Assert.Contains($"Loaded image: {tag}", load.Stdout);
+            Assert.Equal(id, DockerSandbox.Docker("image", "inspect", "--format", "{{.Id}}", tag).Stdout.Trim());
+        }
+        finally
+        {
+            DockerSandbox.Docker("image", "rm", id);
+        }
+    }
+
+    private ToolRun Etcdctl(params string[] args) =>
+        ToolRun.Of("/usr/bin/etcdctl", new Dictionary<string, string> { ["ETCDCTL_API"] = "3" },
+            [$"--endpoints={string.Join(',', DockerSandbox.Endpoints)}", "--cacert", CaCert, "--cert", ClientCert, "--key", ClientKey, .. args]);
+}
