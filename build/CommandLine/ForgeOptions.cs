@@ -21,7 +21,7 @@ public sealed record ForgeOptions
         ["snapshot"] = "artifacts/<cluster>/backups/<file>.db",
     };
 
-    private static readonly string[] Flags = ["yes", "trust-new-host-keys"];
+    private static readonly string[] Flags = ["yes", "trust-new-host-keys", "force"];
 
     public string Config { get; private init; } = DefaultConfig;
     public string ArtifactsRoot { get; private init; } = DefaultArtifacts;
@@ -36,6 +36,9 @@ public sealed record ForgeOptions
     public bool TrustNewHostKeys { get; private init; }
 
     public TimeSpan BootstrapTimeout { get; private init; } = TimeSpan.FromSeconds(60);
+
+    // IssueCerts renews every leaf certificate now, whatever its expiry (RenewCerts --force).
+    public bool Force { get; private init; }
 
     // name -> values as given (a bare --name arrives as "true"), the shape of Cake's ICakeArguments.GetArguments().
     public static ForgeOptions Parse(IDictionary<string, ICollection<string>> arguments)
@@ -56,6 +59,7 @@ public sealed record ForgeOptions
             Snapshot = ValueOf(arguments, "snapshot"),
             Yes = FlagOf(arguments, "yes"),
             TrustNewHostKeys = FlagOf(arguments, "trust-new-host-keys"),
+            Force = FlagOf(arguments, "force"),
             BootstrapTimeout = bootstrap is null ? TimeSpan.FromSeconds(60) : SecondsOf(bootstrap),
         };
     }

@@ -1,3 +1,4 @@
+using EtcdForge.Packaging;
 using EtcdForge.Remote;
 
 namespace EtcdForge.Deploy;
@@ -34,8 +35,12 @@ public sealed class NodeDeployer(INodeShell shell, NodeInstallPlan plan)
         if (asSystem)
         {
             // etcd runs as its own user and must read its keys; nobody else may.
-            var secrets = string.Join(" ", SslFiles().Select(f => ShellQuote.Arg(f.Path)));
+            var secrets = string.Join(" ", FilesInSslDir().Select(f => ShellQuote.Arg(f.Path)));
             (await shell.RunAsync($"chown etcd:etcd {secrets}", ct)).EnsureSuccess("handing the certificates to the etcd user");
+        }
+        if (snapshot.LeafLink != plan.LeafGeneration || Obsolete(snapshot).Any())
+        {
+            (await shell.RunAsync(SwitchLeafScript(), ct)).EnsureSuccess("switching to the new certificate generation");
         }
         return new Outcome(plan.Node.Name, changes, shell.BytesUploaded - before);
     }
@@ -52,18 +57,43 @@ public sealed class NodeDeployer(INodeShell shell, NodeInstallPlan plan)
                 : $"mode {NodeInventory.Octal(state.Mode)} -> {NodeInventory.Octal(file.Mode)}";
             changes.Add($"upload {file.Path} ({why})");
         }
+        if (snapshot.LeafLink != plan.LeafGeneration)
+        {
+            changes.Add(snapshot.LeafLink is null
+                ? $"link {plan.LeafLink} -> {plan.LeafGeneration}"
+                : $"switch {plan.LeafLink} -> {plan.LeafGeneration} (was {snapshot.LeafLink}; etcd serves it from the next handshake, no restart)");
+        }
+        changes.AddRange(Obsolete(snapshot).Select(g => $"remove {Path.Combine(plan.Paths.SslDir, g)} (replaced certificate generation)"));
         // Someone may have chowned a key on the node: etcd must own its certificates and keys, nobody else.
         if (snapshot.IsRoot && plan.Node.InstallsAsSystem)
         {
             var uploaded = plan.Changed(snapshot.Files).Select(f => f.Path).ToHashSet();
-            changes.AddRange(SslFiles()
+            changes.AddRange(FilesInSslDir()
                 .Where(f => !uploaded.Contains(f.Path) && snapshot.Files.TryGetValue(f.Path, out var s) && s.Owner != "etcd")
                 .Select(f => $"chown {f.Path} ({snapshot.Files[f.Path].Owner} -> etcd)"));
         }
         return changes;
     }
 
-    private IEnumerable<DesiredFile> SslFiles() =>
+    private IEnumerable<string> Obsolete(NodeInventory.Snapshot snapshot) => snapshot.Generations.Where(g => g != plan.LeafGeneration);
+
+    // One rename swaps the certificate and its key together: etcd opens both through the link, so no handshake
+    // sees a new certificate with an old key. Generations that the link no longer names are removed: etcd
+    // resolves the link on every open, and files it already holds open stay readable.
+    private string SwitchLeafScript()
+    {
+        var generation = ShellQuote.Arg(plan.LeafGeneration);
+        var temp = ShellQuote.Arg("." + SslFiles.LeafLinkName + ".tmp");
+        return $"""
+            set -e
+            cd {ShellQuote.Arg(plan.Paths.SslDir)}
+            ln -sfn {generation} {temp}
+            mv -Tf {temp} {ShellQuote.Arg(SslFiles.LeafLinkName)}
+            for g in leaf-*; do [ "$g" = {generation} ] || [ ! -d "$g" ] || rm -rf -- "$g"; done
+            """;
+    }
+
+    private IEnumerable<DesiredFile> FilesInSslDir() =>
         plan.Files.Where(f => f.Path.StartsWith(plan.Paths.SslDir + "/", StringComparison.Ordinal));
 
     private string PrepareScript(bool root)
@@ -71,17 +101,18 @@ public sealed class NodeDeployer(INodeShell shell, NodeInstallPlan plan)
         var p = plan.Paths;
         string Q(string path) => ShellQuote.Arg(path);
         var open = string.Join(" ", new[] { p.BinDir, p.ConfigDir }.Concat(plan.Files.Select(f => Path.GetDirectoryName(f.Path)!))
-            .Where(d => d != p.SslDir).Distinct().Select(Q));
+            .Where(d => d != p.SslDir && !d.StartsWith(p.SslDir + "/", StringComparison.Ordinal)).Distinct().Select(Q));
+        var generation = Q(Path.Combine(p.SslDir, plan.LeafGeneration));
         if (!root)
         {
-            return $"set -e; umask 077; mkdir -p {open} {Q(p.SslDir)} {Q(p.DataDir)} {Q(p.RunDir)}; chmod 0700 {Q(p.SslDir)} {Q(p.DataDir)}";
+            return $"set -e; umask 077; mkdir -p {open} {Q(p.SslDir)} {generation} {Q(p.DataDir)} {Q(p.RunDir)}; chmod 0700 {Q(p.SslDir)} {generation} {Q(p.DataDir)}";
         }
         return $"""
             set -e
             getent group etcd >/dev/null || groupadd --system etcd
             getent passwd etcd >/dev/null || useradd --system --gid etcd --home-dir {Q(p.DataDir)} --no-create-home --shell /usr/sbin/nologin etcd
             install -d -m 0755 {open}
-            install -d -m 0700 -o etcd -g etcd {Q(p.SslDir)} {Q(p.DataDir)}
+            install -d -m 0700 -o etcd -g etcd {Q(p.SslDir)} {generation} {Q(p.DataDir)}
             install -d -m 0755 -o etcd -g etcd {Q(p.RunDir)}
             """;
     }

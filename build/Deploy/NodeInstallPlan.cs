@@ -56,12 +56,29 @@ public sealed record NodeInstallPlan(Node Node, NodePaths Paths, IReadOnlyList<D
     public IEnumerable<DesiredFile> Changed(IReadOnlyDictionary<string, FileState> current) =>
         Files.Where(f => !current.TryGetValue(f.Path, out var state) || state.Sha256 != f.Sha256 || state.Mode != f.Mode);
 
+    /// <summary>The symlink etcd reads its leaf certificates through (see SslFiles).</summary>
+    public string LeafLink => Path.Combine(Paths.SslDir, SslFiles.LeafLinkName);
+
+    /// <summary>The generation directory (a name inside the ssl dir) the link must point at.</summary>
+    public string LeafGeneration => _leafGeneration ??= Files
+        .Select(f => Path.GetRelativePath(Paths.SslDir, f.Path).Split('/'))
+        .Where(parts => parts.Length == 2 && SslFiles.IsGeneration(parts[0]))
+        .Select(parts => parts[0]).Distinct().SingleOrDefault()
+        ?? throw new ForgeError($"the bundle of {Node.Name} holds no leaf certificate generation: run --target=Package again");
+
+    private string? _leafGeneration;
+
+    public bool IsLeafFile(DesiredFile file) =>
+        Path.GetDirectoryName(file.Path) == Path.Combine(Paths.SslDir, LeafGeneration);
+
+    // What etcd reads only when it starts (binaries, config, unit, trust bundle), recorded when it starts, so a
+    // later run knows whether the running member still runs what is deployed. The leaf certificates and keys
+    // are left out: etcd re-reads them on every handshake, so renewing them is no reason to restart.
+    // MemberStarter and Plan compare against this; it is the only place that says what needs a restart.
     private string? _fingerprint;
 
-    // A fingerprint of everything etcd reads at start, recorded when it starts, so a later run knows
-    // whether the running member still runs what is deployed.
     public string Fingerprint => _fingerprint ?? Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
-        System.Text.Encoding.UTF8.GetBytes(string.Join("\n", Files.OrderBy(f => f.Path, StringComparer.Ordinal).Select(f => $"{f.Sha256} {f.Path}")
+        System.Text.Encoding.UTF8.GetBytes(string.Join("\n", Files.Where(f => !IsLeafFile(f)).OrderBy(f => f.Path, StringComparer.Ordinal).Select(f => $"{f.Sha256} {f.Path}")
             .Concat(ImageId is null ? [] : [$"image {ImageId}"])))));
 
     // The same install with files placed elsewhere (staged for an upgrade): the member it ends up running is the same,

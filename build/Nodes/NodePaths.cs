@@ -10,6 +10,12 @@ public sealed record NodePaths(string Root, string BinDir, string ConfigDir, str
     public string ConfigFile => Path.Combine(ConfigDir, "etcd.conf.yml");
     public string PidFile => Path.Combine(RunDir, "etcd.pid");
     public string LogFile => Path.Combine(RunDir, "etcd.log");
+    // The fingerprint of the files etcd was last started with. On persistent storage, beside the files it
+    // describes: systemd starts etcd again at boot from the same files, so a reboot must not make it look stale
+    // (under /run, tmpfs, every reboot cost a needless rolling restart).
+    public string StartedFingerprintFile => Path.Combine(ConfigDir, "etcd.deployed");
+    // Where etcd-forge before 2026-12 kept it; still read, so an upgrade of etcd-forge restarts nothing.
+    public string LegacyFingerprintFile => Path.Combine(RunDir, "etcd.deployed");
 
     public static NodePaths For(Node node, Cluster cluster, ArtifactLayout layout) =>
         node.Connection.Type == ConnectionType.Local

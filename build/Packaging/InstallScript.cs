@@ -10,7 +10,7 @@ public static class InstallScript
 
     // systemInstall is false for sandbox nodes: their tree lives in the build user's artifacts folder, so the
     // script must never create an etcd user or chown there, even when run by root.
-    public static string Render(string nodeName, NodePaths paths, bool hasEtcdutl, bool systemInstall)
+    public static string Render(string nodeName, NodePaths paths, string leafGeneration, bool hasEtcdutl, bool systemInstall)
     {
         var ssl = new SslFiles(paths.SslDir, nodeName);
         var binaries = hasEtcdutl ? new[] { "etcd", "etcdctl", "etcdutl" } : ["etcd", "etcdctl"];
@@ -18,10 +18,12 @@ public static class InstallScript
         foreach (var bin in binaries)
             lines.Add($"install_file bin/{bin} {Q(Path.Combine(paths.BinDir, bin))} 755 root");
         lines.Add($"install_file ssl/{SslFiles.CaFileName} {Q(ssl.Ca)} 644 root");
-        lines.Add($"install_file ssl/{nodeName}.pem {Q(ssl.ServerCert)} 644 root");
-        lines.Add($"install_file ssl/{nodeName}-key.pem {Q(ssl.ServerKey)} 600 etcd");
-        lines.Add($"install_file ssl/{nodeName}-peer.pem {Q(ssl.PeerCert)} 644 root");
-        lines.Add($"install_file ssl/{nodeName}-peer-key.pem {Q(ssl.PeerKey)} 600 etcd");
+        // The leaf files go into their generation directory first; only then is the link switched to it.
+        var generation = Path.Combine(paths.SslDir, leafGeneration);
+        lines.Add($"ensure_dir {Q(generation)} 700 etcd");
+        foreach (var (name, mode, owner) in new[] { (ssl.ServerCertName, 644, "root"), (ssl.ServerKeyName, 600, "etcd"), (ssl.PeerCertName, 644, "root"), (ssl.PeerKeyName, 600, "etcd") })
+            lines.Add($"install_file ssl/{leafGeneration}/{name} {Q(Path.Combine(generation, name))} {mode} {owner}");
+        lines.Add($"switch_leaf {Q(paths.SslDir)} {Q(leafGeneration)}");
         lines.Add($"install_file etcd.conf.yml {Q(paths.ConfigFile)} 644 root");
         lines.Add($"install_file {SystemdUnit.FileName} {Q(paths.UnitFile)} 644 root");
 
@@ -107,6 +109,20 @@ public static class InstallScript
             fi
             ensure_mode "$target" "$3"
             ensure_owner "$target" "$4"
+        }
+
+        # switch_leaf SSL_DIR GENERATION: etcd reads its certificate and key through SSL_DIR/leaf on every handshake;
+        # one rename of the link swaps both together (no restart needed), then older generations are removed.
+        switch_leaf() {
+            dir="$DESTDIR$1"
+            if [ "$(readlink "$dir/leaf" 2>/dev/null)" != "$2" ]; then
+                ln -sfn "$2" "$dir/.leaf.tmp"
+                mv -Tf "$dir/.leaf.tmp" "$dir/leaf"
+                changed "pointed $dir/leaf at $2"
+            fi
+            for g in "$dir"/leaf-*; do
+                if [ -d "$g" ] && [ "${g##*/}" != "$2" ]; then rm -rf -- "$g"; changed "removed $g"; fi
+            done
         }
 
         ensure_dir @BIN_DIR@ 755 root

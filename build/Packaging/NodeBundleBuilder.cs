@@ -13,24 +13,40 @@ public static class NodeBundleBuilder
     {
         var paths = NodePaths.For(node, cluster, layout);
         var version = etcd.ParsedVersion;
-        var entries = new List<BundleEntry>
-        {
+        var leaf = LeafGeneration(node, layout);
+        List<BundleEntry> entries =
+        [
             BundleEntry.Directory("bin"),
             BundleEntry.FromFile("bin/etcd", etcd.Etcd, AtomicFile.ExecutableMode),
             BundleEntry.FromFile("bin/etcdctl", Required(etcd.Etcdctl, "run --target=DownloadEtcd again"), AtomicFile.ExecutableMode),
             BundleEntry.Directory("ssl", BundleEntry.PrivateDirectoryMode),
             BundleEntry.FromFile($"ssl/{SslFiles.CaFileName}", Pki(layout.CaCert), AtomicFile.PublicMode),
-            BundleEntry.FromFile($"ssl/{node.Name}.pem", Pki(layout.ServerCert(node.Name)), AtomicFile.PublicMode),
-            BundleEntry.FromFile($"ssl/{node.Name}-key.pem", Pki(layout.ServerKey(node.Name)), AtomicFile.PrivateMode),
-            BundleEntry.FromFile($"ssl/{node.Name}-peer.pem", Pki(layout.PeerCert(node.Name)), AtomicFile.PublicMode),
-            BundleEntry.FromFile($"ssl/{node.Name}-peer-key.pem", Pki(layout.PeerKey(node.Name)), AtomicFile.PrivateMode),
+            .. leaf.Entries,
             BundleEntry.Text("etcd.conf.yml", EtcdConfigFile.Render(node, cluster, paths, version)),
             BundleEntry.Text(SystemdUnit.FileName, SystemdUnit.Render(cluster.Name, node.Name, paths)),
-            BundleEntry.Text(InstallScript.FileName, InstallScript.Render(node.Name, paths, etcd.HasEtcdutl, node.Connection.Type == ConnectionType.Ssh), AtomicFile.ExecutableMode),
-        };
+            BundleEntry.Text(InstallScript.FileName, InstallScript.Render(node.Name, paths, leaf.Name, etcd.HasEtcdutl, node.Connection.Type == ConnectionType.Ssh), AtomicFile.ExecutableMode),
+        ];
         if (etcd.HasEtcdutl) entries.Add(BundleEntry.FromFile("bin/etcdutl", etcd.Etcdutl, AtomicFile.ExecutableMode));
         entries.Add(BundleManifest.For(entries));
         return entries;
+    }
+
+    // The member's leaf certificates and keys in their generation directory (see SslFiles); install.sh and
+    // DeployNodes point ssl/leaf at it once every file is in place.
+    private static (string Name, IReadOnlyList<BundleEntry> Entries) LeafGeneration(Node node, ArtifactLayout layout)
+    {
+        var ssl = new SslFiles("ssl", node.Name);
+        var files = new (string Name, string Source, UnixFileMode Mode)[]
+        {
+            (ssl.ServerCertName, layout.ServerCert(node.Name), AtomicFile.PublicMode),
+            (ssl.ServerKeyName, layout.ServerKey(node.Name), AtomicFile.PrivateMode),
+            (ssl.PeerCertName, layout.PeerCert(node.Name), AtomicFile.PublicMode),
+            (ssl.PeerKeyName, layout.PeerKey(node.Name), AtomicFile.PrivateMode),
+        };
+        var contents = files.Select(f => File.ReadAllBytes(Pki(f.Source))).ToList();
+        var name = SslFiles.GenerationName(contents);
+        return (name, [BundleEntry.Directory($"ssl/{name}", BundleEntry.PrivateDirectoryMode),
+                       .. files.Zip(contents, (f, content) => new BundleEntry($"ssl/{name}/{f.Name}", content, f.Mode))]);
     }
 
     internal static string Pki(string path) => Required(path, "run --target=IssueCerts first");

@@ -24,6 +24,10 @@ public static class SystemdUnit
         ExecStart={Quote(Path.Combine(paths.BinDir, "etcd"))} --config-file {Quote(paths.ConfigFile)}
         Restart=on-failure
         RestartSec=5s
+        # Ready means "joined a quorum". After a whole-cluster power loss the first member up waits for the
+        # others, however long their boot takes; systemd's default 90 s would kill and restart it every 95 s
+        # meanwhile, gaining nothing. A member that cannot start exits by itself and Restart= retries it.
+        TimeoutStartSec=infinity
         LimitNOFILE=65536
         UMask=0077
         ProtectSystem=strict

@@ -7,11 +7,12 @@ namespace EtcdForge.Pki;
 // drifted ones reissued with their reasons, fitting ones left untouched (not even rewritten).
 public sealed class CertificateIssuance(ArtifactLayout layout, PkiSettings pki, IReadOnlyList<Node> nodes, TimeProvider clock)
 {
-    public IReadOnlyList<PkiChange> Run(CertificateAuthority ca)
+    /// <param name="renewAll">renew every leaf now (RenewCerts --force), even those that still fit.</param>
+    public IReadOnlyList<PkiChange> Run(CertificateAuthority ca, bool renewAll = false)
     {
         var now = clock.GetUtcNow();
         var changes = new List<PkiChange>();
-        foreach (var (spec, change) in Needed(ca, now))
+        foreach (var (spec, change) in Needed(ca, now, renewAll))
         {
             if (change.Action == PrivateKeyMode.Action) PrivateKeyMode.Tighten(spec.KeyPath);
             else Write(LeafCertificates.Issue(ca, spec, pki.KeyAlgorithm, now), spec);
@@ -22,15 +23,15 @@ public sealed class CertificateIssuance(ArtifactLayout layout, PkiSettings pki, 
 
     // What Run would change, without writing: Plan's view. A CA that does not exist yet (null) is about to be
     // created, so every certificate would be issued by it.
-    public IReadOnlyList<PkiChange> Forecast(CertificateAuthority? ca) => ca is null
+    public IReadOnlyList<PkiChange> Forecast(CertificateAuthority? ca, bool renewAll = false) => ca is null
         ? [.. CertificatePlan.For(layout, pki, nodes).Select(spec => File.Exists(spec.CertPath)
             ? new PkiChange(spec.FileName, "reissued", "the CA is new")
             : new PkiChange(spec.FileName, "issued"))]
-        : [.. Needed(ca, clock.GetUtcNow()).Select(n => n.Change)];
+        : [.. Needed(ca, clock.GetUtcNow(), renewAll).Select(n => n.Change)];
 
     // The rule, in one place: missing certificates are issued, drifted ones reissued with their reasons, fitting
     // ones kept (only a loose key mode is tightened).
-    private IEnumerable<(CertificateSpec Spec, PkiChange Change)> Needed(CertificateAuthority ca, DateTimeOffset now)
+    private IEnumerable<(CertificateSpec Spec, PkiChange Change)> Needed(CertificateAuthority ca, DateTimeOffset now, bool renewAll)
     {
         var drift = new CertificateDrift(ca, pki.KeyAlgorithm, pki.RenewBefore, now);
         foreach (var spec in CertificatePlan.For(layout, pki, nodes))
@@ -41,6 +42,7 @@ public sealed class CertificateIssuance(ArtifactLayout layout, PkiSettings pki, 
                 continue;
             }
             var reasons = drift.ReasonsToReissue(spec);
+            if (renewAll && reasons.Count == 0) reasons = ["renewal forced (--force)"];
             if (reasons.Count > 0) yield return (spec, new PkiChange(spec.FileName, "reissued", string.Join("; ", reasons)));
             else if (PrivateKeyMode.Needed(spec.KeyPath) is { } modeChange) yield return (spec, modeChange);
         }

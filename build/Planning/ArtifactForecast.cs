@@ -17,11 +17,16 @@ public sealed class ArtifactForecast
     public sealed record Change(string Task, string What);
 
     private readonly Dictionary<string, NodeInstallPlan?> installs = [];
+    private readonly Dictionary<string, NodeInstallPlan?> startupPlans = [];
 
     public List<Change> Changes { get; } = [];
 
     /// <returns>what DeployNodes would install on the node; null when Package has yet to build it.</returns>
     public NodeInstallPlan? InstallPlanOf(Node node) => installs[node.Name];
+
+    /// <returns>a plan whose restart fingerprint is that of what DeployNodes would install; null when it cannot be
+    /// known yet. Known even when only the node's leaf certificates are reissued: they are not part of it.</returns>
+    public NodeInstallPlan? StartupPlanOf(Node node) => startupPlans[node.Name];
 
     public static ArtifactForecast Make(Cluster cluster, ArtifactLayout layout, TimeProvider clock)
     {
@@ -45,11 +50,14 @@ public sealed class ArtifactForecast
             {
                 forecast.Changes.Add(new("Package", $"write {bundle} ({with})"));
                 forecast.installs[node.Name] = null;
+                forecast.startupPlans[node.Name] = etcd is null || ca is null || !LeavesExist(layout, node) ? null
+                    : NodeInstallPlan.FromEntries(node, NodePaths.For(node, cluster, layout), NodeBundleBuilder.Build(node, cluster, layout, etcd), bundle);
                 continue;
             }
             var entries = NodeBundleBuilder.Build(node, cluster, layout, etcd!);
             if (BundleFile.WhyItWouldChange(bundle, entries) is { } why) forecast.Changes.Add(new("Package", $"write {bundle}: {why}"));
             forecast.installs[node.Name] = NodeInstallPlan.FromEntries(node, NodePaths.For(node, cluster, layout), entries, bundle);
+            forecast.startupPlans[node.Name] = forecast.installs[node.Name];
         }
         if (Changes([.. cluster.Pki.Clients.Select(c => layout.ClientCert(c.Name))]))
         {
@@ -61,6 +69,9 @@ public sealed class ArtifactForecast
         }
         return forecast;
     }
+
+    private static bool LeavesExist(ArtifactLayout layout, Node node) =>
+        new[] { layout.ServerCert(node.Name), layout.ServerKey(node.Name), layout.PeerCert(node.Name), layout.PeerKey(node.Name) }.All(File.Exists);
 
     // PkiChange says what a task did; Plan says what it would do.
     private static string Future(PkiChange change) => change.Action switch

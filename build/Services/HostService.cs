@@ -18,7 +18,9 @@ public abstract class HostService(INodeShell shell, NodePaths paths) : EtcdServi
         var script = $"""
             if {AliveTest}; then echo running; fi
             if [ -d {ShellQuote.Arg(MemberDir)} ]; then echo data; fi
-            if [ -f {ShellQuote.Arg(FingerprintFile)} ]; then printf 'fingerprint %s\n' "$(cat {ShellQuote.Arg(FingerprintFile)})"; fi
+            for f in {ShellQuote.Arg(Paths.StartedFingerprintFile)} {ShellQuote.Arg(Paths.LegacyFingerprintFile)}; do
+              if [ -f "$f" ]; then printf 'fingerprint %s\n' "$(cat "$f")"; break; fi
+            done
             true
             """;
         var lines = (await Shell.RunAsync(script, ct)).EnsureSuccess("reading the etcd member's state").Stdout
@@ -30,7 +32,5 @@ public abstract class HostService(INodeShell shell, NodePaths paths) : EtcdServi
     // The fingerprint of the files a member was started with; a different one means it must restart to use new files.
     protected string RecordFingerprint(string? fingerprint) => fingerprint is null
         ? ""
-        : $"mkdir -p {ShellQuote.Arg(Paths.RunDir)} && printf '%s\\n' {ShellQuote.Arg(fingerprint)} > {ShellQuote.Arg(FingerprintFile)}\n";
-
-    private string FingerprintFile => Path.Combine(Paths.RunDir, "etcd.deployed");
+        : $"mkdir -p {ShellQuote.Arg(Paths.ConfigDir)} && printf '%s\\n' {ShellQuote.Arg(fingerprint)} > {ShellQuote.Arg(Paths.StartedFingerprintFile)} && rm -f {ShellQuote.Arg(Paths.LegacyFingerprintFile)}\n";
 }

@@ -47,7 +47,9 @@ public sealed class PlanTask : AsyncFrostingTask<BuildContext>
             IReadOnlyList<string> image = container is null ? [] : await MemberImage.PlannedAsync(node, shell, context.PathsOf(node), container, default);
             if (forecast.InstallPlanOf(node) is not { } install)
             {
-                return ((IReadOnlyList<string>)[NotYetBuilt, .. image], MemberStarter.Decide(await service.StateAsync(default), null).Planned());
+                // Renewed leaves alone keep the restart fingerprint, so it is known before Package has run.
+                var startup = forecast.StartupPlanOf(node) is { } known ? (known with { ImageId = container?.Image?.Id }).Fingerprint : null;
+                return ((IReadOnlyList<string>)[NotYetBuilt, .. image], MemberStarter.Decide(await service.StateAsync(default), startup).Planned());
             }
             install = install with { ImageId = container?.Image?.Id };
             // An upgrading member's new files would be staged beside the old ones until its turn.

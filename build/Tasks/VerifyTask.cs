@@ -6,7 +6,7 @@ using EtcdForge.Verification;
 namespace EtcdForge.Tasks;
 
 [TaskName("Verify")]
-[TaskDescription("Checks the running cluster member by member, membership, cluster version, a linearizable round trip, TLS enforcement and certificate expiry")]
+[TaskDescription("Checks the running cluster member by member, membership, cluster version, a linearizable round trip, TLS enforcement, certificate expiry and the certificates each member serves")]
 [IsDependentOn(typeof(BootstrapClusterTask))]
 public sealed class VerifyTask : AsyncFrostingTask<BuildContext>
 {

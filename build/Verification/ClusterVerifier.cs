@@ -2,6 +2,7 @@ using System.Diagnostics;
 using dotnet_etcd;
 using MemberListRequest = Etcdserverpb.MemberListRequest;
 using StatusRequest = Etcdserverpb.StatusRequest;
+using EtcdForge.Certificates;
 using EtcdForge.Client;
 using EtcdForge.Configuration;
 
@@ -15,7 +16,7 @@ public sealed class ClusterVerifier(
     TlsIdentity trusted,
     TlsIdentity anonymous,
     TlsIdentity foreign,
-    IReadOnlyList<string> certificateFiles,
+    CertificateChecks certificateChecks,
     TimeProvider clock)
 {
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(5);
@@ -37,13 +38,9 @@ public sealed class ClusterVerifier(
             await Check("cluster", "write through first member, linearizable read through last", () => RoundTrip(healthy[0], healthy[^1], ct));
         }
         await CheckDoors(members, ct);
-        var certificates = CertificateExpiries.Read(certificateFiles, clock.GetUtcNow());
-        foreach (var cert in certificates)
-        {
-            var ok = cert.DaysLeft > cluster.Pki.RenewBefore.TotalDays;
-            Record("certificates", $"{Path.GetFileName(cert.File)} valid", ok,
-                ok ? $"expires in {cert.DaysLeft} days" : $"expires in {cert.DaysLeft} days: run --target=IssueCerts to renew", TimeSpan.Zero);
-        }
+        var certificates = certificateChecks.OnDisk();
+        _checks.AddRange(certificateChecks.Expiries(certificates));
+        _checks.AddRange(await certificateChecks.ServedAsync(ct));
         return new VerifyReport(cluster.Name, clock.GetUtcNow(), members, _checks, certificates);
     }
 

@@ -8,11 +8,10 @@ public sealed record MemberStatus(
     string Member, string Endpoint, bool Healthy, string? Version, string? MemberId, string? LeaderId,
     long RaftIndex, long RaftTerm, long DbSizeBytes, string? Error);
 
-public sealed record CertificateExpiry(string File, string Subject, DateTimeOffset NotAfter, int DaysLeft);
 
 public sealed record VerifyReport(
     string Cluster, DateTimeOffset CheckedAt, IReadOnlyList<MemberStatus> Members,
-    IReadOnlyList<CheckResult> Checks, IReadOnlyList<CertificateExpiry> Certificates)
+    IReadOnlyList<CheckResult> Checks, IReadOnlyList<Certificates.PkiCertificate> Certificates)
 {
     public bool Passed => !Failures.Any();
     public IEnumerable<CheckResult> Failures => Checks.Where(c => !c.Passed && !c.Skipped);

@@ -9,14 +9,15 @@ public static class VerifyReportWriter
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
-    public static void Write(VerifyReport report, string directory)
+    /// <param name="name">the reports' base name: verify, or certificates for the Certificates target.</param>
+    public static void Write(VerifyReport report, string directory, string name = "verify")
     {
-        AtomicFile.Write(Path.Combine(directory, "verify.json"), JsonSerializer.SerializeToUtf8Bytes(report, Json), AtomicFile.PublicMode);
-        var junit = JUnit(report).ToString();
-        AtomicFile.Write(Path.Combine(directory, "verify.junit.xml"), System.Text.Encoding.UTF8.GetBytes(junit), AtomicFile.PublicMode);
+        AtomicFile.Write(Path.Combine(directory, $"{name}.json"), JsonSerializer.SerializeToUtf8Bytes(report, Json), AtomicFile.PublicMode);
+        var junit = JUnit(report, name).ToString();
+        AtomicFile.Write(Path.Combine(directory, $"{name}.junit.xml"), System.Text.Encoding.UTF8.GetBytes(junit), AtomicFile.PublicMode);
     }
 
-    public static XDocument JUnit(VerifyReport report)
+    public static XDocument JUnit(VerifyReport report, string name = "verify")
     {
         var suites = report.Checks.GroupBy(c => c.Member).Select(group => new XElement("testsuite",
             new XAttribute("name", $"{report.Cluster}.{group.Key}"),
@@ -32,7 +33,7 @@ public static class VerifyReportWriter
                 : c.Skipped ? new XElement("skipped", new XAttribute("message", c.Detail))
                 : new XElement("failure", new XAttribute("message", c.Detail), c.Detail)))));
         return new XDocument(new XElement("testsuites",
-            new XAttribute("name", $"etcd-forge verify {report.Cluster}"),
+            new XAttribute("name", $"etcd-forge {name} {report.Cluster}"),
             new XAttribute("tests", report.Checks.Count),
             new XAttribute("failures", report.Checks.Count(c => !c.Passed && !c.Skipped)),
             new XAttribute("skipped", report.Checks.Count(c => c.Skipped)),

@@ -13,11 +13,9 @@ public static class VerifyRun
     public static async Task<VerifyReport> RunAsync(Cluster cluster, ArtifactLayout layout, TimeProvider clock, ICakeLog log)
     {
         using var foreign = new ForeignIdentity(cluster, layout, clock);
-        var certificates = Directory.Exists(layout.Pki)
-            ? Directory.GetFiles(layout.Pki, "*.pem").Where(f => !f.EndsWith("-key.pem", StringComparison.Ordinal)).Order().ToList()
-            : [];
-        var verifier = new ClusterVerifier(cluster, ClusterIdentities.Operator(cluster, layout),
-            ClusterIdentities.Anonymous(layout), foreign.Identity, certificates, clock);
+        var trusted = ClusterIdentities.Operator(cluster, layout);
+        var verifier = new ClusterVerifier(cluster, trusted, ClusterIdentities.Anonymous(layout), foreign.Identity,
+            new Certificates.CertificateChecks(cluster, layout, trusted, clock), clock);
         var report = await verifier.RunAsync();
 
         VerifyTable.Write(AnsiConsole.Console, report);

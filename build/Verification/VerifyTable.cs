@@ -24,6 +24,11 @@ public static class VerifyTable
                 m.Version ?? "-", m.MemberId ?? "-", m.LeaderId ?? "-", m.RaftIndex.ToString(), $"{m.DbSizeBytes / 1024} KiB");
         }
         console.Write(members);
+        WriteChecks(console, report);
+    }
+
+    public static void WriteChecks(IAnsiConsole console, VerifyReport report)
+    {
         var checks = new Table().AddColumns("where", "check", "result", "detail");
         foreach (var c in report.Checks)
         {

@@ -184,7 +184,7 @@ public sealed class SshCorpusTests(TestHosts hosts, SshCorpusArtifacts shared) :
         Assert.Contains(run.Lines, l => l.StartsWith("[etcd2] ", StringComparison.Ordinal) && l.Contains("bytes uploaded"));
         Assert.Contains("[etcd1] up to date, nothing uploaded", run.Lines);
         Assert.Contains("[etcd3] up to date, nothing uploaded", run.Lines);
-        Assert.Equal("600 etcd", Ssh(2, "stat -c '%a %U' /etc/etcd/ssl/etcd2-key.pem").Trim());
+        Assert.Equal("600 etcd", Ssh(2, "stat -c '%a %U' /etc/etcd/ssl/leaf/etcd2-key.pem").Trim());
     }
 
     private void PackageOnce()

@@ -96,6 +96,19 @@ public sealed class ClusterLoaderTests : IDisposable
         Assert.Equal(2, result.Cluster.Nodes.Count);
     }
 
+    // The renewal tests use a 2 h validity inside a 3 h renewBefore so every run renews; that must load.
+    [Fact]
+    public void A_renewBefore_longer_than_the_validity_is_a_warning_not_an_error()
+    {
+        var yaml = ConfigFixture.Valid.Replace("pki:\n", "pki:\n  certValidity: 2h\n  renewBefore: 3h\n");
+        var result = ConfigFixture.Load(_dir, yaml);
+        var warning = Assert.Single(result.Warnings);
+        Assert.True(warning.IsWarning);
+        Assert.Equal("pki.renewBefore", warning.Field);
+        Assert.Contains("every run reissues every leaf certificate", warning.Message);
+        Assert.Equal(TimeSpan.FromHours(2), result.Cluster.Pki.Server.Validity);
+    }
+
     [Theory]
     [InlineData("3.3.27", "not supported")]
     [InlineData("3.7.0", "not supported")]

@@ -94,7 +94,7 @@ public sealed class SshClusterTests(TestHosts hosts) : IDisposable
     // 4. On a node the private key belongs to etcd, mode 600; no bundle carries the CA key.
     private void NodeFilesArePrivateAndBundlesHoldNoCaKey()
     {
-        Assert.Equal("600 etcd", Ssh(1, "stat -c '%a %U' /etc/etcd/ssl/etcd1-key.pem").Trim());
+        Assert.Equal("600 etcd", Ssh(1, "stat -c '%a %U' /etc/etcd/ssl/leaf/etcd1-key.pem").Trim());
 
         var bundles = Directory.GetFiles(Path.Combine(Artifacts, Cluster, "bundles"), "*.tar.gz");
         Assert.Equal(Nodes.Length + 1, bundles.Length); // one per node and the client's

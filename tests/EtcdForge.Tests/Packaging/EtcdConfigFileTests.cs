@@ -29,8 +29,9 @@ public sealed class EtcdConfigFileTests : IDisposable
         Assert.Contains("listen-client-urls: 'https://198.18.0.11:2379,https://127.0.0.1:2379'\n", yaml);
         Assert.Contains("advertise-client-urls: 'https://198.18.0.11:2379'\n", yaml);
         Assert.Contains("initial-cluster: 'etcd1=https://198.18.0.11:2380,etcd2=https://198.18.0.12:2380'\n", yaml);
-        Assert.Contains("  cert-file: '/etc/etcd/ssl/etcd1.pem'\n  key-file: '/etc/etcd/ssl/etcd1-key.pem'\n  client-cert-auth: true\n  trusted-ca-file: '/etc/etcd/ssl/etcd-root-ca.pem'\n", yaml);
-        Assert.Contains("  cert-file: '/etc/etcd/ssl/etcd1-peer.pem'\n  key-file: '/etc/etcd/ssl/etcd1-peer-key.pem'\n", yaml);
+        // Leaf certificates through the generation link (swapped as a pair without restart); the CA read at start.
+        Assert.Contains("  cert-file: '/etc/etcd/ssl/leaf/etcd1.pem'\n  key-file: '/etc/etcd/ssl/leaf/etcd1-key.pem'\n  client-cert-auth: true\n  trusted-ca-file: '/etc/etcd/ssl/etcd-root-ca.pem'\n", yaml);
+        Assert.Contains("  cert-file: '/etc/etcd/ssl/leaf/etcd1-peer.pem'\n  key-file: '/etc/etcd/ssl/leaf/etcd1-peer-key.pem'\n", yaml);
         Assert.Contains("data-dir: '/var/lib/etcd'\n", yaml);
     }
 

@@ -21,6 +21,9 @@ public sealed class NodeBundleTests : IDisposable
         BundleSet.Write(_f.Cluster, _f.Layout, _f.Etcd);
         var entries = PackagingFixture.ReadBundle(File.ReadAllBytes(_f.Layout.NodeBundle("etcd2")));
 
+        // The leaf files sit in a generation directory named after their content (see SslFiles).
+        var generation = "ssl/" + SslFiles.GenerationName(new[] { _f.Layout.ServerCert("etcd2"), _f.Layout.ServerKey("etcd2"),
+            _f.Layout.PeerCert("etcd2"), _f.Layout.PeerKey("etcd2") }.Select(File.ReadAllBytes));
         var expected = new Dictionary<string, UnixFileMode>
         {
             ["SHA256SUMS"] = Rwr,
@@ -32,17 +35,18 @@ public sealed class NodeBundleTests : IDisposable
             ["install.sh"] = Rwx,
             ["ssl/"] = BundleEntry.PrivateDirectoryMode,
             ["ssl/etcd-root-ca.pem"] = Rwr,
-            ["ssl/etcd2-key.pem"] = Rw,
-            ["ssl/etcd2-peer-key.pem"] = Rw,
-            ["ssl/etcd2-peer.pem"] = Rwr,
-            ["ssl/etcd2.pem"] = Rwr,
+            [$"{generation}/"] = BundleEntry.PrivateDirectoryMode,
+            [$"{generation}/etcd2-key.pem"] = Rw,
+            [$"{generation}/etcd2-peer-key.pem"] = Rw,
+            [$"{generation}/etcd2-peer.pem"] = Rwr,
+            [$"{generation}/etcd2.pem"] = Rwr,
         };
         Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), entries.Keys.ToList());
         foreach (var (name, mode) in expected) Assert.Equal(mode, entries[name].Mode);
         Assert.All(entries.Values, e => Assert.Equal((0, 0, TarEntryFormat.Ustar, TarGzWriter.FixedTime), (e.Uid, e.Gid, e.Format, e.Mtime)));
 
-        Assert.Equal(File.ReadAllBytes(_f.Layout.ServerKey("etcd2")), entries["ssl/etcd2-key.pem"].Content);
-        Assert.Equal(File.ReadAllBytes(_f.Layout.PeerKey("etcd2")), entries["ssl/etcd2-peer-key.pem"].Content);
+        Assert.Equal(File.ReadAllBytes(_f.Layout.ServerKey("etcd2")), entries[$"{generation}/etcd2-key.pem"].Content);
+        Assert.Equal(File.ReadAllBytes(_f.Layout.PeerKey("etcd2")), entries[$"{generation}/etcd2-peer-key.pem"].Content);
         var secrets = new[] { _f.Layout.CaKey, _f.Layout.ServerKey("etcd1"), _f.Layout.PeerKey("etcd1"), _f.Layout.ServerKey("etcd3"),
             _f.Layout.PeerKey("etcd3"), _f.Layout.ClientKey("client"), _f.Layout.ClientKey("backup") };
         foreach (var secret in secrets.Select(File.ReadAllBytes))

@@ -37,7 +37,10 @@ public sealed class ReproducibilityTests : IDisposable
         var third = BundleSet.Write(_f.Cluster, _f.Layout, _f.Etcd);
         var changed = Assert.Single(third, o => o.Changed);
         Assert.Equal(_f.Layout.NodeBundle("etcd2"), changed.Path);
-        Assert.Equal("SHA256SUMS changed, ssl/etcd2-key.pem changed, ssl/etcd2.pem changed", changed.Why);
+        // A reissue is a new leaf generation directory, and install.sh switches to it by name.
+        Assert.Matches(@"^SHA256SUMS changed, install\.sh changed, ssl/leaf-[0-9a-f]{16} added, ssl/leaf-[0-9a-f]{16}/etcd2-key\.pem added, " +
+                       @"ssl/leaf-[0-9a-f]{16}/etcd2-peer-key\.pem added, ssl/leaf-[0-9a-f]{16}/etcd2-peer\.pem added, ssl/leaf-[0-9a-f]{16}/etcd2\.pem added, " +
+                       @"ssl/leaf-[0-9a-f]{16} removed, ssl/leaf-[0-9a-f]{16}/etcd2-key\.pem removed, .*removed$", changed.Why);
         Assert.All(files.Where(f => f != changed.Path), f => Assert.Equal(bytes[f], File.ReadAllBytes(f)));
     }
 
@@ -108,5 +111,26 @@ public sealed class ReproducibilityTests : IDisposable
             Assert.True(bundle.AsSpan().IndexOf(etcdctlMember) > 0, $"{node.Name}: etcdctl member not found");
         }
         Assert.All(outcomes, o => Shell.Run("gzip", ["-t", o.Path]));
+    }
+
+    // The restart rule: etcd re-reads leaf certificates per handshake, so renewing them leaves the start-up
+    // fingerprint alone; a new trust bundle (CA) changes it, since etcd reads that only at start.
+    [Fact]
+    public void Renewed_leaves_keep_the_restart_fingerprint_and_a_new_ca_changes_it()
+    {
+        EtcdForge.Deploy.NodeInstallPlan Plan()
+        {
+            BundleSet.Write(_f.Cluster, _f.Layout, _f.Etcd);
+            var node = _f.Node("etcd2");
+            return EtcdForge.Deploy.NodeInstallPlan.FromBundle(node, EtcdForge.Nodes.NodePaths.For(node, _f.Cluster, _f.Layout), _f.Layout.NodeBundle("etcd2"));
+        }
+        var before = Plan();
+        _f.Reissue("etcd2");
+        var renewed = Plan();
+        Assert.NotEqual(before.LeafGeneration, renewed.LeafGeneration);
+        Assert.Equal(before.Fingerprint, renewed.Fingerprint);
+
+        File.AppendAllText(_f.Layout.CaCert, File.ReadAllText(_f.Layout.CaCert));
+        Assert.NotEqual(before.Fingerprint, Plan().Fingerprint);
     }
 }

@@ -59,9 +59,9 @@ internal sealed class PkiWorkspace : IDisposable
     public CaInitialization.Result InitCa(TimeProvider? clock = null) =>
         new CaInitialization(Layout, Cluster.Pki, clock ?? TimeProvider.System).Run();
 
-    public IReadOnlyList<PkiChange> IssueCerts(TimeProvider? clock = null) =>
+    public IReadOnlyList<PkiChange> IssueCerts(TimeProvider? clock = null, bool renewAll = false) =>
         new CertificateIssuance(Layout, Cluster.Pki, Cluster.Nodes, clock ?? TimeProvider.System)
-            .Run(CertificateAuthority.Load(Layout));
+            .Run(CertificateAuthority.Load(Layout), renewAll);
 
     public IReadOnlyList<PkiChange> InitAndIssue(TimeProvider? clock = null)
     {

@@ -58,6 +58,26 @@ public sealed class ReissueTests
         Assert.All(changes, c => Assert.Contains("within renewBefore", c.Reason));
     }
 
+    // RenewCerts --force: every leaf now, with a new serial and key; the CA stays.
+    [Fact]
+    public void ForcedRenewalReissuesEveryLeafThatStillFits()
+    {
+        using var pki = new PkiWorkspace(nodeCount: 1);
+        pki.InitAndIssue();
+        var ca = File.ReadAllBytes(pki.Layout.CaCert);
+        var serial = ExternalTool.Succeed("openssl", "x509", "-in", pki.Layout.ServerCert("etcd1"), "-noout", "-serial");
+        var key = File.ReadAllBytes(pki.Layout.ServerKey("etcd1"));
+
+        var changes = pki.IssueCerts(renewAll: true);
+
+        Assert.Equal(["etcd1.pem reissued", "etcd1-peer.pem reissued", "client.pem reissued"], changes.Select(c => c.What));
+        Assert.All(changes, c => Assert.Equal("renewal forced (--force)", c.Reason));
+        Assert.NotEqual(serial, ExternalTool.Succeed("openssl", "x509", "-in", pki.Layout.ServerCert("etcd1"), "-noout", "-serial"));
+        Assert.NotEqual(key, File.ReadAllBytes(pki.Layout.ServerKey("etcd1")));
+        Assert.Equal(ca, File.ReadAllBytes(pki.Layout.CaCert));
+        Assert.Empty(pki.IssueCerts());
+    }
+
     [Fact]
     public void MissingOrForeignKeyFileCausesReissue()
     {

@@ -29,12 +29,15 @@ public sealed class SecurityTests(SecurityCluster cluster) : IClassFixture<Secur
         Up();
         for (var host = 1; host <= 3; host++)
         {
-            var stats = TestHostCluster.Ssh(host, "stat -c '%a %U %G %n' /etc/etcd/ssl /var/lib/etcd /etc/etcd/ssl/*")
+            // Leaf keys live in the generation directory that /etc/etcd/ssl/leaf points at (0700 etcd too).
+            var generation = "/etc/etcd/ssl/" + TestHostCluster.Ssh(host, "readlink /etc/etcd/ssl/leaf").Trim();
+            var stats = TestHostCluster.Ssh(host, $"stat -c '%a %U %G %n' /etc/etcd/ssl /var/lib/etcd {generation} /etc/etcd/ssl/*.pem {generation}/*")
                 .Split('\n', StringSplitOptions.RemoveEmptyEntries).ToDictionary(l => l.Split(' ', 4)[3], l => l[..l.LastIndexOf(' ')]);
             Assert.Equal("700 etcd etcd", stats["/etc/etcd/ssl"]);
             Assert.Equal("700 etcd etcd", stats["/var/lib/etcd"]);
+            Assert.Equal("700 etcd etcd", stats[generation]);
             var keys = stats.Keys.Where(k => k.EndsWith("-key.pem", StringComparison.Ordinal)).Order().ToList();
-            Assert.Equal([$"/etc/etcd/ssl/etcd{host}-key.pem", $"/etc/etcd/ssl/etcd{host}-peer-key.pem"], keys);
+            Assert.Equal([$"{generation}/etcd{host}-key.pem", $"{generation}/etcd{host}-peer-key.pem"], keys);
             Assert.All(keys, k => Assert.Equal("600 etcd etcd", stats[k]));
         }
 
@@ -57,13 +60,14 @@ public sealed class SecurityTests(SecurityCluster cluster) : IClassFixture<Secur
     public void S1b_A_key_chowned_on_a_node_is_handed_back_to_etcd_by_the_next_deploy()
     {
         Up();
-        TestHostCluster.Ssh(1, "chown root:root /etc/etcd/ssl/etcd1-key.pem");
+        var key = "/etc/etcd/ssl/" + TestHostCluster.Ssh(1, "readlink /etc/etcd/ssl/leaf").Trim() + "/etcd1-key.pem";
+        TestHostCluster.Ssh(1, $"chown root:root {key}");
 
         var run = cluster.Forge("--target=DeployNodes");
 
         Assert.True(run.ExitCode == 0, run.ToString());
-        Assert.Contains(run.Lines, l => l.Contains("[etcd1] chown /etc/etcd/ssl/etcd1-key.pem (root -> etcd)"));
-        Assert.Equal("600 etcd etcd", TestHostCluster.Ssh(1, "stat -c '%a %U %G' /etc/etcd/ssl/etcd1-key.pem").Trim());
+        Assert.Contains(run.Lines, l => l.Contains($"[etcd1] chown {key} (root -> etcd)"));
+        Assert.Equal("600 etcd etcd", TestHostCluster.Ssh(1, $"stat -c '%a %U %G' {key}").Trim());
         var again = cluster.Forge("--target=DeployNodes");
         Assert.True(again.ExitCode == 0, again.ToString());
         Assert.Contains("DeployNodes: nothing changed", again.Lines);

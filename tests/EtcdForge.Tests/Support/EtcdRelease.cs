@@ -41,6 +41,19 @@ public sealed class EtcdRelease
     public static EtcdRelease Get(string version = V35) =>
         Fetched.GetOrAdd(version, v => new Lazy<EtcdRelease>(() => Fetch(v))).Value;
 
+    // The release host serves VERSION at v{VERSION}/ as GitHub lays it out: 3.4.23 from Debian's own binaries
+    // (ReleaseArchives), any other version fetched by Get.
+    public static void Serve(ReleaseServer server, string version)
+    {
+        if (version != V34)
+        {
+            Get(version).ServeOn(server);
+            return;
+        }
+        server.Serve($"v{version}/{ReleaseArchives.Name}", ReleaseArchives.Release);
+        server.Serve($"v{version}/SHA256SUMS", ReleaseArchives.Sums(ReleaseArchives.Sha256(ReleaseArchives.Release)));
+    }
+
     // The release host serves this release at v{Version}/ as GitHub lays it out.
     public void ServeOn(ReleaseServer server)
     {

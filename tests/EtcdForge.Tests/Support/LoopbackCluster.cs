@@ -21,7 +21,8 @@ public class LoopbackCluster : ILocalCluster, IDisposable
     private readonly ReleaseServer _mirror;
     private readonly LocalMembers _members;
 
-    public LoopbackCluster(int block, string version = EtcdRelease.V35, string name = "loopback", int firstHost = 11, string extraEtcd = "")
+    /// <param name="extraPki">YAML lines for the pki section, indented two spaces (e.g. a short certValidity).</param>
+    public LoopbackCluster(int block, string version = EtcdRelease.V35, string name = "loopback", int firstHost = 11, string extraEtcd = "", string extraPki = "")
     {
         if (block is < 1 or > 254) throw new ArgumentOutOfRangeException(nameof(block), block, "a loopback block is 127.0.B.0/24, B in 1-254");
         if (firstHost is < 2 or > 252) throw new ArgumentOutOfRangeException(nameof(firstHost), firstHost, "members are 127.0.B.firstHost..+2");
@@ -34,6 +35,7 @@ public class LoopbackCluster : ILocalCluster, IDisposable
         _mirror = new ReleaseServer($"127.0.{block}.1");
         _members = new LocalMembers(ClusterDir);
         Version = version;
+        _extraPki = extraPki;
         Config = ConfigFor(version, extraEtcd);
     }
 
@@ -60,6 +62,7 @@ public class LoopbackCluster : ILocalCluster, IDisposable
     public string Version { get; }
     public string Config { get; }
     private ForgeResult? _firstRun;
+    private readonly string _extraPki;
     public ForgeResult FirstRun => _firstRun ?? throw new InvalidOperationException("the cluster has not been brought up: call Verify() first");
     public string Artifacts => _dir.Combine("artifacts");
     public string ClusterDir => Path.Combine(Artifacts, Name);
@@ -81,22 +84,23 @@ public class LoopbackCluster : ILocalCluster, IDisposable
     // two spaces), written beside the first; the mirror starts serving that version.
     public string ConfigFor(string version, string extraEtcd = "")
     {
-        ServeRelease(version);
+        EtcdRelease.Serve(_mirror, version);
         var nodes = string.Concat(Enumerable.Range(1, Nodes.Length).Select(m =>
             $"  - name: {Nodes[m - 1]}\n    address: {Address(m)}\n    connection: {{ type: local }}\n"));
-        return _dir.File($"cluster-{version}-{Math.Abs(extraEtcd.GetHashCode()):x}.yaml", $"""
+        return _dir.File($"cluster-{version}-{Math.Abs(extraEtcd.GetHashCode()):x}.yaml", $$"""
             cluster:
-              name: {Name}
-              token: {Name}-token
+              name: {{Name}}
+              token: {{Name}}-token
             etcd:
-              version: {version}
-              downloadUrl: {_mirror.BaseUrl}
+              version: {{version}}
+              downloadUrl: {{_mirror.BaseUrl}}
               distributionFallback: false
-            {extraEtcd}
+            {{extraEtcd}}
             pki:
               keyAlgorithm: ecdsa-p256
+            {{_extraPki}}
               ca:
-                commonName: {Name} CA
+                commonName: {{Name}} CA
                 organization: etcd-forge
               clients:
                 - name: client
@@ -138,16 +142,6 @@ public class LoopbackCluster : ILocalCluster, IDisposable
     private string[] WithPaths(string[] args) =>
         [.. args, .. args.Any(a => a.StartsWith("--config=", StringComparison.Ordinal)) ? [] : new[] { $"--config={Config}" }, $"--artifacts={Artifacts}"];
 
-    private void ServeRelease(string version)
-    {
-        if (version != EtcdRelease.V34)
-        {
-            EtcdRelease.Get(version).ServeOn(_mirror);
-            return;
-        }
-        _mirror.Serve($"v{version}/{ReleaseArchives.Name}", ReleaseArchives.Release);
-        _mirror.Serve($"v{version}/SHA256SUMS", ReleaseArchives.Sums(ReleaseArchives.Sha256(ReleaseArchives.Release)));
-    }
 
     public void Dispose()
     {
