@@ -1,3 +1,4 @@
+using EtcdForge.Artifacts;
 using Cake.Core.Diagnostics;
 using EtcdForge.Client;
 using EtcdForge.Configuration;

@@ -1,3 +1,4 @@
+using EtcdForge.Artifacts;
 using EtcdForge.Configuration;
 using EtcdForge.Nodes;
 using EtcdForge.Remote;

@@ -2,7 +2,6 @@ using System.Text.Json;
 using EtcdForge.Configuration;
 using EtcdForge.Download;
 using EtcdForge.Remote;
-using CommandResult = EtcdForge.Download.CommandResult;
 
 namespace EtcdForge.Backup;
 
@@ -10,7 +9,7 @@ namespace EtcdForge.Backup;
 // deprecated there and gone in 3.6), etcdctl with ETCDCTL_API=3 on 3.4, which has no etcdutl.
 public sealed record SnapshotTool(EtcdVersion Version)
 {
-    public string Name => Version.HasEtcdutl ? "etcdutl" : "etcdctl";
+    public string Name => Version >= new EtcdVersion(3, 5, 0) ? "etcdutl" : "etcdctl";
 
     public sealed record Status(string Hash, long Revision, long TotalKeys, long TotalSize);
 

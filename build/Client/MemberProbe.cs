@@ -55,7 +55,7 @@ public sealed class MemberProbe(Cluster cluster, TlsIdentity identity)
         }
     }
 
-    public async Task<IReadOnlyList<Answer>> WaitForQuorumAsync(TimeSpan timeout, TimeProvider clock, CancellationToken ct)
+    public async Task<IReadOnlyList<Answer>> WaitForAllHealthyAsync(TimeSpan timeout, TimeProvider clock, CancellationToken ct)
     {
         var deadline = clock.GetUtcNow() + timeout;
         while (true)

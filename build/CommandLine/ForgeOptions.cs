@@ -37,6 +37,10 @@ public sealed record ForgeOptions
 
     public TimeSpan BootstrapTimeout { get; private init; } = TimeSpan.FromSeconds(60);
 
+    // Cake's --dryrun (the host passes its own options on under their normalized names: --dry-run, --whatif and
+    // --noop arrive as dryrun): tasks are listed, none runs.
+    public bool DryRun { get; private init; }
+
     // IssueCerts renews every leaf certificate now, whatever its expiry (RenewCerts --force).
     public bool Force { get; private init; }
 
@@ -59,6 +63,7 @@ public sealed record ForgeOptions
             Snapshot = ValueOf(arguments, "snapshot"),
             Yes = FlagOf(arguments, "yes"),
             TrustNewHostKeys = FlagOf(arguments, "trust-new-host-keys"),
+            DryRun = FlagOf(arguments, "dryrun"),
             Force = FlagOf(arguments, "force"),
             BootstrapTimeout = bootstrap is null ? TimeSpan.FromSeconds(60) : SecondsOf(bootstrap),
         };

@@ -1,7 +1,7 @@
 using System.Formats.Tar;
 using System.IO.Compression;
 using EtcdForge.Configuration;
-using EtcdForge.Nodes;
+using EtcdForge.Artifacts;
 using EtcdForge.Packaging;
 
 namespace EtcdForge.Deploy;

@@ -3,11 +3,6 @@ using System.Diagnostics;
 
 namespace EtcdForge.Download;
 
-public sealed record CommandResult(int ExitCode, string Stdout, string Stderr)
-{
-    public string LastErrorLine => (Stderr.Trim().Length > 0 ? Stderr : Stdout).Trim().Split('\n')[^1].Trim();
-}
-
 // Runs a program directly (no shell, so no quoting) and captures its output.
 public static class ExternalCommand
 {
@@ -42,6 +37,6 @@ public static class ExternalCommand
             process.Kill(entireProcessTree: true);
             throw new ForgeError($"{program} {string.Join(' ', start.ArgumentList)} did not finish within {timeout.TotalSeconds:0} s");
         }
-        return new CommandResult(process.ExitCode, await stdout, await stderr);
+        return new CommandResult(null, process.ExitCode, await stdout, await stderr);
     }
 }

@@ -40,7 +40,7 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
             await rolling.RunAsync(upgrade,
                 node => OnNodeAsync(context, node, async shell =>
                 {
-                    await StagedBinaries.PromoteAsync(shell, context.InstallPlanOf(node), default);
+                    await StagedBinaries.PromoteAsync(shell, context.InstallPlans.Of(node), default);
                     await StarterOf(context, node, shell).RestartAsync(default);
                 }),
                 async node => LastLine(await OnNodeAsync(context, node, shell => EtcdService.For(node, shell, context.PathsOf(node)).RecentLogAsync(1, default))),
@@ -73,12 +73,12 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
     private static string LastLine(string log) => log.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "(empty)";
 
     private static MemberStarter StarterOf(BuildContext context, Node node, INodeShell shell) =>
-        new(EtcdService.For(node, shell, context.PathsOf(node), context.ContainerOf(node)), context.FingerprintOf(node));
+        new(EtcdService.For(node, shell, context.PathsOf(node), context.ContainerOf(node)), context.InstallPlans.FingerprintOf(node));
 
     // Every member, not just a majority: restarting one while another is still down could cost the quorum.
     private static async Task WaitForAllHealthyAsync(BuildContext context, MemberProbe probe)
     {
-        var answers = await probe.WaitForQuorumAsync(context.Options.BootstrapTimeout, context.Clock, default);
+        var answers = await probe.WaitForAllHealthyAsync(context.Options.BootstrapTimeout, context.Clock, default);
         var down = answers.Where(a => !a.Healthy).ToList();
         if (down.Count > 0)
         {

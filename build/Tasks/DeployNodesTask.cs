@@ -27,7 +27,7 @@ public sealed class DeployNodesTask : AsyncFrostingTask<BuildContext>
         var runs = await context.Nodes.RunEachAsync(async (node, shell) =>
         {
             // An upgrading member's new binaries wait beside the old ones until its turn in BootstrapCluster.
-            var plan = upgrade.Changes(node.Name) ? StagedBinaries.Stage(context.InstallPlanOf(node)) : context.InstallPlanOf(node);
+            var plan = upgrade.Changes(node.Name) ? StagedBinaries.Stage(context.InstallPlans.Of(node)) : context.InstallPlans.Of(node);
             var outcome = await new NodeDeployer(shell, plan).DeployAsync(default);
             if (context.ContainerOf(node) is not { } container) return outcome;
             var before = shell.BytesUploaded;

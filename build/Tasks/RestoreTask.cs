@@ -19,7 +19,7 @@ public sealed class RestoreTask : AsyncFrostingTask<BuildContext>
         }
         var (path, r) = ClusterRestore.CheckHash(file, context.Artifacts.Backups);
         var etcd = EtcdBinaries.Load(context.Artifacts);
-        var restore = new ClusterRestore(context.Cluster, context.Nodes, context.PathsOf, context.FingerprintOf,
+        var restore = new ClusterRestore(context.Cluster, context.Nodes, context.PathsOf, context.InstallPlans.FingerprintOf,
             new SnapshotTool(etcd.ParsedVersion), etcd.BinDir, context.Clock, context.Log);
         var snapshot = await restore.CheckAsync(path, r);
         if (!context.Options.Yes)
@@ -31,7 +31,7 @@ public sealed class RestoreTask : AsyncFrostingTask<BuildContext>
         var setAside = await restore.RunAsync(snapshot, default);
 
         var probe = new MemberProbe(context.Cluster, ClusterIdentities.Operator(context.Cluster, context.Artifacts));
-        var answers = await probe.WaitForQuorumAsync(context.Options.BootstrapTimeout, context.Clock, default);
+        var answers = await probe.WaitForAllHealthyAsync(context.Options.BootstrapTimeout, context.Clock, default);
         if (answers.Any(a => !a.Healthy))
         {
             throw new ForgeError($"Restore: members not healthy after {context.Options.BootstrapTimeout.TotalSeconds:0} s: " +
