@@ -41,6 +41,24 @@ public sealed class BuildContext : FrostingContext
         ? _containers.GetOrAdd(node.Name, _ => Docker.MemberContainer.For(Cluster, node, Artifacts))
         : null;
 
+    private Task<Upgrade.UpgradeDecision.Result>? _upgrade;
+
+    // Whether this run changes the etcd version of a running cluster, decided once per run from the members'
+    // versions and the etcd DownloadEtcd obtained: DeployNodes refuses or stages by it, BootstrapCluster carries it out.
+    public Task<Upgrade.UpgradeDecision.Result> UpgradeAsync() => _upgrade ??= Upgrade.UpgradeCheck.DecideAsync(
+        Cluster, Client.ClusterIdentities.Operator(Cluster, Artifacts), Download.EtcdBinaries.Load(Artifacts).ParsedVersion, default);
+
+    public Backup.BackupStore Backups => new(Artifacts.Backups, Cluster.Name);
+
+    // A snapshot checked with the tool of the etcd DownloadEtcd obtained (etcdutl reads older versions' snapshots too).
+    public Backup.BackupRun NewBackupRun()
+    {
+        var etcd = Download.EtcdBinaries.Load(Artifacts);
+        var interactive = Download.TransferDisplay.IsInteractive(Environment.GetEnvironmentVariable("CI"), Console.IsOutputRedirected);
+        return new Backup.BackupRun(Cluster, Client.ClusterIdentities.Operator(Cluster, Artifacts), Backups,
+            new Backup.SnapshotTool(etcd.ParsedVersion), etcd.BinDir, Download.TransferDisplay.For(interactive, Log), Clock, Log);
+    }
+
     // The description is loaded and validated here, before any task runs (also under --dryrun, which writes nothing).
     public BuildContext(ICakeContext context) : base(context)
     {

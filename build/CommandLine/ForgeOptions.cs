@@ -19,6 +19,7 @@ public sealed record ForgeOptions
         ["artifacts"] = DefaultArtifacts,
         ["bootstrap-timeout"] = "120",
         ["node"] = "etcd1",
+        ["snapshot"] = "artifacts/<cluster>/backups/<file>.db",
     };
 
     private static readonly string[] Flags = ["yes", "trust-new-host-keys", "force"];
@@ -26,7 +27,10 @@ public sealed record ForgeOptions
     public string Config { get; private init; } = DefaultConfig;
     public string ArtifactsRoot { get; private init; } = DefaultArtifacts;
 
-    // Confirms what drops data: Destroy, removing a member, ReplaceMember.
+    // Restore's snapshot file (a backup made by --target=Backup, its .json beside it).
+    public string? Snapshot { get; private init; }
+
+    // Confirms what drops data: Destroy, Restore, removing a member, ReplaceMember.
     public bool Yes { get; private init; }
 
     // The member ReplaceMember rebuilds (checked against the description by BuildContext).
@@ -60,6 +64,7 @@ public sealed record ForgeOptions
         {
             Config = ValueOf(arguments, "config") ?? DefaultConfig,
             ArtifactsRoot = ValueOf(arguments, "artifacts") ?? DefaultArtifacts,
+            Snapshot = ValueOf(arguments, "snapshot"),
             Yes = FlagOf(arguments, "yes"),
             TrustNewHostKeys = FlagOf(arguments, "trust-new-host-keys"),
             DryRun = FlagOf(arguments, "dryrun"),

@@ -77,9 +77,19 @@ public sealed record NodeInstallPlan(Node Node, NodePaths Paths, IReadOnlyList<D
     // bootstrap keys are left out too: etcd reads them only on a member's first start, and they change whenever a
     // member is added or removed, which must not restart the members already running.
     // MemberStarter and Plan compare against this; it is the only place that says what needs a restart.
-    public string Fingerprint => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
+    private string? _fingerprint;
+
+    public string Fingerprint => _fingerprint ?? Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
         System.Text.Encoding.UTF8.GetBytes(string.Join("\n", Files.Where(f => !IsLeafFile(f)).OrderBy(f => f.Path, StringComparer.Ordinal).Select(f => $"{HashAtStart(f)} {f.Path}")
             .Concat(ImageId is null ? [] : [$"image {ImageId}"])))));
+
+    // The same install with files placed elsewhere (staged for an upgrade): the member it ends up running is the same,
+    // so the fingerprint stays that of the final paths.
+    public NodeInstallPlan WithFiles(IReadOnlyList<DesiredFile> files)
+    {
+        var fingerprint = Fingerprint;
+        return this with { Files = files, _fingerprint = fingerprint };
+    }
 
     private string HashAtStart(DesiredFile file)
     {

@@ -7,7 +7,7 @@ namespace EtcdForge.Download;
 public static class ExternalCommand
 {
     public static async Task<CommandResult> RunAsync(string program, IEnumerable<string> arguments, TimeSpan timeout,
-        string? workingDirectory = null)
+        string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(program)
         {
@@ -15,6 +15,7 @@ public static class ExternalCommand
             WorkingDirectory = workingDirectory ?? "",
         };
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
         using var process = new Process { StartInfo = start };
         try
         {

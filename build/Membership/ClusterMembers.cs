@@ -34,8 +34,8 @@ public sealed class ClusterMembers(TlsIdentity identity, TimeProvider clock)
         await Task.WhenAll(members.Select(async m =>
         {
             if (m.ClientUrls.Count == 0) return new MemberHealth(m, false, "not started");
-            var (healthy, _, detail) = await MemberProbe.StatusAsync(m.ClientUrls[0], identity, ct);
-            return new MemberHealth(m, healthy, detail);
+            var status = await MemberProbe.StatusAsync(m.ClientUrls[0], identity, ct);
+            return new MemberHealth(m, status.Healthy, status.Detail);
         }));
 
     public async Task<IReadOnlyList<string>> AlarmsAsync(IReadOnlyList<LiveMember> members, CancellationToken ct)

@@ -6,6 +6,7 @@ using EtcdForge.Membership;
 using EtcdForge.Remote;
 using EtcdForge.Reporting;
 using EtcdForge.Services;
+using EtcdForge.Upgrade;
 
 namespace EtcdForge.Tasks;
 
@@ -36,7 +37,7 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
         var founders = MembershipDiff.Founders(described, live, applied, etcd.PeerPort, HasData);
         try
         {
-            await StartMembersAsync(context, founders, summary);
+            await StartMembersAsync(context, founders, summary, upgradeDue: true);
         }
         catch (ForgeError error) when (live is not null && MembershipDiff.Of(described, live, etcd.PeerPort).Changes is { Count: > 0 } pending)
         {
@@ -46,7 +47,7 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
         }
         live = await members.TryListAsync(endpoints, default) ?? throw new ForgeError("the members started but none answers a member list; see their logs");
         // Members of the initial cluster that never ran are voters already; they start like the others.
-        await StartMembersAsync(context, [.. MembershipDiff.Founders(described, live, applied, etcd.PeerPort, HasData).Except(founders)], summary);
+        await StartMembersAsync(context, [.. MembershipDiff.Founders(described, live, applied, etcd.PeerPort, HasData).Except(founders)], summary, upgradeDue: false);
 
         var diff = MembershipDiff.Of(described, live, etcd.PeerPort);
         if (diff.Conflicts.Count > 0) throw new ForgeError(string.Join(Environment.NewLine, diff.Conflicts));
@@ -60,8 +61,9 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
         summary.Finish();
     }
 
-    // Starts stopped members and restarts changed ones one at a time, each healthy before the next.
-    private static async Task StartMembersAsync(BuildContext context, IReadOnlyList<Node> group, ChangeSummary summary)
+    // Starts stopped members and restarts changed ones one at a time, each healthy before the next; the members
+    // that were running take a version upgrade, if one is due, before the membership changes.
+    private static async Task StartMembersAsync(BuildContext context, IReadOnlyList<Node> group, ChangeSummary summary, bool upgradeDue)
     {
         if (group.Count == 0) return;
         var runs = await context.NodesOf(group).RunEachAsync((node, shell) => StarterOf(context, node, shell).StartAsync(default));
@@ -77,6 +79,26 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
         await WaitForAllHealthyAsync(context, probe);
 
         var due = members.Where(m => m.Result == MemberAction.Restart).Select(m => m.Node).ToList();
+        var upgrade = upgradeDue ? await context.UpgradeAsync() : null;
+        if (upgrade?.Kind == UpgradeDecision.Kind.Refused) throw new ForgeError($"{upgrade.Reason}; no member was restarted");
+        if (upgrade is { IsUpgrade: true })
+        {
+            context.Log.Information("upgrading {0} one at a time: {1}", string.Join(", ", upgrade.Order), upgrade.Reason);
+            var identity = ClusterIdentities.Operator(context.Cluster, context.Artifacts);
+            var rolling = new RollingUpgrade(context.Cluster, identity, new ReadyProbe(context.Cluster, identity, probe), context.Options.BootstrapTimeout, context.Clock);
+            await rolling.RunAsync(upgrade,
+                node => OnNodeAsync(context, node, async shell =>
+                {
+                    await StagedBinaries.PromoteAsync(shell, context.InstallPlans.Of(node), default);
+                    await StarterOf(context, node, shell).RestartAsync(default);
+                }),
+                async node => LastLine(await OnNodeAsync(context, node, shell => EtcdService.For(node, shell, context.PathsOf(node)).RecentLogAsync(1, default))),
+                (node, detail) => summary.Record($"[{node.Name}] upgraded to etcd {upgrade.To}; ready ({detail})"),
+                default);
+            var clusterVersion = await rolling.WaitForClusterVersionAsync(upgrade.To, default);
+            context.Log.Information("upgrade: every member runs {0}; cluster version {1}", upgrade.To, clusterVersion);
+            due = due.Where(n => !upgrade.Changes(n.Name)).ToList();
+        }
         if (due.Count > 0)
         {
             context.Log.Information("restarting {0} one at a time: their files changed since they started", string.Join(", ", due.Select(n => n.Name)));
@@ -85,9 +107,17 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
                 node => LastWordsOf(context, node),
                 node => summary.Record($"[{node.Name}] {MemberAction.Restart.Done()}"),
                 default);
-            await WaitForAllHealthyAsync(context, probe);
         }
+        if (due.Count > 0 || upgrade is { IsUpgrade: true }) await WaitForAllHealthyAsync(context, probe);
     }
+
+    private static async Task OnNodeAsync(BuildContext context, Node node, Func<INodeShell, Task> step) =>
+        await OnNodeAsync(context, node, async shell => { await step(shell); return true; });
+
+    private static async Task<T> OnNodeAsync<T>(BuildContext context, Node node, Func<INodeShell, Task<T>> step) =>
+        (await context.NodesOf(node).RunAsync((_, shell) => step(shell)))[0].Result;
+
+    private static string LastLine(string log) => log.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "(empty)";
 
     private static EtcdService ServiceOf(BuildContext context, Node node, INodeShell shell) => EtcdService.For(node, shell, context.PathsOf(node), context.ContainerOf(node));
 
