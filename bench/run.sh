@@ -8,6 +8,7 @@
 #   warm       etcd-forge again with everything in place (the recipe has no such mode)
 #   certs      CA + server/peer/client certificates for 3 nodes: etcd-forge InitCa+IssueCerts vs cfssl
 #   bytes      bytes copied to each node, cold and warm
+#   backup     a snapshot of a >= 100 MB database from 3 local members: --target=Backup vs `etcdctl snapshot save`
 # and measures the host's own start-up (./build.sh must neither build nor restore when nothing changed).
 # Every cluster is torn down between repetitions (etcd-forge --target=Destroy --yes; baseline.sh down).
 #
@@ -240,6 +241,40 @@ for ((rep = 1; rep <= reps; rep++)); do
 done
 stamp_after="$(stat -c %y "$dll" "$assets" | tr '\n' ' ')"
 
+# --- Backup throughput: one local cluster filled with >= 100 MB, then both tools snapshot the same data ----------------
+# etcdctl snapshot save streams from one endpoint to a file (it verifies nothing); etcd-forge's Backup streams from the
+# leader, checks the file with the version's own tool, hashes it and writes its record: both timed as whole commands.
+backup_mb=${BENCH_BACKUP_MB:-110}
+log "backup: filling a 3-member local cluster with $backup_mb MB"
+rm -rf "$work/art-local3"
+forge local3 0 backup-up --target=Verify >/dev/null
+pki=$work/art-local3/bench-local3/pki
+export ETCDCTL_API=3 ETCDCTL_CACERT=$pki/etcd-root-ca.pem ETCDCTL_CERT=$pki/client.pem ETCDCTL_KEY=$pki/client-key.pem
+head -c 1000000 /dev/urandom | base64 -w0 | head -c 1000000 >"$work/value.bin"
+for ((i = 0; i < backup_mb; i++)); do
+    etcdctl --endpoints="https://$loopback.11:2379" put "bench/blob/$i" <"$work/value.bin" >/dev/null
+done
+db_bytes=$(etcdctl --endpoints="https://$loopback.11:2379" endpoint status --write-out=json | grep -o '"dbSize":[0-9]*' | head -1 | cut -d: -f2)
+log "backup: database is $db_bytes bytes"
+mb_per_s() { awk -v b="$1" -v s="$2" 'BEGIN { printf "%.3f", b / 1048576 / s }'; }
+for ((rep = 1; rep <= reps; rep++)); do
+    for tool in $( ((rep % 2)) && echo "etcdctl forge" || echo "forge etcdctl"); do
+        if [[ $tool == etcdctl ]]; then
+            rm -f "$work/etcdctl-snapshot.db"
+            start=$(now); etcdctl --endpoints="https://$loopback.11:2379" snapshot save "$work/etcdctl-snapshot.db" >"$work/logs/backup-etcdctl-$rep.log" 2>&1; end=$(now)
+            size=$(stat -c %s "$work/etcdctl-snapshot.db")
+            echo "backup,baseline,$rep,$(mb_per_s "$size" "$(secs "$start" "$end")")" >>"$results"
+        else
+            t=$(forge local3 "$rep" backup --target=Backup)
+            snapshot=$(ls -t "$work"/art-local3/bench-local3/backups/*.db | head -1)
+            echo "backup,etcd-forge,$rep,$(mb_per_s "$(stat -c %s "$snapshot")" "$t")" >>"$results"
+            rm -f "$snapshot" "${snapshot%.db}.json"
+        fi
+    done
+done
+forge local3 0 backup-destroy --target=Destroy --yes >/dev/null
+rm -rf "$work/art-local3" "$work/etcdctl-snapshot.db" "$work/value.bin"
+
 # --- the table -------------------------------------------------------------------------------------------------------
 stats() { # file scenario tool column -> "median min max n"
     awk -F, -v s="$2" -v t="$3" '$1 == s && $2 == t {print $4}' "$1" | sort -g |
@@ -303,6 +338,10 @@ task_row() { # task -> median per scenario
     row "Scaling: cold, 7 SSH hosts" ssh7-cold
     row_bytes "Bytes uploaded per node, cold (3 SSH hosts)" ssh3-cold
     echo "| Bytes uploaded per node, warm (3 SSH hosts) | n/a (copies everything again) | $(fmt_b "$(stats "$bytes" ssh3-warm etcd-forge)") | - |"
+    f=$(stats "$results" backup etcd-forge); b=$(stats "$results" backup baseline)
+    fmt_r() { read -r m lo hi n <<<"$1"; [[ $n == 0 ]] && { echo "n/a"; return; }
+              awk -v m="$m" -v lo="$lo" -v hi="$hi" 'BEGIN { printf "%.1f MB/s (%.1f-%.1f)", m, lo, hi }'; }
+    echo "| Backup of a $((db_bytes / 1048576)) MB database, 3 local members: throughput (\`etcdctl snapshot save\` vs --target=Backup; higher is better) | $(fmt_r "$b") | $(fmt_r "$f") | $(ratio "$f" "$b") |"
     echo
     echo "Host start-up (a dry run: start, load and validate the description, list the tasks):"
     echo

@@ -4,11 +4,15 @@ using Cake.Frosting;
 using EtcdForge.Artifacts;
 using EtcdForge.CommandLine;
 using EtcdForge.Configuration;
+using EtcdForge.Deploy;
 using EtcdForge.Nodes;
 using EtcdForge.Remote;
 
 namespace EtcdForge;
 
+// What every task reads, made once before any task runs: the options, the validated description, where the
+// artifacts go, the clock, one shell per node and the fan-out over the nodes, and per-node install state
+// that is read lazily (InstallPlans).
 public sealed class BuildContext : FrostingContext
 {
     public ForgeOptions Options { get; }
@@ -24,7 +28,9 @@ public sealed class BuildContext : FrostingContext
 
     public NodePaths PathsOf(Node node) => NodePaths.For(node, Cluster, Artifacts);
 
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _fingerprints = new();
+    // Per-node install plans and their fingerprints, read from the bundles on first use.
+    public InstallPlans InstallPlans { get; }
+
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Docker.MemberContainer> _containers = new();
 
     /// <summary>The container a docker member runs in (read once per run from the image Package wrote); null for
@@ -33,18 +39,23 @@ public sealed class BuildContext : FrostingContext
         ? _containers.GetOrAdd(node.Name, _ => Docker.MemberContainer.For(Cluster, node, Artifacts))
         : null;
 
-    // What a node should hold: the bundle Package built for it, mapped onto the node's paths (and for a docker
-    // member, the image it runs).
-    public Deploy.NodeInstallPlan InstallPlanOf(Node node)
-    {
-        var plan = Deploy.NodeInstallPlan.FromBundle(node, PathsOf(node), Artifacts.NodeBundle(node.Name), ContainerOf(node)?.Image?.Id);
-        _fingerprints[node.Name] = plan.Fingerprint;
-        return plan;
-    }
+    private Task<Upgrade.UpgradeDecision.Result>? _upgrade;
 
-    // BootstrapCluster needs only this. Bundles do not change after Package within a run, so the fingerprint
-    // DeployNodes saw is reused instead of unpacking every node's bundle again.
-    public string FingerprintOf(Node node) => _fingerprints.TryGetValue(node.Name, out var known) ? known : InstallPlanOf(node).Fingerprint;
+    // Whether this run changes the etcd version of a running cluster, decided once per run from the members'
+    // versions and the etcd DownloadEtcd obtained: DeployNodes refuses or stages by it, BootstrapCluster carries it out.
+    public Task<Upgrade.UpgradeDecision.Result> UpgradeAsync() => _upgrade ??= Upgrade.UpgradeCheck.DecideAsync(
+        Cluster, Client.ClusterIdentities.Operator(Cluster, Artifacts), Download.EtcdBinaries.Load(Artifacts).ParsedVersion, default);
+
+    public Backup.BackupStore Backups => new(Artifacts.Backups, Cluster.Name);
+
+    // A snapshot checked with the tool of the etcd DownloadEtcd obtained (etcdutl reads older versions' snapshots too).
+    public Backup.BackupRun NewBackupRun()
+    {
+        var etcd = Download.EtcdBinaries.Load(Artifacts);
+        var interactive = Download.TransferDisplay.IsInteractive(Environment.GetEnvironmentVariable("CI"), Console.IsOutputRedirected);
+        return new Backup.BackupRun(Cluster, Client.ClusterIdentities.Operator(Cluster, Artifacts), Backups,
+            new Backup.SnapshotTool(etcd.ParsedVersion), etcd.BinDir, Download.TransferDisplay.For(interactive, Log), Clock, Log);
+    }
 
     // The description is loaded and validated here, before any task runs (also under --dryrun, which writes nothing).
     public BuildContext(ICakeContext context) : base(context)
@@ -71,5 +82,6 @@ public sealed class BuildContext : FrostingContext
         };
         Shells = new NodeShellPool(Ssh);
         Nodes = NodesOf(Cluster.Nodes);
+        InstallPlans = new InstallPlans(Cluster, Artifacts, node => ContainerOf(node)?.Image?.Id);
     }
 }

@@ -1,7 +1,5 @@
 using Cake.Frosting;
 using EtcdForge;
-using EtcdForge.Artifacts;
-using EtcdForge.Nodes;
 
 return new CakeHost()
     .UseContext<BuildContext>()

@@ -26,6 +26,7 @@ public sealed class ArtifactLayout(string root, string clusterName)
     public string Bundles => Path.Combine(Cluster, "bundles");
     public string Nodes => Path.Combine(Cluster, "nodes");
     public string Reports => Path.Combine(Cluster, "reports");
+    public string Backups => Path.Combine(Cluster, "backups");
 
     public string CaCert => Path.Combine(Pki, "etcd-root-ca.pem");
     public string CaKey => Path.Combine(Pki, "etcd-root-ca-key.pem");

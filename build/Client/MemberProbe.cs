@@ -10,7 +10,14 @@ public sealed class MemberProbe(Cluster cluster, TlsIdentity identity)
     // Asking is cheap (a refused connection fails at once), and members usually answer within a second of starting.
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
 
-    public sealed record Answer(Node Node, bool Healthy, ulong Leader, string Detail);
+    public sealed record Answer(Node Node, bool Healthy, ulong Leader, string Detail)
+    {
+        /// <summary>The etcd version the member reports; null when it did not answer.</summary>
+        public string? Version { get; init; }
+        public ulong MemberId { get; init; }
+        public bool Answered => Version is not null;
+        public bool IsLeader => Leader != 0 && Leader == MemberId;
+    }
 
     public async Task<IReadOnlyList<Answer>> AskAllAsync(CancellationToken ct) =>
         await Task.WhenAll(cluster.Nodes.Select(node => AskAsync(node, ct)));
@@ -22,7 +29,10 @@ public sealed class MemberProbe(Cluster cluster, TlsIdentity identity)
             using var client = EtcdConnection.OpenForProbe(node.ClientUrl(cluster.Etcd.ClientPort), identity);
             var status = await client.StatusAsync(new StatusRequest(), deadline: DateTime.UtcNow.AddSeconds(3), cancellationToken: ct);
             var healthy = status.Errors.Count == 0 && status.Leader != 0;
-            return new Answer(node, healthy, status.Leader, healthy ? $"etcd {status.Version}" : string.Join("; ", status.Errors.DefaultIfEmpty("no leader")));
+            return new Answer(node, healthy, status.Leader, healthy ? $"etcd {status.Version}" : string.Join("; ", status.Errors.DefaultIfEmpty("no leader")))
+            {
+                Version = status.Version, MemberId = status.Header.MemberId,
+            };
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
@@ -45,7 +55,7 @@ public sealed class MemberProbe(Cluster cluster, TlsIdentity identity)
         }
     }
 
-    public async Task<IReadOnlyList<Answer>> WaitForQuorumAsync(TimeSpan timeout, TimeProvider clock, CancellationToken ct)
+    public async Task<IReadOnlyList<Answer>> WaitForAllHealthyAsync(TimeSpan timeout, TimeProvider clock, CancellationToken ct)
     {
         var deadline = clock.GetUtcNow() + timeout;
         while (true)

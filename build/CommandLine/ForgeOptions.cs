@@ -18,6 +18,7 @@ public sealed record ForgeOptions
         ["config"] = DefaultConfig,
         ["artifacts"] = DefaultArtifacts,
         ["bootstrap-timeout"] = "120",
+        ["snapshot"] = "artifacts/<cluster>/backups/<file>.db",
     };
 
     private static readonly string[] Flags = ["yes", "trust-new-host-keys", "force"];
@@ -25,13 +26,20 @@ public sealed record ForgeOptions
     public string Config { get; private init; } = DefaultConfig;
     public string ArtifactsRoot { get; private init; } = DefaultArtifacts;
 
-    // Destroy's confirmation.
+    // Restore's snapshot file (a backup made by --target=Backup, its .json beside it).
+    public string? Snapshot { get; private init; }
+
+    // Destroy's and Restore's confirmation.
     public bool Yes { get; private init; }
 
     // Trust on first use: accept an unknown SSH host key and record it in the node's knownHosts file.
     public bool TrustNewHostKeys { get; private init; }
 
     public TimeSpan BootstrapTimeout { get; private init; } = TimeSpan.FromSeconds(60);
+
+    // Cake's --dryrun (the host passes its own options on under their normalized names: --dry-run, --whatif and
+    // --noop arrive as dryrun): tasks are listed, none runs.
+    public bool DryRun { get; private init; }
 
     // IssueCerts renews every leaf certificate now, whatever its expiry (RenewCerts --force).
     public bool Force { get; private init; }
@@ -52,8 +60,10 @@ public sealed record ForgeOptions
         {
             Config = ValueOf(arguments, "config") ?? DefaultConfig,
             ArtifactsRoot = ValueOf(arguments, "artifacts") ?? DefaultArtifacts,
+            Snapshot = ValueOf(arguments, "snapshot"),
             Yes = FlagOf(arguments, "yes"),
             TrustNewHostKeys = FlagOf(arguments, "trust-new-host-keys"),
+            DryRun = FlagOf(arguments, "dryrun"),
             Force = FlagOf(arguments, "force"),
             BootstrapTimeout = bootstrap is null ? TimeSpan.FromSeconds(60) : SecondsOf(bootstrap),
         };

@@ -9,7 +9,8 @@ public sealed record Cluster(
     EtcdSettings Etcd,
     PkiSettings Pki,
     IReadOnlyList<Node> Nodes,
-    string SourceFile)
+    string SourceFile,
+    BackupSettings Backup)
 {
     public string InitialCluster =>
         string.Join(",", Nodes.Select(n => $"{n.Name}={n.PeerUrl(Etcd.PeerPort)}"));
@@ -29,6 +30,11 @@ public sealed record EtcdSettings(
     int SnapshotCount,
     long QuotaBackendBytes,
     string AutoCompactionRetention);
+
+public sealed record BackupSettings(int Keep)
+{
+    public static readonly BackupSettings Default = new(7);
+}
 
 public enum KeyAlgorithm { EcdsaP256, EcdsaP384, Rsa2048, Rsa4096 }
 

@@ -6,7 +6,14 @@ public sealed class ClusterConfig
     public ClusterSection Cluster { get; set; } = new();
     public EtcdSection Etcd { get; set; } = new();
     public PkiSection Pki { get; set; } = new();
+    public BackupSection Backup { get; set; } = new();
     public List<NodeConfig> Nodes { get; set; } = [];
+}
+
+public sealed class BackupSection
+{
+    // How many snapshots Backup keeps under artifacts/<cluster>/backups/; older ones are deleted.
+    public int Keep { get; set; } = 7;
 }
 
 public sealed class ClusterSection

@@ -28,9 +28,10 @@ internal sealed partial class ClusterValidator(string file, YamlShape shape, Cfs
         var etcd = ValidateEtcd(raw.Etcd);
         var pki = ValidatePki(raw.Pki);
         var nodes = ValidateNodes(raw.Nodes, pki.Clients);
+        if (raw.Backup.Keep < 1) Error("backup.keep", $"{raw.Backup.Keep} would keep no backup; give the number of snapshots to keep, e.g. keep: 7");
 
         if (_problems.Count > 0) throw new ConfigError(_problems);
-        return new ClusterLoader.Result(new Cluster(name, token, etcd, pki, nodes, file), _warnings);
+        return new ClusterLoader.Result(new Cluster(name, token, etcd, pki, nodes, file, new BackupSettings(raw.Backup.Keep)), _warnings);
     }
 
     private EtcdSettings ValidateEtcd(EtcdSection e)

@@ -9,7 +9,6 @@ public readonly partial record struct EtcdVersion(int Major, int Minor, int Patc
     public bool IsSupported => Major == 3 && Minor is >= 4 and <= 6;
 
     // etcdutl ships from 3.5; the v2 API and its flag are gone in 3.6.
-    public bool HasEtcdutl => this >= new EtcdVersion(3, 5, 0);
     public bool HasV2Flag => this < new EtcdVersion(3, 6, 0);
 
     public static bool TryParse(string? text, out EtcdVersion version)

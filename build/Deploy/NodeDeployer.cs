@@ -1,3 +1,4 @@
+using EtcdForge.Artifacts;
 using EtcdForge.Packaging;
 using EtcdForge.Remote;
 
@@ -54,7 +55,7 @@ public sealed class NodeDeployer(INodeShell shell, NodeInstallPlan plan)
         {
             var why = !snapshot.Files.TryGetValue(file.Path, out var state) ? "new"
                 : state.Sha256 != file.Sha256 ? "content differs"
-                : $"mode {NodeInventory.Octal(state.Mode)} -> {NodeInventory.Octal(file.Mode)}";
+                : $"mode {UnixModes.Octal(state.Mode)} -> {UnixModes.Octal(file.Mode)}";
             changes.Add($"upload {file.Path} ({why})");
         }
         if (snapshot.LeafLink != plan.LeafGeneration)

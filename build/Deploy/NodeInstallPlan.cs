@@ -1,7 +1,7 @@
 using System.Formats.Tar;
 using System.IO.Compression;
 using EtcdForge.Configuration;
-using EtcdForge.Nodes;
+using EtcdForge.Artifacts;
 using EtcdForge.Packaging;
 
 namespace EtcdForge.Deploy;
@@ -75,9 +75,19 @@ public sealed record NodeInstallPlan(Node Node, NodePaths Paths, IReadOnlyList<D
     // later run knows whether the running member still runs what is deployed. The leaf certificates and keys
     // are left out: etcd re-reads them on every handshake, so renewing them is no reason to restart.
     // MemberStarter and Plan compare against this; it is the only place that says what needs a restart.
-    public string Fingerprint => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
+    private string? _fingerprint;
+
+    public string Fingerprint => _fingerprint ?? Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
         System.Text.Encoding.UTF8.GetBytes(string.Join("\n", Files.Where(f => !IsLeafFile(f)).OrderBy(f => f.Path, StringComparer.Ordinal).Select(f => $"{f.Sha256} {f.Path}")
             .Concat(ImageId is null ? [] : [$"image {ImageId}"])))));
+
+    // The same install with files placed elsewhere (staged for an upgrade): the member it ends up running is the same,
+    // so the fingerprint stays that of the final paths.
+    public NodeInstallPlan WithFiles(IReadOnlyList<DesiredFile> files)
+    {
+        var fingerprint = Fingerprint;
+        return this with { Files = files, _fingerprint = fingerprint };
+    }
 }
 
 public sealed record FileState(string Sha256, UnixFileMode Mode, string Owner);

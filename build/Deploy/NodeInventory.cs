@@ -1,4 +1,3 @@
-using System.Globalization;
 using EtcdForge.Remote;
 
 namespace EtcdForge.Deploy;
@@ -71,5 +70,4 @@ public static class NodeInventory
         [plan.Paths.BinDir, plan.Paths.ConfigDir, plan.Paths.SslDir, plan.Paths.DataDir,
          .. plan.Files.Select(f => Path.GetDirectoryName(f.Path)!).Distinct()];
 
-    internal static string Octal(UnixFileMode mode) => Convert.ToString((int)mode, 8).PadLeft(4, '0').ToString(CultureInfo.InvariantCulture);
 }

@@ -16,9 +16,9 @@ public sealed class DockerApiEngine(string nodeName) : IDockerEngine
     // One client per socket for the run (members share it), never disposed before the process ends.
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, DockerClient> Clients = new();
 
-    private readonly string endpoint = Endpoint();
+    private readonly string _endpoint = Endpoint();
 
-    private DockerClient Client => Clients.GetOrAdd(endpoint, e => new DockerClientConfiguration(new Uri(e)).CreateClient());
+    private DockerClient Client => Clients.GetOrAdd(_endpoint, e => new DockerClientConfiguration(new Uri(e)).CreateClient());
 
     public static string Endpoint() =>
         Environment.GetEnvironmentVariable("DOCKER_HOST") is { } host && host.StartsWith("unix://", StringComparison.Ordinal) ? host : DefaultSocket;
@@ -166,11 +166,11 @@ public sealed class DockerApiEngine(string nodeName) : IDockerEngine
         }
         catch (DockerApiException e)
         {
-            throw new NodeError(nodeName, $"{what} failed: the Docker engine at {endpoint} answered {(int)e.StatusCode}: {e.ResponseBody.Trim()}");
+            throw new NodeError(nodeName, $"{what} failed: the Docker engine at {_endpoint} answered {(int)e.StatusCode}: {e.ResponseBody.Trim()}");
         }
         catch (Exception e) when (e is HttpRequestException or IOException or System.Net.Sockets.SocketException)
         {
-            throw new NodeError(nodeName, $"cannot reach the Docker engine at {endpoint} ({e.GetBaseException().Message}); start dockerd or set DOCKER_HOST");
+            throw new NodeError(nodeName, $"cannot reach the Docker engine at {_endpoint} ({e.GetBaseException().Message}); start dockerd or set DOCKER_HOST");
         }
     }
 

@@ -1,5 +1,5 @@
 using EtcdForge.Configuration;
-using EtcdForge.Nodes;
+using EtcdForge.Artifacts;
 using EtcdForge.Remote;
 
 namespace EtcdForge.Docker;

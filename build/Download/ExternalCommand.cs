@@ -3,16 +3,11 @@ using System.Diagnostics;
 
 namespace EtcdForge.Download;
 
-public sealed record CommandResult(int ExitCode, string Stdout, string Stderr)
-{
-    public string LastErrorLine => (Stderr.Trim().Length > 0 ? Stderr : Stdout).Trim().Split('\n')[^1].Trim();
-}
-
 // Runs a program directly (no shell, so no quoting) and captures its output.
 public static class ExternalCommand
 {
     public static async Task<CommandResult> RunAsync(string program, IEnumerable<string> arguments, TimeSpan timeout,
-        string? workingDirectory = null)
+        string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(program)
         {
@@ -20,6 +15,7 @@ public static class ExternalCommand
             WorkingDirectory = workingDirectory ?? "",
         };
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
         using var process = new Process { StartInfo = start };
         try
         {
@@ -41,6 +37,6 @@ public static class ExternalCommand
             process.Kill(entireProcessTree: true);
             throw new ForgeError($"{program} {string.Join(' ', start.ArgumentList)} did not finish within {timeout.TotalSeconds:0} s");
         }
-        return new CommandResult(process.ExitCode, await stdout, await stderr);
+        return new CommandResult(null, process.ExitCode, await stdout, await stderr);
     }
 }

@@ -66,7 +66,7 @@ public static class BundleFile
     }
 
     private static string Digest(BundleEntry entry) =>
-        $"{(entry.IsDirectory ? "d" : BundleManifest.Sha256(entry.Content))}:{Convert.ToString((int)entry.Mode, 8)}";
+        $"{(entry.IsDirectory ? "d" : BundleManifest.Sha256(entry.Content))}:{UnixModes.Octal(entry.Mode)}";
 
     // An unreadable old bundle is simply replaced; the reason then names every entry as added.
     private static Dictionary<string, string> ReadDigests(string path)

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
 using EtcdForge.Configuration;
-using EtcdForge.Nodes;
+using EtcdForge.Artifacts;
 
 namespace EtcdForge.Packaging;
 

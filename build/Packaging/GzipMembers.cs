@@ -7,13 +7,13 @@ namespace EtcdForge.Packaging;
 // binaries are the same in every node's bundle, and compressing them is most of Package's work.
 public sealed class GzipMembers
 {
-    private readonly ConcurrentDictionary<string, Lazy<byte[]>> members = new();
+    private readonly ConcurrentDictionary<string, Lazy<byte[]>> _members = new();
 
     public byte[] Get(ReadOnlySpan<byte> content, Func<ReadOnlySpan<byte>, byte[]> compress)
     {
         var key = Convert.ToHexString(SHA256.HashData(content));
-        if (members.TryGetValue(key, out var known)) return known.Value;
+        if (_members.TryGetValue(key, out var known)) return known.Value;
         var copy = content.ToArray(); // a span cannot wait inside the Lazy
-        return members.GetOrAdd(key, _ => new Lazy<byte[]>(() => compress(copy))).Value;
+        return _members.GetOrAdd(key, _ => new Lazy<byte[]>(() => compress(copy))).Value;
     }
 }

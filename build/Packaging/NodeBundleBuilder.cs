@@ -1,7 +1,6 @@
 using EtcdForge.Artifacts;
 using EtcdForge.Configuration;
 using EtcdForge.Download;
-using EtcdForge.Nodes;
 
 namespace EtcdForge.Packaging;
 

@@ -1,4 +1,4 @@
-using EtcdForge.Nodes;
+using EtcdForge.Artifacts;
 
 namespace EtcdForge.Packaging;
 

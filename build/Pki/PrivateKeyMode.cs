@@ -10,7 +10,7 @@ internal static class PrivateKeyMode
     public static PkiChange? Needed(string keyPath)
     {
         var mode = File.GetUnixFileMode(keyPath);
-        return mode == AtomicFile.PrivateMode ? null : new PkiChange(Path.GetFileName(keyPath), Action, $"was {Octal(mode)}");
+        return mode == AtomicFile.PrivateMode ? null : new PkiChange(Path.GetFileName(keyPath), Action, $"was {UnixModes.Octal(mode)}");
     }
 
     public static PkiChange? Tighten(string keyPath)
@@ -19,6 +19,4 @@ internal static class PrivateKeyMode
         if (change is not null) File.SetUnixFileMode(keyPath, AtomicFile.PrivateMode);
         return change;
     }
-
-    private static string Octal(UnixFileMode mode) => Convert.ToString((int)mode, 8).PadLeft(4, '0');
 }

@@ -2,7 +2,6 @@ using EtcdForge.Artifacts;
 using EtcdForge.Configuration;
 using EtcdForge.Deploy;
 using EtcdForge.Download;
-using EtcdForge.Nodes;
 using EtcdForge.Packaging;
 using EtcdForge.Pki;
 
@@ -16,17 +15,17 @@ public sealed class ArtifactForecast
 {
     public sealed record Change(string Task, string What);
 
-    private readonly Dictionary<string, NodeInstallPlan?> installs = [];
-    private readonly Dictionary<string, NodeInstallPlan?> startupPlans = [];
+    private readonly Dictionary<string, NodeInstallPlan?> _installs = [];
+    private readonly Dictionary<string, NodeInstallPlan?> _startupPlans = [];
 
     public List<Change> Changes { get; } = [];
 
     /// <returns>what DeployNodes would install on the node; null when Package has yet to build it.</returns>
-    public NodeInstallPlan? InstallPlanOf(Node node) => installs[node.Name];
+    public NodeInstallPlan? InstallPlanOf(Node node) => _installs[node.Name];
 
     /// <returns>a plan whose restart fingerprint is that of what DeployNodes would install; null when it cannot be
     /// known yet. Known even when only the node's leaf certificates are reissued: they are not part of it.</returns>
-    public NodeInstallPlan? StartupPlanOf(Node node) => startupPlans[node.Name];
+    public NodeInstallPlan? StartupPlanOf(Node node) => _startupPlans[node.Name];
 
     public static ArtifactForecast Make(Cluster cluster, ArtifactLayout layout, TimeProvider clock)
     {
@@ -49,15 +48,15 @@ public sealed class ArtifactForecast
             if (Changes(layout.ServerCert(node.Name), layout.PeerCert(node.Name)))
             {
                 forecast.Changes.Add(new("Package", $"write {bundle} ({with})"));
-                forecast.installs[node.Name] = null;
-                forecast.startupPlans[node.Name] = etcd is null || ca is null || !LeavesExist(layout, node) ? null
+                forecast._installs[node.Name] = null;
+                forecast._startupPlans[node.Name] = etcd is null || ca is null || !LeavesExist(layout, node) ? null
                     : NodeInstallPlan.FromEntries(node, NodePaths.For(node, cluster, layout), NodeBundleBuilder.Build(node, cluster, layout, etcd), bundle);
                 continue;
             }
             var entries = NodeBundleBuilder.Build(node, cluster, layout, etcd!);
             if (BundleFile.WhyItWouldChange(bundle, entries) is { } why) forecast.Changes.Add(new("Package", $"write {bundle}: {why}"));
-            forecast.installs[node.Name] = NodeInstallPlan.FromEntries(node, NodePaths.For(node, cluster, layout), entries, bundle);
-            forecast.startupPlans[node.Name] = forecast.installs[node.Name];
+            forecast._installs[node.Name] = NodeInstallPlan.FromEntries(node, NodePaths.For(node, cluster, layout), entries, bundle);
+            forecast._startupPlans[node.Name] = forecast._installs[node.Name];
         }
         if (Changes([.. cluster.Pki.Clients.Select(c => layout.ClientCert(c.Name))]))
         {

@@ -5,11 +5,11 @@ namespace EtcdForge.Remote;
 // A local sandbox node: commands run on this machine as the current user.
 public sealed class LocalShell(string nodeName) : INodeShell
 {
-    private long bytesUploaded;
+    private long _bytesUploaded;
 
     public string NodeName { get; } = nodeName;
     public bool IsOpen => true;
-    public long BytesUploaded => Interlocked.Read(ref bytesUploaded);
+    public long BytesUploaded => Interlocked.Read(ref _bytesUploaded);
 
     public async Task<CommandResult> RunAsync(string command, CancellationToken ct = default)
     {
@@ -60,7 +60,7 @@ public sealed class LocalShell(string nodeName) : INodeShell
                 await content.CopyToAsync(file, ct);
                 await file.FlushAsync(ct);
                 file.Flush(flushToDisk: true);
-                Interlocked.Add(ref bytesUploaded, file.Length);
+                Interlocked.Add(ref _bytesUploaded, file.Length);
             }
             // The umask may have narrowed the create mode.
             File.SetUnixFileMode(temp, mode);

@@ -4,6 +4,4 @@ public static class ShellQuote
 {
     /// <summary>Quotes <paramref name="value"/> as one POSIX sh word, whatever characters it holds.</summary>
     public static string Arg(string value) => "'" + value.Replace("'", @"'\''") + "'";
-
-    public static string Octal(UnixFileMode mode) => Convert.ToString((int)mode, 8);
 }

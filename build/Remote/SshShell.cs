@@ -1,3 +1,4 @@
+using EtcdForge.Artifacts;
 using EtcdForge.Configuration;
 using Renci.SshNet;
 using Renci.SshNet.Common;
@@ -7,26 +8,26 @@ namespace EtcdForge.Remote;
 // A node reached over SSH. Commands run as root: directly for root logins, through `sudo -n` otherwise.
 public sealed class SshShell : INodeShell
 {
-    private readonly SshConnector connector;
-    private readonly SshClient ssh;
-    private readonly SemaphoreSlim sftpGate = new(1, 1);
-    private readonly bool viaSudo;
-    private SftpClient? sftp;
-    private StagingDir? staging;
-    private long bytesUploaded;
-    private bool disposed;
+    private readonly SshConnector _connector;
+    private readonly SshClient _ssh;
+    private readonly SemaphoreSlim _sftpGate = new(1, 1);
+    private readonly bool _viaSudo;
+    private SftpClient? _sftp;
+    private StagingDir? _staging;
+    private long _bytesUploaded;
+    private bool _disposed;
 
     private SshShell(string nodeName, SshConnector connector, SshClient ssh)
     {
         NodeName = nodeName;
-        this.connector = connector;
-        this.ssh = ssh;
-        viaSudo = connector.User != "root";
+        _connector = connector;
+        _ssh = ssh;
+        _viaSudo = connector.User != "root";
     }
 
     public string NodeName { get; }
-    public bool IsOpen => !disposed && ssh.IsConnected;
-    public long BytesUploaded => Interlocked.Read(ref bytesUploaded);
+    public bool IsOpen => !_disposed && _ssh.IsConnected;
+    public long BytesUploaded => Interlocked.Read(ref _bytesUploaded);
 
     public static async Task<SshShell> OpenAsync(Node node, SshOptions options, CancellationToken ct = default)
     {
@@ -34,7 +35,7 @@ public sealed class SshShell : INodeShell
         var shell = new SshShell(node.Name, connector, await connector.ConnectAsync(info => new SshClient(info), ct));
         try
         {
-            if (shell.viaSudo) await shell.EnsureSudoAsync(ct);
+            if (shell._viaSudo) await shell.EnsureSudoAsync(ct);
             return shell;
         }
         catch
@@ -45,7 +46,7 @@ public sealed class SshShell : INodeShell
     }
 
     public Task<CommandResult> RunAsync(string command, CancellationToken ct = default) =>
-        RunAsLoginUserAsync($"{(viaSudo ? "sudo -n " : "")}/bin/sh -c {ShellQuote.Arg(command)}", ct);
+        RunAsLoginUserAsync($"{(_viaSudo ? "sudo -n " : "")}/bin/sh -c {ShellQuote.Arg(command)}", ct);
 
     public async Task UploadAsync(IReadOnlyList<FileUpload> files, CancellationToken ct = default)
     {
@@ -65,11 +66,11 @@ public sealed class SshShell : INodeShell
                 await client.UploadFileAsync(files[i].Content, staged, ct);
                 // A seekable stream knows its size; asking the node would cost one more round trip per file.
                 sizes[i] = files[i].Content.CanSeek ? files[i].Content.Length : client.GetAttributes(staged).Size;
-                Interlocked.Add(ref bytesUploaded, sizes[i]);
+                Interlocked.Add(ref _bytesUploaded, sizes[i]);
             }
             catch (SshException ex)
             {
-                throw new NodeError(NodeName, $"uploading {files[i].Path} over SFTP to {connector.Endpoint} failed: {ex.Message}", ex);
+                throw new NodeError(NodeName, $"uploading {files[i].Path} over SFTP to {_connector.Endpoint} failed: {ex.Message}", ex);
             }
         }
         var result = await RunAsync(InstallScript(batch, files), ct);
@@ -98,7 +99,7 @@ public sealed class SshShell : INodeShell
         {
             var path = files[i].Path;
             script.Append($"f={ShellQuote.Arg(path)}; t={ShellQuote.Arg(UploadTarget.TempNameBeside(path))}; ")
-                .Append($"mkdir -p {ShellQuote.Arg(Path.GetDirectoryName(path)!)} && install -m {ShellQuote.Octal(files[i].Mode)} \"$b-{i}\" \"$t\" ")
+                .Append($"mkdir -p {ShellQuote.Arg(Path.GetDirectoryName(path)!)} && install -m {UnixModes.Octal(files[i].Mode)} \"$b-{i}\" \"$t\" ")
                 .Append("&& mv -f \"$t\" \"$f\" || { echo \"$f\"; exit 1; }\n");
         }
         return script.ToString();
@@ -106,25 +107,25 @@ public sealed class SshShell : INodeShell
 
     public async ValueTask DisposeAsync()
     {
-        if (disposed) return;
-        disposed = true;
-        await sftpGate.WaitAsync();
-        if (staging is not null) await staging.DisposeAsync();
-        sftp?.Dispose();
-        sftpGate.Dispose();
-        ssh.Dispose();
+        if (_disposed) return;
+        _disposed = true;
+        await _sftpGate.WaitAsync();
+        if (_staging is not null) await _staging.DisposeAsync();
+        _sftp?.Dispose();
+        _sftpGate.Dispose();
+        _ssh.Dispose();
     }
 
     private async Task<CommandResult> RunAsLoginUserAsync(string command, CancellationToken ct)
     {
-        using var cmd = ssh.CreateCommand(command);
+        using var cmd = _ssh.CreateCommand(command);
         try
         {
             await cmd.ExecuteAsync(ct);
         }
         catch (SshException ex)
         {
-            throw new NodeError(NodeName, $"SSH connection to {connector.Endpoint} failed while running a command: {ex.Message}", ex);
+            throw new NodeError(NodeName, $"SSH connection to {_connector.Endpoint} failed while running a command: {ex.Message}", ex);
         }
         // A command killed by a signal has no exit status; report it the way a shell would (128 + signal).
         var exit = cmd.ExitStatus ?? 128;
@@ -136,23 +137,23 @@ public sealed class SshShell : INodeShell
     {
         var probe = await RunAsLoginUserAsync("sudo -n true", ct);
         if (probe.Succeeded) return;
-        throw new NodeError(NodeName, $"user {connector.User} cannot sudo without a password on {NodeName} ({connector.Endpoint}); " +
+        throw new NodeError(NodeName, $"user {_connector.User} cannot sudo without a password on {NodeName} ({_connector.Endpoint}); " +
             $"etcd-forge needs root there: connect as root or grant NOPASSWD sudo ({probe.Stderr.Trim()})");
     }
 
     // The SFTP client and the staging directory, both made on the first upload.
     private async Task<(SftpClient Client, string Staging)> UploadChannelAsync(CancellationToken ct)
     {
-        await sftpGate.WaitAsync(ct);
+        await _sftpGate.WaitAsync(ct);
         try
         {
-            staging ??= await StagingDir.CreateAsync(ssh, NodeName, ct);
-            sftp ??= await connector.ConnectAsync(info => new SftpClient(info), ct);
-            return (sftp, staging.Path);
+            _staging ??= await StagingDir.CreateAsync(_ssh, NodeName, ct);
+            _sftp ??= await _connector.ConnectAsync(info => new SftpClient(info), ct);
+            return (_sftp, _staging.Path);
         }
         finally
         {
-            sftpGate.Release();
+            _sftpGate.Release();
         }
     }
 }

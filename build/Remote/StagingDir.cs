@@ -12,15 +12,15 @@ internal sealed class StagingDir : IAsyncDisposable
     private const string Script =
         "d=$(mktemp -d \"${TMPDIR:-/tmp}/etcd-forge-upload.XXXXXXXXXX\") || exit 1; echo \"$d\"; cat >/dev/null; rm -rf \"$d\"";
 
-    private readonly SshCommand command;
-    private readonly Stream input;
-    private readonly Task run;
+    private readonly SshCommand _command;
+    private readonly Stream _input;
+    private readonly Task _run;
 
     private StagingDir(SshCommand command, Stream input, Task run, string path)
     {
-        this.command = command;
-        this.input = input;
-        this.run = run;
+        _command = command;
+        _input = input;
+        _run = run;
         Path = path;
     }
 
@@ -66,17 +66,17 @@ internal sealed class StagingDir : IAsyncDisposable
         try
         {
             // SSH.NET sends EOF on dispose only after some data was written.
-            input.Write("\n"u8);
-            input.Dispose();
+            _input.Write("\n"u8);
+            _input.Dispose();
             // Only bounds the wait for rm -rf; if the connection is already gone, the node cleans up on its own.
-            await run.WaitAsync(TimeSpan.FromSeconds(10));
+            await _run.WaitAsync(TimeSpan.FromSeconds(10));
         }
         catch (Exception ex) when (ex is SshException or TimeoutException or ObjectDisposedException or InvalidOperationException)
         {
         }
         finally
         {
-            command.Dispose();
+            _command.Dispose();
         }
     }
 }

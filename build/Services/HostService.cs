@@ -1,4 +1,4 @@
-using EtcdForge.Nodes;
+using EtcdForge.Artifacts;
 using EtcdForge.Remote;
 
 namespace EtcdForge.Services;

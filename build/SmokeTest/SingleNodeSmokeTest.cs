@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using EtcdForge.Client;
 using EtcdForge.Configuration;
-using EtcdForge.Nodes;
+using EtcdForge.Artifacts;
 using EtcdForge.Packaging;
 using EtcdForge.Remote;
 using EtcdForge.Services;
@@ -37,7 +37,7 @@ public sealed class SingleNodeSmokeTest(Cluster cluster, Node node, NodePaths pa
         {
             await service.StartAsync(ct);
             var probe = new MemberProbe(alone, identity);
-            var answers = await probe.WaitForQuorumAsync(TimeSpan.FromSeconds(30), clock, ct);
+            var answers = await probe.WaitForAllHealthyAsync(TimeSpan.FromSeconds(30), clock, ct);
             if (!answers[0].Healthy)
             {
                 throw new NodeError(node.Name, $"etcd did not become healthy alone: {answers[0].Detail}; {await service.LastWordsAsync(ct)}");

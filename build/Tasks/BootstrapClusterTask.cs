@@ -5,6 +5,7 @@ using EtcdForge.Configuration;
 using EtcdForge.Remote;
 using EtcdForge.Reporting;
 using EtcdForge.Services;
+using EtcdForge.Upgrade;
 
 namespace EtcdForge.Tasks;
 
@@ -29,6 +30,26 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
         await WaitForAllHealthyAsync(context, probe);
 
         var due = members.Where(m => m.Result == MemberAction.Restart).Select(m => m.Node).ToList();
+        var upgrade = await context.UpgradeAsync();
+        if (upgrade.Kind == UpgradeDecision.Kind.Refused) throw new ForgeError($"{upgrade.Reason}; no member was restarted");
+        if (upgrade.IsUpgrade)
+        {
+            context.Log.Information("upgrading {0} one at a time: {1}", string.Join(", ", upgrade.Order), upgrade.Reason);
+            var identity = ClusterIdentities.Operator(context.Cluster, context.Artifacts);
+            var rolling = new RollingUpgrade(context.Cluster, identity, new ReadyProbe(context.Cluster, identity, probe), context.Options.BootstrapTimeout, context.Clock);
+            await rolling.RunAsync(upgrade,
+                node => OnNodeAsync(context, node, async shell =>
+                {
+                    await StagedBinaries.PromoteAsync(shell, context.InstallPlans.Of(node), default);
+                    await StarterOf(context, node, shell).RestartAsync(default);
+                }),
+                async node => LastLine(await OnNodeAsync(context, node, shell => EtcdService.For(node, shell, context.PathsOf(node)).RecentLogAsync(1, default))),
+                (node, detail) => summary.Record($"[{node.Name}] upgraded to etcd {upgrade.To}; ready ({detail})"),
+                default);
+            var clusterVersion = await rolling.WaitForClusterVersionAsync(upgrade.To, default);
+            context.Log.Information("upgrade: every member runs {0}; cluster version {1}", upgrade.To, clusterVersion);
+            due = due.Where(n => !upgrade.Changes(n.Name)).ToList();
+        }
         if (due.Count > 0)
         {
             context.Log.Information("restarting {0} one at a time: their files changed since they started", string.Join(", ", due.Select(n => n.Name)));
@@ -37,19 +58,27 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
                 node => LastWordsOf(context, node),
                 node => summary.Record($"[{node.Name}] {MemberAction.Restart.Done()}"),
                 default);
-            await WaitForAllHealthyAsync(context, probe);
         }
+        if (due.Count > 0 || upgrade.IsUpgrade) await WaitForAllHealthyAsync(context, probe);
         context.Log.Information("all {0} members healthy; leader agreed", context.Cluster.Nodes.Count);
         summary.Finish();
     }
 
+    private static async Task OnNodeAsync(BuildContext context, Node node, Func<INodeShell, Task> step) =>
+        await OnNodeAsync(context, node, async shell => { await step(shell); return true; });
+
+    private static async Task<T> OnNodeAsync<T>(BuildContext context, Node node, Func<INodeShell, Task<T>> step) =>
+        (await context.NodesOf(node).RunAsync((_, shell) => step(shell)))[0].Result;
+
+    private static string LastLine(string log) => log.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "(empty)";
+
     private static MemberStarter StarterOf(BuildContext context, Node node, INodeShell shell) =>
-        new(EtcdService.For(node, shell, context.PathsOf(node), context.ContainerOf(node)), context.FingerprintOf(node));
+        new(EtcdService.For(node, shell, context.PathsOf(node), context.ContainerOf(node)), context.InstallPlans.FingerprintOf(node));
 
     // Every member, not just a majority: restarting one while another is still down could cost the quorum.
     private static async Task WaitForAllHealthyAsync(BuildContext context, MemberProbe probe)
     {
-        var answers = await probe.WaitForQuorumAsync(context.Options.BootstrapTimeout, context.Clock, default);
+        var answers = await probe.WaitForAllHealthyAsync(context.Options.BootstrapTimeout, context.Clock, default);
         var down = answers.Where(a => !a.Healthy).ToList();
         if (down.Count > 0)
         {

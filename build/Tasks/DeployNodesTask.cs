@@ -4,6 +4,7 @@ using EtcdForge.Deploy;
 using EtcdForge.Docker;
 using EtcdForge.Nodes;
 using EtcdForge.Reporting;
+using EtcdForge.Upgrade;
 
 namespace EtcdForge.Tasks;
 
@@ -14,9 +15,19 @@ public sealed class DeployNodesTask : AsyncFrostingTask<BuildContext>
 {
     public override async Task RunAsync(BuildContext context)
     {
+        // Before any node is touched: a refused version change changes nothing, and an upgrade starts with a backup.
+        var upgrade = await context.UpgradeAsync();
+        if (upgrade.Kind == UpgradeDecision.Kind.Refused) throw new ForgeError($"{upgrade.Reason}; no node was changed");
+        if (upgrade.IsUpgrade)
+        {
+            context.Log.Information("upgrade: {0}", upgrade.Reason);
+            var backup = await context.NewBackupRun().RunAsync(default);
+            context.Log.Information("upgrade: backup first: {0} (revision {1})", backup.Snapshot, backup.Record.Revision);
+        }
         var runs = await context.Nodes.RunEachAsync(async (node, shell) =>
         {
-            var plan = context.InstallPlanOf(node);
+            // An upgrading member's new binaries wait beside the old ones until its turn in BootstrapCluster.
+            var plan = upgrade.Changes(node.Name) ? StagedBinaries.Stage(context.InstallPlans.Of(node)) : context.InstallPlans.Of(node);
             var outcome = await new NodeDeployer(shell, plan).DeployAsync(default);
             if (context.ContainerOf(node) is not { } container) return outcome;
             var before = shell.BytesUploaded;

@@ -18,7 +18,7 @@ public sealed class DestroyTask : AsyncFrostingTask<BuildContext>
         }
         var results = await context.Nodes.RunAsync(async (node, shell) =>
         {
-            var plan = context.InstallPlanOf(node);
+            var plan = context.InstallPlans.Of(node);
             return await new NodeRemoval(shell, plan, context.ContainerOf(node)).RunAsync(default);
         });
         foreach (var (node, lines) in results)

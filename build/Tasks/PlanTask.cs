@@ -1,11 +1,14 @@
 using Cake.Core.Diagnostics;
 using Cake.Frosting;
+using EtcdForge.Client;
 using EtcdForge.Deploy;
 using EtcdForge.Docker;
+using EtcdForge.Download;
 using EtcdForge.Pki;
 using EtcdForge.Planning;
 using EtcdForge.Rotation;
 using EtcdForge.Services;
+using EtcdForge.Upgrade;
 
 namespace EtcdForge.Tasks;
 
@@ -21,6 +24,24 @@ public sealed class PlanTask : AsyncFrostingTask<BuildContext>
         var forecast = ArtifactForecast.Make(context.Cluster, context.Artifacts, context.Clock);
         foreach (var change in forecast.Changes) context.Log.Information("{0} would {1}", change.Task, change.What);
 
+        // The version DownloadEtcd would leave in place: what obtained.json records, or the one described.
+        var target = DownloadForecast.WouldDo(context.Artifacts, context.Cluster.Etcd) is null
+            ? EtcdBinaries.Load(context.Artifacts).ParsedVersion
+            : context.Cluster.Etcd.Version;
+        var upgrade = await UpgradeCheck.DecideAsync(context.Cluster, ClusterIdentities.Operator(context.Cluster, context.Artifacts), target, default);
+        switch (upgrade.Kind)
+        {
+            case UpgradeDecision.Kind.Refused:
+                context.Log.Information("[cluster] would refuse the version change, before touching any node: {0}", upgrade.Reason);
+                context.Log.Information("Plan: DeployNodes would stop there; nothing on the nodes would change");
+                return;
+            case UpgradeDecision.Kind.Upgrade:
+                context.Log.Information("[cluster] would upgrade etcd {0} -> {1}", upgrade.From, upgrade.To);
+                context.Log.Information("[cluster] member order: {0} (followers first, the leader last; each ready before the next)", string.Join(", ", upgrade.Order));
+                context.Log.Information("[cluster] backup first: {0}", context.Backups.PredictedName(context.Clock.GetUtcNow()));
+                break;
+        }
+
         var plans = await context.Nodes.RunAsync(async (node, shell) =>
         {
             var container = context.ContainerOf(node);
@@ -33,7 +54,8 @@ public sealed class PlanTask : AsyncFrostingTask<BuildContext>
                 return ((IReadOnlyList<string>)[NotYetBuilt, .. image], MemberStarter.Decide(await service.StateAsync(default), startup).Planned());
             }
             install = install with { ImageId = container?.Image?.Id };
-            var files = await new NodeDeployer(shell, install).PlanAsync(default);
+            // An upgrading member's new files would be staged beside the old ones until its turn.
+            var files = await new NodeDeployer(shell, upgrade.Changes(node.Name) ? StagedBinaries.Stage(install) : install).PlanAsync(default);
             // BootstrapCluster's decision, from the same state read, for the files DeployNodes would leave there.
             return ((IReadOnlyList<string>)[.. files.Changes, .. image], (await new MemberStarter(service, install.Fingerprint).DecideAsync(default)).Planned());
         });
@@ -41,7 +63,8 @@ public sealed class PlanTask : AsyncFrostingTask<BuildContext>
         foreach (var (node, (changes, action)) in plans)
         {
             foreach (var change in changes) context.Log.Information("[{0}] would {1}", node.Name, change);
-            if (action is not null) context.Log.Information("[{0}] would {1}", node.Name, action);
+            if (upgrade.Changes(node.Name)) context.Log.Information("[{0}] would upgrade etcd to {1} at its turn (new binaries staged beside the old until then)", node.Name, upgrade.To);
+            else if (action is not null) context.Log.Information("[{0}] would {1}", node.Name, action);
             if (changes.Count == 0 && action is null) context.Log.Information("[{0}] no changes", node.Name);
             total += changes.Count + (action is null ? 0 : 1);
         }

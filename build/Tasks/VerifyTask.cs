@@ -1,33 +1,24 @@
 using Cake.Core.Diagnostics;
 using Cake.Frosting;
-using EtcdForge.Certificates;
-using EtcdForge.Client;
+using EtcdForge.Backup;
 using EtcdForge.Verification;
-using Spectre.Console;
 
 namespace EtcdForge.Tasks;
 
 [TaskName("Verify")]
-[TaskDescription("Checks the running cluster member by member, membership, a linearizable round trip, TLS enforcement, certificate expiry and the certificates each member serves")]
+[TaskDescription("Checks the running cluster member by member, membership, cluster version, a linearizable round trip, TLS enforcement, certificate expiry and the certificates each member serves")]
 [IsDependentOn(typeof(BootstrapClusterTask))]
 public sealed class VerifyTask : AsyncFrostingTask<BuildContext>
 {
     public override async Task RunAsync(BuildContext context)
     {
-        var layout = context.Artifacts;
-        using var foreign = new ForeignIdentity(context.Cluster, layout, context.Clock);
-        var trusted = ClusterIdentities.Operator(context.Cluster, layout);
-        var verifier = new ClusterVerifier(context.Cluster, trusted, ClusterIdentities.Anonymous(layout), foreign.Identity,
-            new CertificateChecks(context.Cluster, layout, trusted, context.Clock), context.Clock);
-        var report = await verifier.RunAsync();
-
-        VerifyTable.Write(AnsiConsole.Console, report);
-        VerifyReportWriter.Write(report, layout.Reports);
-        context.Log.Information("reports: {0}, {1}", Path.Combine(layout.Reports, "verify.json"), Path.Combine(layout.Reports, "verify.junit.xml"));
-        if (!report.Passed)
+        await VerifyRun.RunAsync(context.Cluster, context.Artifacts, context.Clock, context.Log);
+        // A passing Verify after a Restore is what the data dirs it moved aside were kept for. A node that cannot be
+        // reached keeps them until a later Verify; that is no reason to fail a Verify that passed.
+        var removed = await context.Nodes.RunEachAsync((node, shell) => RestoredDataDir.RemoveSetAsideAsync(shell, context.PathsOf(node), default));
+        foreach (var run in removed)
         {
-            throw new ForgeError("Verify failed: " + string.Join("; ", report.Failures.Select(f => $"{f.Member}: {f.Check}: {f.Detail}")));
+            foreach (var dir in run.Result ?? []) context.Log.Information("[{0}] removed {1} (set aside by Restore; the restored cluster passed Verify)", run.Node.Name, dir);
         }
-        context.Log.Information("Verify: all {0} checks passed", report.Checks.Count);
     }
 }

@@ -20,6 +20,8 @@ public sealed class ClusterVerifier(
     TimeProvider clock)
 {
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(5);
+    // etcd's leader re-checks the members' versions every few seconds; a cluster started moments ago says 3.0.0 until then.
+    private static readonly TimeSpan ClusterVersionGrace = TimeSpan.FromSeconds(15);
     private readonly List<CheckResult> _checks = [];
 
     public async Task<VerifyReport> RunAsync(CancellationToken ct = default)
@@ -32,6 +34,7 @@ public sealed class ClusterVerifier(
         if (healthy.Count > 0)
         {
             await Check("cluster", "member list matches the description", () => MembershipMatches(healthy[0], ct));
+            await Check("cluster", "cluster version caught up with the members", () => ClusterVersionCaughtUp(healthy, ct));
             await Check("cluster", "write through first member, linearizable read through last", () => RoundTrip(healthy[0], healthy[^1], ct));
         }
         await CheckDoors(members, ct);
@@ -107,6 +110,20 @@ public sealed class ClusterVerifier(
         }
         if (problems.Count > 0) throw new VerifyFailure(string.Join("; ", problems));
         return $"{list.Members.Count} members, names and URLs as described, no learners";
+    }
+
+    // After an upgrade the cluster version moves to the new minor only once every member runs it; until then
+    // the new version's features are off. Verify says which version the cluster speaks, and fails while it lags.
+    private async Task<string> ClusterVersionCaughtUp(IReadOnlyList<MemberStatus> healthy, CancellationToken ct)
+    {
+        var lowest = healthy.Select(m => EtcdVersion.TryParse(m.Version, out var v) ? v : default).Min();
+        var clusterVersion = await ClusterFacts.WaitForClusterVersionAsync(cluster, trusted, lowest, ClusterVersionGrace, clock, ct) ?? "not decided";
+        var members = string.Join(", ", healthy.Select(m => m.Version).Distinct());
+        if (!EtcdVersion.TryParse(clusterVersion, out var cv) || (cv.Major, cv.Minor) != (lowest.Major, lowest.Minor))
+        {
+            throw new VerifyFailure($"cluster version {clusterVersion}, but the members run {members}: wait for the cluster version to move, or check the members' logs");
+        }
+        return $"cluster version {clusterVersion}; members run {members}";
     }
 
     private async Task<string> RoundTrip(MemberStatus first, MemberStatus last, CancellationToken ct)

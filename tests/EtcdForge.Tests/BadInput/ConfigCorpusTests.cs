@@ -467,7 +467,7 @@ public sealed class ConfigCorpusTests : IDisposable
         // the command line
         new("unknown --target")
         {
-            Args = ["--target=Deploy"], Says = ["The target 'Deploy' was not found"], Do = "targets: BootstrapCluster, Certificates, Default, DeployNodes",
+            Args = ["--target=Deploy"], Says = ["The target 'Deploy' was not found"], Do = "targets: Backup, BootstrapCluster, Certificates, Default, DeployNodes",
         },
         new("missing --config file")
         {
@@ -537,6 +537,28 @@ public sealed class ConfigCorpusTests : IDisposable
         {
             Args = ["--target=Package", "--config", "{dir}/cluster.yaml"], Says = ["unexpected argument '{dir}/cluster.yaml' after --config"],
             Do = "values are written --config=",
+        },
+        new("Restore without --snapshot")
+        {
+            Args = ["--target=Restore", "--yes"], Says = ["Restore needs --snapshot=FILE"], Do = "one of the backups under",
+        },
+        new("--snapshot without a value")
+        {
+            Args = ["--target=Restore", "--snapshot", "--yes"], Says = ["--snapshot needs a value"], Do = "e.g. --snapshot=artifacts/<cluster>/backups/",
+        },
+        new("--snapshot of a file that is not a backup")
+        {
+            Args = ["--target=Restore", "--snapshot={dir}/cluster.yaml", "--yes"], Says = ["cluster.yaml has no cluster.json beside it"],
+            Do = "Restore takes snapshots made by --target=Backup",
+        },
+        new("--snapshot of a file that does not exist")
+        {
+            Args = ["--target=Restore", "--snapshot={dir}/gone.db", "--yes"], Says = ["gone.db: no such file"], Do = "pick one under",
+        },
+        new("backup.keep below one")
+        {
+            Edits = [("nodes:", "backup:\n  keep: 0\nnodes:")], At = "  keep: 0", Field = "backup.keep",
+            Says = ["0 would keep no backup"], Do = "e.g. keep: 7",
         },
         new("Destroy without --yes")
         {

@@ -49,6 +49,8 @@ public sealed class NullFieldCorpusTests : IDisposable
             - name: client
               commonName: root
               organization: system
+        backup:
+          keep: 7
         nodes:
           - name: etcd1
             address: 127.0.21.11

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using EtcdForge.Nodes;
+using EtcdForge.Artifacts;
 using EtcdForge.Packaging;
 
 namespace EtcdForge.Tests.Packaging;

@@ -1,5 +1,4 @@
 using EtcdForge.Configuration;
-using EtcdForge.Nodes;
 using EtcdForge.Packaging;
 
 namespace EtcdForge.Tests.Packaging;

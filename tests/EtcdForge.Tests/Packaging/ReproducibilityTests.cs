@@ -122,7 +122,7 @@ public sealed class ReproducibilityTests : IDisposable
         {
             BundleSet.Write(_f.Cluster, _f.Layout, _f.Etcd);
             var node = _f.Node("etcd2");
-            return EtcdForge.Deploy.NodeInstallPlan.FromBundle(node, EtcdForge.Nodes.NodePaths.For(node, _f.Cluster, _f.Layout), _f.Layout.NodeBundle("etcd2"));
+            return EtcdForge.Deploy.NodeInstallPlan.FromBundle(node, EtcdForge.Artifacts.NodePaths.For(node, _f.Cluster, _f.Layout), _f.Layout.NodeBundle("etcd2"));
         }
         var before = Plan();
         _f.Reissue("etcd2");

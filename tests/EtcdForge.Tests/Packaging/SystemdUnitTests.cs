@@ -1,4 +1,4 @@
-using EtcdForge.Nodes;
+using EtcdForge.Artifacts;
 using EtcdForge.Packaging;
 
 namespace EtcdForge.Tests.Packaging;

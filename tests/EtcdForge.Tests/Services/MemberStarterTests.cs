@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using EtcdForge.Nodes;
+using EtcdForge.Artifacts;
 using EtcdForge.Remote;
 using EtcdForge.Services;
 using EtcdForge.Tests.Support;

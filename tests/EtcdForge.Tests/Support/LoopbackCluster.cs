@@ -110,6 +110,21 @@ public class LoopbackCluster : ILocalCluster, IDisposable
             """ + nodes);
     }
 
+    // Everything installed on the members (binaries, config, certificates) with mtimes; not the data dirs and logs,
+    // which a running etcd changes on its own. For "nothing changed on any node" checks.
+    public DirSnapshot InstalledFiles()
+    {
+        var files = new SortedDictionary<string, (DateTime Mtime, string Sha256, UnixFileMode Mode)>(StringComparer.Ordinal);
+        foreach (var node in Nodes)
+        {
+            foreach (var dir in new[] { "usr", "etc" })
+            {
+                foreach (var (path, state) in DirSnapshot.Of(Path.Combine(NodeDir(node), dir)).Files) files[$"{node}/{dir}/{path}"] = state;
+            }
+        }
+        return new DirSnapshot(files);
+    }
+
     public ForgeResult Forge(params string[] args) => ForgeProcess.Run(WithPaths(args));
 
     // Through a host set up otherwise, e.g. with another environment.

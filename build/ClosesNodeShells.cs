@@ -1,7 +1,7 @@
 using Cake.Core;
 using Cake.Frosting;
 
-namespace EtcdForge.Nodes;
+namespace EtcdForge;
 
 // The run keeps one connection per node across tasks (NodeShellPool); they are closed here, after the last task.
 public sealed class ClosesNodeShells : FrostingTeardown<BuildContext>

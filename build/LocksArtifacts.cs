@@ -2,8 +2,9 @@ using System.Runtime.InteropServices;
 using Cake.Core;
 using Cake.Core.Diagnostics;
 using Cake.Frosting;
+using EtcdForge.Artifacts;
 
-namespace EtcdForge.Artifacts;
+namespace EtcdForge;
 
 // Before the first task of a run that writes (not a dry run, not Plan alone): the cluster's artifacts lock
 // for the whole run, then the temporary files earlier runs left when they were killed, and for this run's own, a
@@ -16,8 +17,7 @@ public sealed class LocksArtifacts : FrostingSetup<BuildContext>
     public override void Setup(BuildContext context, ISetupContext info)
     {
         // Cake's dry run calls the setup too; it only lists tasks, so it neither takes the lock nor waits for it.
-        // (The host passes its own options on under their normalized names: --dry-run and --whatif arrive as dryrun.)
-        if (context.Arguments.HasArgument("dryrun") && !context.Arguments.GetArgument("dryrun").Equals("false", StringComparison.OrdinalIgnoreCase)) return;
+        if (context.Options.DryRun) return;
         if (info.TasksToExecute.All(t => WritesNothing.Contains(t.Name))) return;
         var layout = context.Artifacts;
         _heldForTheRun.Add(ArtifactsLock.Acquire(layout, $"--target={info.TargetTask.Name}", Patience(context), context.Clock,

@@ -1,0 +1,130 @@
+using System.Text.Json;
+using EtcdForge.Tests.Backup;
+using EtcdForge.Tests.EndToEnd;
+using EtcdForge.Tests.Support;
+
+namespace EtcdForge.Tests.Upgrade;
+
+// A real rolling upgrade, etcd 3.4.23 -> 3.5.30, on three local members on 127.0.27.21-23, with the continuous
+// writer running throughout; then a downgrade refused before any node changes, and a Backup/Restore round trip on
+// 3.5.30 (etcdutl). Tests run in name order on one cluster.
+[Collection(BackupClusterCollection.Name)]
+[TestCaseOrderer(ByMethodName.TypeName, ByMethodName.Assembly)]
+public sealed class UpgradeTests : IClassFixture<UpgradeTests.Cluster34>
+{
+    public sealed class Cluster34 : IDisposable
+    {
+        public LoopbackCluster Cluster { get; } = new(block: 27, version: EtcdRelease.V34, name: "up", firstHost: 21, extraEtcd: "backup: { keep: 3 }");
+        public ForgeResult FirstRun { get; }
+
+        public Cluster34() => FirstRun = Cluster.Verify();
+
+        public void Dispose() => Cluster.Dispose();
+    }
+
+    private readonly LoopbackCluster _cluster;
+
+    public UpgradeTests(Cluster34 fixture)
+    {
+        _cluster = fixture.Cluster;
+        Assert.True(fixture.FirstRun.ExitCode == 0, "bringing up the 3.4.23 cluster failed:\n" + fixture.FirstRun);
+    }
+
+    private string Config35 => _cluster.ConfigFor(EtcdRelease.V35, "backup: { keep: 3 }");
+    private string Config34 => _cluster.ConfigFor(EtcdRelease.V34, "backup: { keep: 3 }");
+    private string Backups => Path.Combine(_cluster.ClusterDir, "backups");
+
+    [Fact]
+    public async Task T1_An_upgrade_to_3_5_30_goes_leader_last_loses_no_acknowledged_write_and_ends_on_cluster_version_3_5()
+    {
+        var plan = _cluster.Forge("--target=Plan", $"--config={Config35}");
+        Assert.True(plan.ExitCode == 0, plan.ToString());
+        Assert.Contains("[cluster] would upgrade etcd 3.4.23 -> 3.5.30", plan.Lines);
+        var order = plan.Lines.Single(l => l.StartsWith("[cluster] member order: ", StringComparison.Ordinal))["[cluster] member order: ".Length..].Split(" (")[0].Split(", ");
+        Assert.Contains(plan.Lines, l => l.StartsWith($"[cluster] backup first: {Backups}/up-", StringComparison.Ordinal));
+        Assert.Equal(LoopbackCluster.Nodes.Order(), order.Order());
+        var leader = Leader();
+        Assert.Equal(leader, order[^1]);
+
+        ForgeResult run;
+        WriterReport report;
+        await using (var writer = ContinuousWriter.Start(_cluster.Endpoints, _cluster.CaCert, _cluster.ClientCert, _cluster.ClientKey, prefix: "ef-upgrade"))
+        {
+            await writer.WaitForMoreAsync(20);
+            run = await Task.Run(() => _cluster.Forge("--target=Verify", $"--config={Config35}"));
+            await writer.WaitForMoreAsync(20);
+            report = await writer.StopAsync();
+        }
+        await report.AssertNoLossAsync(string.Join(',', _cluster.Endpoints), _cluster.CaCert, _cluster.ClientCert, _cluster.ClientKey);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains(run.Lines, l => l.StartsWith("upgrade: backup first: ", StringComparison.Ordinal));
+        var upgraded = run.Lines.Where(l => l.Contains("] upgraded to etcd 3.5.30; ready")).Select(l => l.Split('[', ']')[1]).ToList();
+        Assert.Equal(order, upgraded);
+        Assert.Contains(run.Lines, l => l == "upgrade: every member runs 3.5.30; cluster version 3.5.0");
+        // Nothing staged is left, and what runs is what is installed.
+        foreach (var node in LoopbackCluster.Nodes)
+        {
+            Assert.Empty(Directory.GetFiles(_cluster.NodeDir(node), "*.next", SearchOption.AllDirectories));
+            var exe = File.ReadAllText($"/proc/{_cluster.PidOf(node)}/cmdline").Split('\0')[0];
+            Assert.DoesNotContain("(deleted)", new FileInfo($"/proc/{_cluster.PidOf(node)}/exe").LinkTarget ?? "", StringComparison.Ordinal);
+            Assert.EndsWith("/usr/local/bin/etcd", exe);
+        }
+        using var verify = JsonDocument.Parse(File.ReadAllText(Path.Combine(_cluster.ClusterDir, "reports", "verify.json")));
+        var check = verify.RootElement.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("check").GetString() == "cluster version caught up with the members");
+        Assert.Contains("cluster version 3.5.0; members run 3.5.30", check.GetProperty("detail").GetString());
+
+        var again = _cluster.Forge("--target=Verify", $"--config={Config35}");
+        Assert.True(again.ExitCode == 0, again.ToString());
+        Assert.DoesNotContain(again.Lines, l => l.StartsWith("upgrade", StringComparison.Ordinal));
+        Assert.Contains("BootstrapCluster: nothing changed", again.Lines);
+    }
+
+    [Fact]
+    public void T2_A_downgrade_to_3_4_23_is_refused_before_anything_changes_on_any_node()
+    {
+        var before = _cluster.InstalledFiles();
+        var pids = LoopbackCluster.Nodes.Select(_cluster.PidOf).ToList();
+
+        var run = _cluster.Forge("--target=Verify", $"--config={Config34}");
+
+        var error = BadInput.ErrorContract.OneLine(run);
+        BadInput.ErrorContract.Says(error, run, "etcd 3.5.30 -> 3.4.23 is a downgrade", "set etcd.version back to 3.5.30", "no node was changed");
+        Assert.Empty(before.Differences(_cluster.InstalledFiles()));
+        Assert.Equal(pids, LoopbackCluster.Nodes.Select(_cluster.PidOf).ToList());
+        Assert.All(pids, pid => Assert.True(pid is { } p && _cluster.IsOurEtcd(p), "a member stopped"));
+    }
+
+    [Fact]
+    public void T3_Backup_and_Restore_round_trip_on_3_5_30_with_etcdutl()
+    {
+        Assert.Equal(0, _cluster.Etcdctl("put", "rt35/before", "kept").ExitCode);
+        var backup = _cluster.Forge("--target=Backup", $"--config={Config35}");
+        Assert.True(backup.ExitCode == 0, backup.ToString());
+        var snapshot = Directory.GetFiles(Backups, "*.db").Order(StringComparer.Ordinal).Last();
+        using (var record = JsonDocument.Parse(File.ReadAllText(Path.ChangeExtension(snapshot, ".json"))))
+        {
+            Assert.Equal("etcdutl snapshot status", record.RootElement.GetProperty("checkedWith").GetString());
+            Assert.Equal("3.5.0", record.RootElement.GetProperty("clusterVersion").GetString());
+        }
+        Assert.Equal(0, _cluster.Etcdctl("put", "rt35/after", "dropped").ExitCode);
+
+        var restore = _cluster.Forge("--target=Restore", $"--snapshot={snapshot}", "--yes", $"--config={Config35}");
+
+        Assert.True(restore.ExitCode == 0, restore.ToString());
+        Assert.Contains(restore.Lines, l => l.Contains("(new cluster token up-token-restored-"));
+        Assert.Equal(3, restore.Lines.Count(l => l.EndsWith("] restored with its etcdutl", StringComparison.Ordinal)));
+        Assert.Equal("kept", _cluster.Etcdctl("get", "rt35/before", "--print-value-only").Stdout.Trim());
+        Assert.Equal("", _cluster.Etcdctl("get", "rt35/after", "--print-value-only").Stdout.Trim());
+    }
+
+    private string Leader()
+    {
+        var status = _cluster.Etcdctl("endpoint", "status", "--write-out=json");
+        Assert.True(status.ExitCode == 0, status.Stderr);
+        var members = JsonDocument.Parse(status.Stdout).RootElement.EnumerateArray().ToList();
+        var leaderId = members[0].GetProperty("Status").GetProperty("leader").GetUInt64();
+        var endpoint = members.Single(m => m.GetProperty("Status").GetProperty("header").GetProperty("member_id").GetUInt64() == leaderId).GetProperty("Endpoint").GetString()!;
+        return LoopbackCluster.Nodes[_cluster.Endpoints.ToList().IndexOf(endpoint)];
+    }
+}
