@@ -21,7 +21,7 @@ public sealed class ConcurrentRunTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public void Two_builds_at_once_leave_a_valid_ca_and_certificates_every_time()
     {
-        var config = Description(Archive(ReleaseArchives.Tiny(ReleaseArchives.Version)));
+        var config = Description(Archive(ReleaseArchives.Release));
         var clock = Stopwatch.StartNew();
         var waited = 0;
         for (var round = 0; round < Rounds; round++)
@@ -45,7 +45,7 @@ public sealed class ConcurrentRunTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public void A_run_refused_by_the_lock_names_the_holder_and_changes_nothing()
     {
-        var config = Description(Archive(ReleaseArchives.Tiny(ReleaseArchives.Version)));
+        var config = Description(Archive(ReleaseArchives.Release));
         var artifacts = _dir.Combine("artifacts");
         Assert.True(ForgeProcess.Run("--target=Package", $"--config={config}", $"--artifacts={artifacts}").ExitCode == 0);
         var cluster = Path.Combine(artifacts, "concurrent");
@@ -70,7 +70,7 @@ public sealed class ConcurrentRunTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public void A_dry_run_neither_takes_nor_waits_for_the_lock()
     {
-        var config = Description(Archive(ReleaseArchives.Tiny(ReleaseArchives.Version)));
+        var config = Description(Archive(ReleaseArchives.Release));
         var artifacts = _dir.Combine("artifacts");
         var cluster = Directory.CreateDirectory(Path.Combine(artifacts, "concurrent")).FullName;
         using var held = new FileStream(Path.Combine(cluster, ArtifactsLock.FileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
@@ -87,7 +87,7 @@ public sealed class ConcurrentRunTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public void The_next_run_removes_what_killed_runs_left_behind()
     {
-        var config = Description(Archive(ReleaseArchives.Tiny(ReleaseArchives.Version)));
+        var config = Description(Archive(ReleaseArchives.Release));
         var artifacts = _dir.Combine("artifacts");
         Assert.True(ForgeProcess.Run("--target=Package", $"--config={config}", $"--artifacts={artifacts}").ExitCode == 0);
         var before = DirSnapshot.Of(artifacts);

@@ -30,7 +30,7 @@ public sealed class SystemdClusterTests(SystemdCluster cluster)
             Assert.Equal("on-failure", Unit(host, "Restart"));
             Assert.Equal("infinity", Unit(host, "TimeoutStartUSec"));
             Assert.Equal("etcd", Ssh(host, $"ps -o user= -p {Unit(host, "MainPID")}"));
-            Assert.Equal("600 etcd\n600 etcd", Ssh(host, $"stat -c '%a %U' /etc/etcd/ssl/etcd{host}-key.pem /etc/etcd/ssl/etcd{host}-peer-key.pem"));
+            Assert.Equal("600 etcd\n600 etcd", Ssh(host, $"stat -c '%a %U' /etc/etcd/ssl/leaf/etcd{host}-key.pem /etc/etcd/ssl/leaf/etcd{host}-peer-key.pem"));
         }
         AssertMembersRun(EtcdRelease.V34);
     }
