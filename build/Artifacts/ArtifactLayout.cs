@@ -30,6 +30,19 @@ public sealed class ArtifactLayout(string root, string clusterName)
 
     public string CaCert => Path.Combine(Pki, "etcd-root-ca.pem");
     public string CaKey => Path.Combine(Pki, "etcd-root-ca-key.pem");
+    // A CA rotation in progress (CaRotation): the next or the previous CA beside the current one, and the
+    // trust bundle of both that members and clients trust meanwhile. Retired CAs stay under retired/.
+    public string Rotation => Path.Combine(Pki, "rotation");
+    public string NextCaCert => Path.Combine(Rotation, "next-ca.pem");
+    public string NextCaKey => Path.Combine(Rotation, "next-ca-key.pem");
+    public string PreviousCaCert => Path.Combine(Rotation, "previous-ca.pem");
+    public string PreviousCaKey => Path.Combine(Rotation, "previous-ca-key.pem");
+    public string RotationTrustBundle => Path.Combine(Rotation, "trust-bundle.pem");
+    public string Retired => Path.Combine(Pki, "retired");
+
+    /// <summary>The CA file members and clients trust: the rotation's bundle while one runs, else the CA.</summary>
+    public string TrustedCas => File.Exists(RotationTrustBundle) ? RotationTrustBundle : CaCert;
+
     public string ServerCert(string node) => Path.Combine(Pki, $"{node}.pem");
     public string ServerKey(string node) => Path.Combine(Pki, $"{node}-key.pem");
     public string PeerCert(string node) => Path.Combine(Pki, $"{node}-peer.pem");

@@ -21,10 +21,9 @@ public sealed class CertificateChecks(Cluster cluster, ArtifactLayout layout, Tl
     public IReadOnlyList<CheckResult> Expiries(IEnumerable<PkiCertificate> certificates) => certificates.Select(cert =>
     {
         var ok = cert.Left > cluster.Pki.RenewBefore;
-        // A CA cannot be renewed in place: every member and client trusts it by its key. etcd-forge has no CA
-        // rotation yet (README, Limitations), so the check says so instead of naming a command that does not exist.
+        // A CA cannot be renewed in place: every member and client trusts it by its key, so it is rotated.
         var fix = cert.IsCa
-            ? "a CA cannot be renewed in place and etcd-forge cannot rotate it yet: plan a rotation (README, Limitations)"
+            ? "a CA cannot be renewed in place: run --target=RotateCa (three phases, two rolling restarts; README, CA rotation)"
             : "run --target=RenewCerts (or any target from IssueCerts on) to renew";
         var detail = ok ? $"expires in {cert.DaysLeft} days ({cert.NotAfter:yyyy-MM-dd HH:mm} UTC)"
             : cert.Left <= TimeSpan.Zero ? $"expired on {cert.NotAfter:yyyy-MM-dd HH:mm} UTC: {fix}"

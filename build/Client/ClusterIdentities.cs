@@ -9,8 +9,8 @@ public static class ClusterIdentities
     public static TlsIdentity Operator(Cluster cluster, ArtifactLayout layout)
     {
         var name = cluster.Pki.Clients[0].Name;
-        return new TlsIdentity(layout.CaCert, layout.ClientCert(name), layout.ClientKey(name));
+        return new TlsIdentity(layout.TrustedCas, layout.ClientCert(name), layout.ClientKey(name));
     }
 
-    public static TlsIdentity Anonymous(ArtifactLayout layout) => new(layout.CaCert, null, null);
+    public static TlsIdentity Anonymous(ArtifactLayout layout) => new(layout.TrustedCas, null, null);
 }

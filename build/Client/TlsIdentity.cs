@@ -7,7 +7,13 @@ namespace EtcdForge.Client;
 // Without a certificate it is the "anonymous" client that Verify expects etcd to refuse.
 public sealed record TlsIdentity(string CaCertFile, string? CertFile, string? KeyFile)
 {
-    public X509Certificate2 LoadCa() => X509CertificateLoader.LoadCertificateFromFile(CaCertFile);
+    // Every certificate in the file: during a CA rotation it holds the old and the new CA.
+    public X509Certificate2Collection LoadCas()
+    {
+        var all = new X509Certificate2Collection();
+        all.ImportFromPemFile(CaCertFile);
+        return all;
+    }
 
     public X509Certificate2? LoadCertificate()
     {
@@ -19,21 +25,21 @@ public sealed record TlsIdentity(string CaCertFile, string? CertFile, string? Ke
 
     public void Apply(SslClientAuthenticationOptions options)
     {
-        var ca = LoadCa();
+        var cas = LoadCas();
         if (LoadCertificate() is { } cert) options.ClientCertificates = [cert];
         options.CertificateChainPolicy = new X509ChainPolicy
         {
             TrustMode = X509ChainTrustMode.CustomRootTrust,
             RevocationMode = X509RevocationMode.NoCheck,
-            CustomTrustStore = { ca },
         };
+        options.CertificateChainPolicy.CustomTrustStore.AddRange(cas);
         options.EnabledSslProtocols = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13;
     }
 
     public HttpClientHandler HttpHandler()
     {
         var handler = new HttpClientHandler();
-        var ca = LoadCa();
+        var cas = LoadCas();
         if (LoadCertificate() is { } cert) handler.ClientCertificates.Add(cert);
         handler.ServerCertificateCustomValidationCallback = (_, serverCert, _, _) =>
         {
@@ -41,7 +47,7 @@ public sealed record TlsIdentity(string CaCertFile, string? CertFile, string? Ke
             using var chain = new X509Chain();
             chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
             chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-            chain.ChainPolicy.CustomTrustStore.Add(ca);
+            chain.ChainPolicy.CustomTrustStore.AddRange(cas);
             return chain.Build(serverCert);
         };
         return handler;

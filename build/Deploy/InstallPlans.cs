@@ -4,9 +4,9 @@ using EtcdForge.Configuration;
 
 namespace EtcdForge.Deploy;
 
-// Per-node install state for one run, read from the bundles Package wrote (which do not change after Package
-// within a run). A plan holds every file's bytes, so it is read afresh when asked for rather than kept for the
-// run; its fingerprint, all BootstrapCluster needs, is kept from the first read.
+// Per-node install state for one run, read from the bundles Package wrote (RotateCa packages up to three times
+// in a run). A plan holds every file's bytes, so it is read afresh when asked for rather than kept for the run;
+// its fingerprint, all BootstrapCluster needs, is kept from the latest read (DeployNodes reads it each time).
 // imageIdOf: the image a docker member runs (part of what it should hold); null for other members.
 public sealed class InstallPlans(Cluster cluster, ArtifactLayout layout, Func<Node, string?> imageIdOf)
 {

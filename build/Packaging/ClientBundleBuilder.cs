@@ -15,7 +15,7 @@ public static class ClientBundleBuilder
     {
         var entries = new List<BundleEntry>
         {
-            BundleEntry.FromFile(SslFiles.CaFileName, NodeBundleBuilder.Pki(layout.CaCert), AtomicFile.PublicMode),
+            BundleEntry.FromFile(SslFiles.CaFileName, NodeBundleBuilder.Pki(layout.TrustedCas), AtomicFile.PublicMode),
             BundleEntry.Text(EnvFileName, EnvFile(cluster)),
         };
         foreach (var client in cluster.Pki.Clients)

@@ -19,7 +19,7 @@ public static class NodeBundleBuilder
             BundleEntry.FromFile("bin/etcd", etcd.Etcd, AtomicFile.ExecutableMode),
             BundleEntry.FromFile("bin/etcdctl", Required(etcd.Etcdctl, "run --target=DownloadEtcd again"), AtomicFile.ExecutableMode),
             BundleEntry.Directory("ssl", BundleEntry.PrivateDirectoryMode),
-            BundleEntry.FromFile($"ssl/{SslFiles.CaFileName}", Pki(layout.CaCert), AtomicFile.PublicMode),
+            BundleEntry.FromFile($"ssl/{SslFiles.CaFileName}", Pki(layout.TrustedCas), AtomicFile.PublicMode),
             .. leaf.Entries,
             BundleEntry.Text("etcd.conf.yml", EtcdConfigFile.Render(node, cluster, paths, version)),
             BundleEntry.Text(SystemdUnit.FileName, SystemdUnit.Render(cluster.Name, node.Name, paths)),

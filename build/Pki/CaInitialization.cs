@@ -18,13 +18,16 @@ public sealed class CaInitialization(ArtifactLayout layout, PkiSettings pki, Tim
     {
         var changes = new List<PkiChange>();
         if (CompleteInterruptedCreation() is { } completed) changes.Add(completed);
+        // A rotation stopped while its new CA was being made the current one: finish that first, so the CA
+        // loaded below is whole (the only place the current CA is ever replaced, see CaRotation).
+        if (new Rotation.CaRotation(layout, pki, clock).CompleteInterruptedPromotion() is { } promoted) changes.Add(promoted);
         if (File.Exists(layout.CaCert) || File.Exists(layout.CaKey))
         {
             var existing = CertificateAuthority.Load(layout);
             if (PrivateKeyMode.Tighten(layout.CaKey) is { } modeChange) changes.Add(modeChange);
             return new Result(existing, changes, WarningsAbout(existing.Certificate));
         }
-        var created = Create();
+        var created = Create(pki, clock);
         // Both files are complete on disk before either gets its real name: the certificate as Pending, then the
         // key, then the certificate's rename. A crash before the key's rename leaves neither (the next run makes
         // a CA); after it, the key and the pending certificate, which the next run completes. Never a key beside
@@ -71,7 +74,8 @@ public sealed class CaInitialization(ArtifactLayout layout, PkiSettings pki, Tim
         return (CertificateAuthority.Load(layout), PrivateKeyMode.Needed(layout.CaKey));
     }
 
-    private CertificateAuthority Create()
+    // Also the next CA of a rotation (CaRotation.Begin): same subject and profile, a new key.
+    internal static CertificateAuthority Create(PkiSettings pki, TimeProvider clock)
     {
         var keys = KeyPairs.Generate(pki.KeyAlgorithm);
         var now = clock.GetUtcNow().UtcDateTime;
@@ -99,7 +103,7 @@ public sealed class CaInitialization(ArtifactLayout layout, PkiSettings pki, Tim
         if (ca.NotAfter <= now)
             warnings.Add($"{file} expired on {ca.NotAfter:yyyy-MM-dd}; the cluster's TLS fails until a new CA is rolled out ({CertificateAuthority.StartOverHint(layout)})");
         else if (ca.NotAfter - now <= pki.RenewBefore)
-            warnings.Add($"{file} expires on {ca.NotAfter:yyyy-MM-dd}, within renewBefore; plan a CA rotation (it is kept as is)");
+            warnings.Add($"{file} expires on {ca.NotAfter:yyyy-MM-dd}, within renewBefore; run --target=RotateCa (it is kept until then)");
         var actual = KeyPairs.Describe(ca.GetPublicKey());
         if (actual != pki.KeyAlgorithm.Name())
             warnings.Add($"{file} uses {actual} but the configuration asks for {pki.KeyAlgorithm.Name()}; the existing CA is kept");

@@ -4,7 +4,9 @@ using EtcdForge.Client;
 using EtcdForge.Deploy;
 using EtcdForge.Docker;
 using EtcdForge.Download;
+using EtcdForge.Pki;
 using EtcdForge.Planning;
+using EtcdForge.Rotation;
 using EtcdForge.Services;
 using EtcdForge.Upgrade;
 
@@ -66,6 +68,18 @@ public sealed class PlanTask : AsyncFrostingTask<BuildContext>
             if (changes.Count == 0 && action is null) context.Log.Information("[{0}] no changes", node.Name);
             total += changes.Count + (action is null ? 0 : 1);
         }
+        await PlanRotationAsync(context);
         context.Log.Information(total == 0 ? "Plan: nothing to change" : $"Plan: {total} change(s); nothing was changed");
+    }
+
+    // RotateCa's next step, by its own rule, when a rotation is under way or due (or asked for with --force).
+    private static async Task PlanRotationAsync(BuildContext context)
+    {
+        if (!File.Exists(context.Artifacts.CaCert)) return;
+        var rotation = new CaRotation(context.Artifacts, context.Cluster.Pki, context.Clock);
+        var served = rotation.Stage == CaStage.None ? null
+            : await new RotationProbe(context.Cluster, context.Artifacts, context.Clock).LookAsync(rotation, default);
+        var (step, why) = RotationPhase.Decide(rotation.Stage, context.Options.Force || rotation.Due(CertificateAuthority.Load(context.Artifacts)), served);
+        if (step != RotationStep.NothingDue) context.Log.Information("RotateCa would {0}: {1}", step, why);
     }
 }

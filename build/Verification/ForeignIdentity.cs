@@ -21,7 +21,7 @@ public sealed class ForeignIdentity : IDisposable
         new CertificateIssuance(layout, pki, [], clock).Run(ca);
         var client = pki.Clients[0].Name;
         // Trust the real CA so the TLS handshake gets far enough for the server to judge the client.
-        Identity = new TlsIdentity(trusted.CaCert, layout.ClientCert(client), layout.ClientKey(client));
+        Identity = new TlsIdentity(trusted.TrustedCas, layout.ClientCert(client), layout.ClientKey(client));
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
