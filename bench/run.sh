@@ -2,6 +2,7 @@
 # etcd-forge against the manual recipe (bench/baseline.sh), side by side on the same machine, hosts and etcd archive.
 #
 #   sudo bench/run.sh [--reps N]        # default 5 repetitions; prints a table and writes it to $BENCH_DIR/results.md
+#   sudo bench/run.sh --only backup     # only the Backup throughput part (no SSH test hosts, no start-up timing)
 #
 # One run brings up 7 SSH test hosts (tests/hosts/testhosts.sh), then repeats, alternating which tool goes first:
 #   cold       empty artifacts dir -> verified cluster: 3 SSH hosts, 3 local loopback members, 5 and 7 SSH hosts
@@ -15,19 +16,25 @@
 # Environment: EF_TESTHOSTS_NET=K picks the test host set (198.18.K.0/24, see testhosts.sh); BENCH_LOOPBACK=127.0.1
 # the /24 the local members use (.11-.13); BENCH_DIR the scratch dir (default /tmp/etcd-forge-bench$K).
 set -euo pipefail
+# set -e alone would end the run without a word (a pipeline hit by SIGPIPE did); say which command failed.
+trap 'echo "bench: line $LINENO failed (exit $?): $BASH_COMMAND" >&2' ERR
 cd "$(dirname "$0")/.."
 repo=$PWD
 
 reps=5
+only=""
 while (($#)); do
     case $1 in
         --reps) reps=$2; shift 2 ;;
         --reps=*) reps=${1#--reps=}; shift ;;
-        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+        --only) only=${2:-}; shift 2 || shift ;;
+        --only=*) only=${1#--only=}; shift ;;
+        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
         *) echo "bench: unknown argument $1 (try --help)" >&2; exit 2 ;;
     esac
 done
 [[ $reps =~ ^[1-9][0-9]*$ ]] || { echo "bench: --reps needs a positive number" >&2; exit 2; }
+[[ -z $only || $only == backup ]] || { echo "bench: --only takes 'backup' (the one part that runs alone), not '$only'" >&2; exit 2; }
 [[ $(id -u) == 0 ]] || { echo "bench: run as root (the SSH test hosts are network namespaces): sudo $0" >&2; exit 2; }
 for tool in cfssl cfssljson etcd etcdctl dotnet ssh scp tar sha256sum; do
     command -v "$tool" >/dev/null || { echo "bench: '$tool' is missing (see the README's quick start)" >&2; exit 2; }
@@ -78,14 +85,16 @@ cleanup() {
             bench/baseline.sh down --dir "$work/base-$scenario" ${baseline_args[$scenario]} >>"$work/logs/cleanup.log" 2>&1 || true
         fi
     done
-    tests/hosts/testhosts.sh down >/dev/null 2>&1 || log "cleanup: testhosts.sh down failed"
+    [[ -z $only ]] && { tests/hosts/testhosts.sh down >/dev/null 2>&1 || log "cleanup: testhosts.sh down failed"; }
     exit "$status"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-log "bringing up 7 SSH test hosts (198.18.$net.11-17)"
-tests/hosts/testhosts.sh up 7 >"$work/logs/testhosts.log"
+if [[ -z $only ]]; then
+    log "bringing up 7 SSH test hosts (198.18.$net.11-17)"
+    tests/hosts/testhosts.sh up 7 >"$work/logs/testhosts.log"
+fi
 key=$hosts_state/keys/id_ed25519
 known_hosts=$hosts_state/known_hosts
 
@@ -231,6 +240,8 @@ run_baseline_certs() { # rep
 }
 forge_configs[certs]=${forge_configs[ssh3]}
 
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+if [[ -z $only ]]; then
 # --- host start-up -------------------------------------------------------------------------------------------------
 log "building the host once (not timed), then timing its start-up"
 ./build.sh --target=Default --dryrun --config="${forge_configs[ssh3]}" >/dev/null
@@ -248,7 +259,6 @@ for ((rep = 1; rep <= reps; rep++)); do
 done
 
 # --- the repetitions ------------------------------------------------------------------------------------------------
-load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 for ((rep = 1; rep <= reps; rep++)); do
     log "repetition $rep of $reps"
     for scenario in ssh3 local3 ssh5 ssh7; do
@@ -263,6 +273,10 @@ for ((rep = 1; rep <= reps; rep++)); do
     if ((rep % 2)); then run_baseline_certs "$rep"; run_forge_certs "$rep"; else run_forge_certs "$rep"; run_baseline_certs "$rep"; fi
 done
 stamp_after="$(stat -c %y "$dll" "$assets" | tr '\n' ' ')"
+else
+    log "building the host once (not timed)"
+    ./build.sh --target=Default --dryrun --config="${forge_configs[local3]}" >/dev/null
+fi
 
 # --- Backup throughput: one local cluster filled with >= 100 MB, then both tools snapshot the same data ----------------
 # etcdctl snapshot save streams from one endpoint to a file (it verifies nothing); etcd-forge's Backup streams from the
@@ -273,7 +287,9 @@ rm -rf "$work/art-local3"
 forge local3 0 backup-up --target=Verify >/dev/null
 pki=$work/art-local3/bench-local3/pki
 export ETCDCTL_API=3 ETCDCTL_CACERT=$pki/etcd-root-ca.pem ETCDCTL_CERT=$pki/client.pem ETCDCTL_KEY=$pki/client-key.pem
-head -c 1000000 /dev/urandom | base64 -w0 | head -c 1000000 >"$work/value.bin"
+# 750000 random bytes are 1000000 base64 characters (a head after base64 would end the pipeline with SIGPIPE,
+# which pipefail turns into a silent exit).
+head -c 750000 /dev/urandom | base64 -w0 >"$work/value.bin"
 for ((i = 0; i < backup_mb; i++)); do
     etcdctl --endpoints="https://$loopback.11:2379" put "bench/blob/$i" <"$work/value.bin" >/dev/null
 done
@@ -291,6 +307,10 @@ for ((rep = 1; rep <= reps; rep++)); do
             t=$(forge local3 "$rep" backup --target=Backup)
             snapshot=$(ls -t "$work"/art-local3/bench-local3/backups/*.db | head -1)
             echo "backup,etcd-forge,$rep,$(mb_per_s "$(stat -c %s "$snapshot")" "$t")" >>"$results"
+            # The Backup task alone (snapshot, check, hash, record), without the host's start-up.
+            record_tasks backup "$rep" "$work/logs/backup-local3-$rep.log"
+            task=$(awk -F, -v r="$rep" '$1 == "backup" && $2 == r && $3 == "Backup" {print $4}' "$tasks")
+            echo "backup-task,etcd-forge,$rep,$(mb_per_s "$(stat -c %s "$snapshot")" "$task")" >>"$results"
             rm -f "$snapshot" "${snapshot%.db}.json"
         fi
     done
@@ -344,11 +364,12 @@ task_row() { # task -> median per scenario
 }
 
 {
-    echo "Median (min-max) of $reps repetitions; ratio = etcd-forge / baseline (below 1: etcd-forge is faster)."
+    echo "Median (min-max) of $reps repetitions; ratio = etcd-forge / baseline (for times below 1 means etcd-forge is faster; for MB/s it is slower)."
     echo "Load average before: $load_before; after: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) CPUs; other work on the machine shows here)."
     echo
     echo "| Measure | baseline (bench/baseline.sh) | etcd-forge | ratio |"
     echo "| --- | --- | --- | --- |"
+    if [[ -z $only ]]; then
     row "Cold, 3 SSH hosts: empty dir -> verified cluster" ssh3-cold
     row "Cold, 3 local loopback members" local3-cold
     row_warm "Warm re-run, 3 SSH hosts" ssh3-warm ssh3-cold
@@ -362,10 +383,14 @@ task_row() { # task -> median per scenario
     echo "| Scale-out of one member: 3 -> 4 SSH hosts, run start to promotion | n/a: baseline.sh has no member-add mode | $(fmt_s "$(stats "$results" scaleout-ssh4 etcd-forge)") | - (vs baseline cold, 3 SSH hosts: $(ratio "$(stats "$results" scaleout-ssh4 etcd-forge)" "$(stats "$results" ssh3-cold baseline)")) |"
     row_bytes "Bytes uploaded per node, cold (3 SSH hosts)" ssh3-cold
     echo "| Bytes uploaded per node, warm (3 SSH hosts) | n/a (copies everything again) | $(fmt_b "$(stats "$bytes" ssh3-warm etcd-forge)") | - |"
+    fi
     f=$(stats "$results" backup etcd-forge); b=$(stats "$results" backup baseline)
     fmt_r() { read -r m lo hi n <<<"$1"; [[ $n == 0 ]] && { echo "n/a"; return; }
               awk -v m="$m" -v lo="$lo" -v hi="$hi" 'BEGIN { printf "%.1f MB/s (%.1f-%.1f)", m, lo, hi }'; }
     echo "| Backup of a $((db_bytes / 1048576)) MB database, 3 local members: throughput (\`etcdctl snapshot save\` vs --target=Backup; higher is better) | $(fmt_r "$b") | $(fmt_r "$f") | $(ratio "$f" "$b") |"
+    f=$(stats "$results" backup-task etcd-forge)
+    echo "| Backup: the same, etcd-forge's Backup task only (no host start-up) | $(fmt_r "$b") | $(fmt_r "$f") | $(ratio "$f" "$b") |"
+    if [[ -z $only ]]; then
     echo
     echo "Host start-up (a dry run: start, load and validate the description, list the tasks):"
     echo
@@ -386,6 +411,7 @@ task_row() { # task -> median per scenario
     echo "| Task | cold, 3 SSH | warm, 3 SSH | cold, 3 local | cold, 7 SSH |"
     echo "| --- | --- | --- | --- | --- |"
     for task in DownloadEtcd InitCa IssueCerts Package DeployNodes SingleNodeTest BootstrapCluster Verify; do task_row "$task"; done
+    fi
 } >"$work/results.md"
 
 cat "$work/results.md"

@@ -5,7 +5,8 @@ set -uo pipefail
 
 # The one list of the Debian packages the tests use (real etcd, etcdctl, cfssl, sshd test hosts, openssl, curl, ...).
 packages=(etcd-server etcd-client golang-cfssl openssh-server openssh-client iproute2 sudo openssl curl systemd
-          ca-certificates debian-archive-keyring docker.io mmdebstrap systemd-container)
+          ca-certificates debian-archive-keyring docker.io mmdebstrap systemd-container
+          gcc libc6-dev)  # gcc: the version-only etcd 3.6 stand-in of UpgradeTests (Support/FakeVersionRelease.cs)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}\n' "$package" 2>/dev/null | grep -qx 'install ok installed' || missing+=("$package")

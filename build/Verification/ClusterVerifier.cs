@@ -40,7 +40,7 @@ public sealed class ClusterVerifier(
         await CheckDoors(members, ct);
         var certificates = certificateChecks.OnDisk();
         _checks.AddRange(certificateChecks.Expiries(certificates));
-        _checks.AddRange(await certificateChecks.ServedAsync(ct));
+        _checks.AddRange(JudgedOnLive(await certificateChecks.ServedAsync(ct), members));
         return new VerifyReport(cluster.Name, clock.GetUtcNow(), members, _checks, certificates);
     }
 
@@ -159,6 +159,15 @@ public sealed class ClusterVerifier(
                 await Task.Delay(TimeSpan.FromMilliseconds(250 * attempt), ct);
             }
         }
+    }
+
+    // As with the doors: a member that did not answer serves nothing to compare, and its health check already
+    // fails, so its served-certificate checks are skipped rather than failed a second and third time.
+    private static IEnumerable<CheckResult> JudgedOnLive(IEnumerable<CheckResult> served, IReadOnlyList<MemberStatus> members)
+    {
+        var answered = members.Where(m => m.Version is not null).Select(m => m.Member).ToHashSet();
+        return served.Select(c => c.Passed || answered.Contains(c.Member) ? c
+            : c with { Skipped = true, Detail = $"not judged: {c.Member} did not answer (see its health check); {c.Detail}" });
     }
 
     private static readonly string[] DoorChecks =

@@ -25,7 +25,7 @@ public static class ReleaseArchives
         System.Text.Encoding.UTF8.GetBytes($"{new string('0', 64)}  etcd-v{Version}-darwin-amd64.zip\n{sha256}  {(fileName == "" ? Name : fileName)}\n");
 
     /// <summary>A release-shaped archive of a few hundred bytes whose etcd (and etcdctl, when asked) are scripts
-    /// that only answer --version: enough for DownloadEtcd and Package, which never start etcd.</summary>
+    /// that only answer --version: enough for DownloadEtcd, which never starts etcd (Package refuses them: its image needs ELF binaries).</summary>
     public static byte[] Tiny(string version, bool withEtcdctl = true)
     {
         var top = $"etcd-v{version}-linux-{ReleaseAsset.ArchOf(System.Runtime.InteropServices.RuntimeInformation.OSArchitecture)}";

@@ -113,7 +113,7 @@ public abstract class LocalClusterSuite(ILocalCluster cluster)
     {
         _ = Up;
         var keys = Directory.EnumerateFiles(cluster.Pki, "*-key.pem")
-            .Concat(LocalMembers.Names.SelectMany(n => Directory.EnumerateFiles(Path.Combine(cluster.NodeDir(n), "etc", "etcd", "ssl"), "*-key.pem")))
+            .Concat(LocalMembers.Names.SelectMany(n => Directory.EnumerateFiles(Path.Combine(cluster.NodeDir(n), "etc", "etcd", "ssl", "leaf"), "*-key.pem")))
             .ToList();
         // pki: CA + client + 2 per node; each node's ssl dir: its server and peer key.
         Assert.Equal(1 + 1 + 2 * 3 + 2 * 3, keys.Count);

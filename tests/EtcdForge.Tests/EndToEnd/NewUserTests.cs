@@ -104,7 +104,8 @@ public sealed class NewUserTests(NewUserCluster cluster) : IClassFixture<NewUser
             }
         }
         var junit = XDocument.Load(Path.Combine(cluster.ClusterDir, "reports", "verify.junit.xml")).Root!;
-        Assert.Equal("3", junit.Attribute("skipped")?.Value);
+        // etcd1's three doors and its two served-certificate checks (client and peer port) are not judged.
+        Assert.Equal("5", junit.Attribute("skipped")?.Value);
         Assert.Equal("1", junit.Attribute("failures")?.Value);
 
         BackUp();

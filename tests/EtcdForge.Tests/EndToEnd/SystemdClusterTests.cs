@@ -30,7 +30,7 @@ public sealed class SystemdClusterTests(SystemdCluster cluster)
             Assert.Equal("on-failure", Unit(host, "Restart"));
             Assert.Equal("infinity", Unit(host, "TimeoutStartUSec"));
             Assert.Equal("etcd", Ssh(host, $"ps -o user= -p {Unit(host, "MainPID")}"));
-            Assert.Equal("600 etcd\n600 etcd", Ssh(host, $"stat -c '%a %U' /etc/etcd/ssl/etcd{host}-key.pem /etc/etcd/ssl/etcd{host}-peer-key.pem"));
+            Assert.Equal("600 etcd\n600 etcd", Ssh(host, $"stat -c '%a %U' /etc/etcd/ssl/leaf/etcd{host}-key.pem /etc/etcd/ssl/leaf/etcd{host}-peer-key.pem"));
         }
         AssertMembersRun(EtcdRelease.V34);
     }
@@ -100,8 +100,11 @@ public sealed class SystemdClusterTests(SystemdCluster cluster)
         await writer.WaitForMoreAsync(20);
         var report = await writer.StopAsync();
         Assert.True(run.ExitCode == 0, run.ToString());
-        var restarted = run.Lines.Where(l => l.Contains("restarted with its new files; healthy again")).ToList();
-        Assert.Equal(["[etcd1]", "[etcd2]", "[etcd3]"], restarted.Select(l => l[l.IndexOf('[')..(l.IndexOf(']') + 1)]));
+        // An upgrade goes followers first, leader last (UpgradeDecision): each member once, in the announced order.
+        var announced = run.Lines.Single(l => l.StartsWith("upgrading ", StringComparison.Ordinal));
+        var upgraded = run.Lines.Where(l => l.Contains($"] upgraded to etcd {EtcdRelease.V35}; ready")).Select(l => l.Split('[', ']')[1]).ToList();
+        Assert.Equal(["etcd1", "etcd2", "etcd3"], upgraded.Order());
+        Assert.StartsWith($"upgrading {string.Join(", ", upgraded)} one at a time", announced);
         foreach (var host in Hosts)
         {
             Assert.NotEqual(pids[host], Unit(host, "MainPID"));

@@ -62,6 +62,11 @@ public sealed class RotateCaTests(RotationCluster cluster) : IClassFixture<Rotat
         Assert.True(oldClient.ExitCode != 0, oldClient.ToString());
         var newClient = Run(Etcdctl, "--endpoints=" + string.Join(",", cluster.Endpoints), "--cacert=" + bundle[0], "--cert=" + bundle[1], "--key=" + bundle[2], "endpoint", "health");
         Assert.True(newClient.ExitCode == 0, newClient.ToString());
+        // curl through etcd's JSON gateway with the same bundle: the writer's counter (key base64 of ef-rotation-2/counter).
+        var key = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("ef-rotation-2/counter"));
+        var curl = Run("curl", "-sS", "--fail", "--cacert", bundle[0], "--cert", bundle[1], "--key", bundle[2],
+            "-X", "POST", cluster.Endpoints[2] + "/v3/kv/range", "-d", $"{{\"key\":\"{key}\"}}");
+        Assert.True(curl.ExitCode == 0 && curl.Stdout.Contains("\"kvs\""), curl.ToString());
         foreach (var endpoint in cluster.Endpoints.SelectMany(e => new[] { e, e.Replace(":2379", ":2380") }))
         {
             var served = Run("sh", "-c", $"openssl s_client -connect {new Uri(endpoint).Authority} -cert '{bundle[1]}' -key '{bundle[2]}' </dev/null 2>/dev/null | openssl x509 | openssl verify -CAfile '{cluster.CaCert}'");

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using EtcdForge.Tests.Backup;
 using EtcdForge.Tests.EndToEnd;
 using EtcdForge.Tests.Support;
@@ -6,7 +7,8 @@ using EtcdForge.Tests.Support;
 namespace EtcdForge.Tests.Upgrade;
 
 // A real rolling upgrade, etcd 3.4.23 -> 3.5.30, on three local members on 127.0.27.21-23, with the continuous
-// writer running throughout; then a downgrade refused before any node changes, and a Backup/Restore round trip on
+// writer running throughout (first, while still on 3.4.23, a minor skip to 3.6 refused before any node changes);
+// then a downgrade refused before any node changes, and a Backup/Restore round trip on
 // 3.5.30 (etcdutl). Tests run in name order on one cluster.
 [Collection(BackupClusterCollection.Name)]
 [TestCaseOrderer(ByMethodName.TypeName, ByMethodName.Assembly)]
@@ -33,6 +35,19 @@ public sealed class UpgradeTests : IClassFixture<UpgradeTests.Cluster34>
     private string Config35 => _cluster.ConfigFor(EtcdRelease.V35, "backup: { keep: 3 }");
     private string Config34 => _cluster.ConfigFor(EtcdRelease.V34, "backup: { keep: 3 }");
     private string Backups => Path.Combine(_cluster.ClusterDir, "backups");
+
+    [Fact]
+    public void T0_A_minor_skip_to_3_6_is_refused_before_anything_changes_on_any_node()
+    {
+        // No etcd 3.6 exists on this machine: its archive holds gcc-built ELF stand-ins that answer only --version
+        // (FakeVersionRelease), enough for DownloadEtcd and Package; the refusal must come before any node is touched.
+        using var scratch = new TempDir();
+        var archive = FakeVersionRelease.Build(scratch.Path, "3.6.5");
+        var config = scratch.File("up-to-36.yaml", Regex.Replace(File.ReadAllText(Config34), @"version: 3\.4\.23\n(\s*)downloadUrl: \S+", $"version: 3.6.5\n$1archive: {archive}"));
+        Assert.Contains($"archive: {archive}", File.ReadAllText(config));
+
+        AssertRefusedWithNoNodeChanged(config, "etcd 3.4.23 -> 3.6.5 skips a minor version", "upgrade to the newest 3.5.x first");
+    }
 
     [Fact]
     public async Task T1_An_upgrade_to_3_5_30_goes_leader_last_loses_no_acknowledged_write_and_ends_on_cluster_version_3_5()
@@ -83,16 +98,7 @@ public sealed class UpgradeTests : IClassFixture<UpgradeTests.Cluster34>
     [Fact]
     public void T2_A_downgrade_to_3_4_23_is_refused_before_anything_changes_on_any_node()
     {
-        var before = _cluster.InstalledFiles();
-        var pids = LoopbackCluster.Nodes.Select(_cluster.PidOf).ToList();
-
-        var run = _cluster.Forge("--target=Verify", $"--config={Config34}");
-
-        var error = BadInput.ErrorContract.OneLine(run);
-        BadInput.ErrorContract.Says(error, run, "etcd 3.5.30 -> 3.4.23 is a downgrade", "set etcd.version back to 3.5.30", "no node was changed");
-        Assert.Empty(before.Differences(_cluster.InstalledFiles()));
-        Assert.Equal(pids, LoopbackCluster.Nodes.Select(_cluster.PidOf).ToList());
-        Assert.All(pids, pid => Assert.True(pid is { } p && _cluster.IsOurEtcd(p), "a member stopped"));
+        AssertRefusedWithNoNodeChanged(Config34, "etcd 3.5.30 -> 3.4.23 is a downgrade", "set etcd.version back to 3.5.30");
     }
 
     [Fact]
@@ -116,6 +122,22 @@ public sealed class UpgradeTests : IClassFixture<UpgradeTests.Cluster34>
         Assert.Equal(3, restore.Lines.Count(l => l.EndsWith("] restored with its etcdutl", StringComparison.Ordinal)));
         Assert.Equal("kept", _cluster.Etcdctl("get", "rt35/before", "--print-value-only").Stdout.Trim());
         Assert.Equal("", _cluster.Etcdctl("get", "rt35/after", "--print-value-only").Stdout.Trim());
+    }
+
+    // Verify with CONFIG fails with one line saying REASONS, and every member's installed files (with mtimes) and
+    // process are as they were.
+    private void AssertRefusedWithNoNodeChanged(string config, params string[] reasons)
+    {
+        var before = _cluster.InstalledFiles();
+        var pids = LoopbackCluster.Nodes.Select(_cluster.PidOf).ToList();
+
+        var run = _cluster.Forge("--target=Verify", $"--config={config}");
+
+        var error = BadInput.ErrorContract.OneLine(run);
+        BadInput.ErrorContract.Says(error, run, [.. reasons, "no node was changed"]);
+        Assert.Empty(before.Differences(_cluster.InstalledFiles()));
+        Assert.Equal(pids, LoopbackCluster.Nodes.Select(_cluster.PidOf).ToList());
+        Assert.All(pids, pid => Assert.True(pid is { } p && _cluster.IsOurEtcd(p), "a member stopped"));
     }
 
     private string Leader()
