@@ -26,8 +26,16 @@ public sealed class ClusterVerifier(
 
     public async Task<VerifyReport> RunAsync(CancellationToken ct = default)
     {
-        var members = new List<MemberStatus>();
-        foreach (var node in cluster.Nodes) members.Add(await StatusOf(node, ct));
+        var members = await StatusesAsync(ct);
+        // A follower that has not heard from a new leader yet still names the old one, for up to an election
+        // timeout (seen right after a member crashed and came back). Ask again within twice that before calling
+        // it a disagreement; a real split still fails.
+        var settle = Stopwatch.StartNew();
+        while (LeadersDisagree(members) && settle.Elapsed < TimeSpan.FromMilliseconds(2 * cluster.Etcd.ElectionTimeoutMs))
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(200), clock, ct);
+            members = await StatusesAsync(ct);
+        }
         var healthy = members.Where(m => m.Healthy).ToList();
 
         CheckLeader(members, healthy);
@@ -68,6 +76,16 @@ public sealed class ClusterVerifier(
             return new MemberStatus(node.Name, endpoint, false, null, null, null, 0, 0, 0, detail);
         }
     }
+
+    private async Task<List<MemberStatus>> StatusesAsync(CancellationToken ct)
+    {
+        var members = new List<MemberStatus>();
+        foreach (var node in cluster.Nodes) members.Add(await StatusOf(node, ct));
+        return members;
+    }
+
+    private static bool LeadersDisagree(IEnumerable<MemberStatus> members) =>
+        members.Where(m => m.Healthy).Select(m => m.LeaderId).Distinct().Count() > 1;
 
     private void CheckLeader(IReadOnlyList<MemberStatus> members, IReadOnlyList<MemberStatus> healthy)
     {
