@@ -3,6 +3,7 @@
 #
 #   sudo bench/run.sh [--reps N]        # default 5 repetitions; prints a table and writes it to $BENCH_DIR/results.md
 #   sudo bench/run.sh --only backup     # only the Backup throughput part (no SSH test hosts, no start-up timing)
+#   sudo bench/run.sh --only scaleout   # only the scale-out of one member (4 SSH test hosts, one 3-member cluster)
 #
 # One run brings up 7 SSH test hosts (tests/hosts/testhosts.sh), then repeats, alternating which tool goes first:
 #   cold       empty artifacts dir -> verified cluster: 3 SSH hosts, 3 local loopback members, 5 and 7 SSH hosts
@@ -29,12 +30,12 @@ while (($#)); do
         --reps=*) reps=${1#--reps=}; shift ;;
         --only) only=${2:-}; shift 2 || shift ;;
         --only=*) only=${1#--only=}; shift ;;
-        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
         *) echo "bench: unknown argument $1 (try --help)" >&2; exit 2 ;;
     esac
 done
 [[ $reps =~ ^[1-9][0-9]*$ ]] || { echo "bench: --reps needs a positive number" >&2; exit 2; }
-[[ -z $only || $only == backup ]] || { echo "bench: --only takes 'backup' (the one part that runs alone), not '$only'" >&2; exit 2; }
+[[ -z $only || $only == backup || $only == scaleout ]] || { echo "bench: --only takes 'backup' or 'scaleout' (the parts that run alone), not '$only'" >&2; exit 2; }
 [[ $(id -u) == 0 ]] || { echo "bench: run as root (the SSH test hosts are network namespaces): sudo $0" >&2; exit 2; }
 for tool in cfssl cfssljson etcd etcdctl dotnet ssh scp tar sha256sum; do
     command -v "$tool" >/dev/null || { echo "bench: '$tool' is missing (see the README's quick start)" >&2; exit 2; }
@@ -85,7 +86,7 @@ cleanup() {
             bench/baseline.sh down --dir "$work/base-$scenario" ${baseline_args[$scenario]} >>"$work/logs/cleanup.log" 2>&1 || true
         fi
     done
-    [[ -z $only ]] && { tests/hosts/testhosts.sh down >/dev/null 2>&1 || log "cleanup: testhosts.sh down failed"; }
+    [[ $only != backup ]] && { tests/hosts/testhosts.sh down >/dev/null 2>&1 || log "cleanup: testhosts.sh down failed"; }
     exit "$status"
 }
 trap cleanup EXIT
@@ -94,6 +95,9 @@ trap 'exit 130' INT TERM
 if [[ -z $only ]]; then
     log "bringing up 7 SSH test hosts (198.18.$net.11-17)"
     tests/hosts/testhosts.sh up 7 >"$work/logs/testhosts.log"
+elif [[ $only == scaleout ]]; then
+    log "bringing up 4 SSH test hosts (198.18.$net.11-14)"
+    tests/hosts/testhosts.sh up 4 >"$work/logs/testhosts.log"
 fi
 key=$hosts_state/keys/id_ed25519
 known_hosts=$hosts_state/known_hosts
@@ -278,6 +282,17 @@ else
     ./build.sh --target=Default --dryrun --config="${forge_configs[local3]}" >/dev/null
 fi
 
+# --- --only scaleout: one 3-member cluster on SSH hosts 1-3 (not timed), grown by host 4 and shrunk again each repetition
+if [[ $only == scaleout ]]; then
+    rm -rf "$work/art-ssh3"
+    forge ssh3 0 scaleout-up --target=Verify >/dev/null
+    for ((rep = 1; rep <= reps; rep++)); do log "scale-out $rep of $reps"; run_forge_scaleout "$rep"; done
+    forge ssh3 0 scaleout-destroy --target=Destroy --yes >/dev/null
+    rm -rf "$work/art-ssh3"
+fi
+
+if [[ $only != scaleout ]]; then
+
 # --- Backup throughput: one local cluster filled with >= 100 MB, then both tools snapshot the same data ----------------
 # etcdctl snapshot save streams from one endpoint to a file (it verifies nothing); etcd-forge's Backup streams from the
 # leader, checks the file with the version's own tool, hashes it and writes its record: both timed as whole commands.
@@ -317,6 +332,7 @@ for ((rep = 1; rep <= reps; rep++)); do
 done
 forge local3 0 backup-destroy --target=Destroy --yes >/dev/null
 rm -rf "$work/art-local3" "$work/etcdctl-snapshot.db" "$work/value.bin"
+fi
 
 # --- the table -------------------------------------------------------------------------------------------------------
 stats() { # file scenario tool column -> "median min max n"
@@ -380,16 +396,22 @@ task_row() { # task -> median per scenario
     row "Scaling: cold, 3 SSH hosts" ssh3-cold
     row "Scaling: cold, 5 SSH hosts" ssh5-cold
     row "Scaling: cold, 7 SSH hosts" ssh7-cold
+    fi
+    if [[ $only != backup ]]; then
     echo "| Scale-out of one member: 3 -> 4 SSH hosts, run start to promotion | n/a: baseline.sh has no member-add mode | $(fmt_s "$(stats "$results" scaleout-ssh4 etcd-forge)") | - (vs baseline cold, 3 SSH hosts: $(ratio "$(stats "$results" scaleout-ssh4 etcd-forge)" "$(stats "$results" ssh3-cold baseline)")) |"
+    fi
+    if [[ -z $only ]]; then
     row_bytes "Bytes uploaded per node, cold (3 SSH hosts)" ssh3-cold
     echo "| Bytes uploaded per node, warm (3 SSH hosts) | n/a (copies everything again) | $(fmt_b "$(stats "$bytes" ssh3-warm etcd-forge)") | - |"
     fi
+    if [[ $only != scaleout ]]; then
     f=$(stats "$results" backup etcd-forge); b=$(stats "$results" backup baseline)
     fmt_r() { read -r m lo hi n <<<"$1"; [[ $n == 0 ]] && { echo "n/a"; return; }
               awk -v m="$m" -v lo="$lo" -v hi="$hi" 'BEGIN { printf "%.1f MB/s (%.1f-%.1f)", m, lo, hi }'; }
     echo "| Backup of a $((db_bytes / 1048576)) MB database, 3 local members: throughput (\`etcdctl snapshot save\` vs --target=Backup; higher is better) | $(fmt_r "$b") | $(fmt_r "$f") | $(ratio "$f" "$b") |"
     f=$(stats "$results" backup-task etcd-forge)
     echo "| Backup: the same, etcd-forge's Backup task only (no host start-up) | $(fmt_r "$b") | $(fmt_r "$f") | $(ratio "$f" "$b") |"
+    fi
     if [[ -z $only ]]; then
     echo
     echo "Host start-up (a dry run: start, load and validate the description, list the tasks):"
