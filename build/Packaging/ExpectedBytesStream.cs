@@ -3,7 +3,7 @@ namespace EtcdForge.Packaging;
 // A write-only stream that checks what is written against an existing file's bytes (or what they unpack to),
 // so "would this write change the file?" is answered without holding either side in memory. The first difference
 // ends the writing at once (the writer's work after it would be wasted).
-public sealed class ExpectedBytesStream(Stream expected) : Stream
+public sealed class ExpectedBytesStream(Stream expected) : WriteOnlyStream
 {
     private sealed class Differs : Exception;
 
@@ -34,14 +34,4 @@ public sealed class ExpectedBytesStream(Stream expected) : Stream
         }
     }
 
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-    public override void Flush() { }
-    public override bool CanRead => false;
-    public override bool CanSeek => false;
-    public override bool CanWrite => true;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
 }

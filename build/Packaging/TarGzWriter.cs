@@ -83,19 +83,9 @@ public static class TarGzWriter
     }
 
     // Passes writes on until Done, then drops them (TarWriter's end-of-archive records).
-    private sealed class EntryOnly(Stream inner) : Stream
+    private sealed class EntryOnly(Stream inner) : WriteOnlyStream
     {
         public bool Done { get; set; }
         public override void Write(ReadOnlySpan<byte> buffer) { if (!Done) inner.Write(buffer); }
-        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-        public override void Flush() { }
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
     }
 }
