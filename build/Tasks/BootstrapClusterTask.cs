@@ -34,6 +34,13 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
             throw new ForgeError(string.Join(Environment.NewLine, lost));
         }
 
+        // etcd lists an alarm in every member's status, so the members would never look healthy: refuse before waiting.
+        if (live is not null && MembershipDiff.Of(described, live, etcd.PeerPort).Changes is { Count: > 0 } changes &&
+            MembershipGuard.AlarmRefusal(changes, await members.TryAlarmsAsync(endpoints, default) ?? [], context.Options.Yes) is { } alarm)
+        {
+            throw new ForgeError(alarm);
+        }
+
         var founders = MembershipDiff.Founders(described, live, applied, etcd.PeerPort, HasData);
         try
         {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using EtcdForge.Configuration;
 using EtcdForge.Tests.Support;
@@ -20,15 +19,16 @@ public sealed class TestHosts : IAsyncLifetime
     public static string StateDir { get; } = Environment.GetEnvironmentVariable("EF_TESTHOSTS_DIR")
         ?? "/tmp/etcd-forge-testhosts" + (Net == 0 ? "" : Net.ToString());
 
-    public static string Namespace(int host) => (Net == 0 ? "ef" : $"ef{Net}") + $"-host{host}";
+    /// <summary>The hosts as a set (shared with suites that have a set of their own).</summary>
+    public static HostSet Set { get; } = new(Net, Spare, StateDir);
 
-    private static string Script => Path.Combine(RepoPaths.Root, "tests", "hosts", "testhosts.sh");
+    public static string Namespace(int host) => Set.Namespace(host);
 
-    public string KnownHosts => Path.Combine(StateDir, "known_hosts");
+    public string KnownHosts => Set.KnownHosts;
 
-    public static string Key(string name) => Path.Combine(StateDir, "keys", name);
+    public static string Key(string name) => Set.Key(name);
 
-    public static IPAddress Address(int host) => IPAddress.Parse($"198.18.{Net}.1{host}");
+    public static IPAddress Address(int host) => Set.Address(host);
 
     /// <summary>This machine's address on the hosts' bridge: what a process here listens on to be reached by the hosts.</summary>
     public static IPAddress Gateway => IPAddress.Parse($"198.18.{Net}.1");
@@ -37,7 +37,7 @@ public sealed class TestHosts : IAsyncLifetime
     /// Where host N's private directories (/etc/etcd, /var/lib/etcd, /usr/local/bin, /etc/systemd/system, /run/etcd)
     /// really live on this machine, e.g. PrivateRoot(1) + "/etc/etcd" is what host 1 sees as /etc/etcd.
     /// </summary>
-    public static string PrivateRoot(int host) => Path.Combine(StateDir, $"host{host}", "root");
+    public static string PrivateRoot(int host) => Set.PrivateRoot(host);
 
     public static readonly string[] PrivateDirs = ["/etc/etcd", "/var/lib/etcd", "/usr/local/bin", "/etc/systemd/system", "/run/etcd"];
 
@@ -53,29 +53,14 @@ public sealed class TestHosts : IAsyncLifetime
     public async Task InitializeAsync()
     {
         if (TestHostsRequirement.Missing() is { } missing) throw new InvalidOperationException(missing);
-        await RunScriptAsync("up", Spare.ToString());
+        await Set.UpAsync();
     }
 
-    public Task DisposeAsync() => RunScriptAsync("down");
+    public Task DisposeAsync() => Set.DownAsync();
 
     // Pulls or plugs host N's link, mounts a small tmpfs over a directory on it, or slows traffic to one of its
     // ports (testhosts.sh link/disk/rate).
-    public static Task ScriptAsync(params string[] args) => RunScriptAsync(args);
-
-    private static async Task RunScriptAsync(params string[] args)
-    {
-        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Script);
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"testhosts.sh {string.Join(' ', args)} failed (exit {process.ExitCode}): {await stderr}{await stdout}");
-        }
-    }
+    public static Task ScriptAsync(params string[] args) => Set.ScriptAsync(args);
 }
 
 [CollectionDefinition(Name)]
