@@ -48,7 +48,11 @@ public abstract class MembershipCluster(string name)
         return Dir.File($"cluster-{string.Join("", nodes)}.yaml", yaml);
     }
 
-    public ForgeResult Forge(int[] nodes, params string[] args) => ForgeProcess.Run([.. args, $"--config={Config(nodes)}", $"--artifacts={Root}"]);
+    // A run that adds two members over SSH goes through the whole pipeline twice over: on a machine shared by several
+    // suites it has taken more than the usual five-minute hang guard (it was in Verify when killed).
+    private static readonly ForgeProcess Process = new() { HangGuard = TimeSpan.FromMinutes(15) };
+
+    public ForgeResult Forge(int[] nodes, params string[] args) => Process.Start([.. args, $"--config={Config(nodes)}", $"--artifacts={Root}"]);
 
     public ForgeResult ForgeSucceeds(int[] nodes, params string[] args)
     {

@@ -50,6 +50,13 @@ public sealed class HostSet(int net, int count, string stateDir)
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
+        // Not a timing assertion: only keeps a hung script from hanging the run (building the systemd hosts' cached
+        // root takes about 20 s alone, minutes on a busy machine).
+        using (var bound = new CancellationTokenSource(TimeSpan.FromMinutes(15)))
+        {
+            try { await process.WaitForExitAsync(bound.Token); }
+            catch (OperationCanceledException) { process.Kill(entireProcessTree: true); }
+        }
         await process.WaitForExitAsync();
         if (process.ExitCode != 0)
         {

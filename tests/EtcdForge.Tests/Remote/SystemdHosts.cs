@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using EtcdForge.Tests.Pki;
 using EtcdForge.Tests.Support;
 
@@ -12,11 +11,9 @@ public static class SystemdHosts
 {
     public const int Count = 3;
 
-    public static int Net { get; } = TestHosts.Net + 100 <= 254 ? TestHosts.Net + 100
-        : throw new InvalidOperationException($"EF_TESTHOSTS_NET={TestHosts.Net}: the systemd hosts use it + 100, which must be at most 254");
-
-    public static string StateDir { get; } = Environment.GetEnvironmentVariable("EF_TESTHOSTS_DIR") is { Length: > 0 } dir
-        ? dir + "-systemd" : $"/tmp/etcd-forge-testhosts{Net}";
+    public static HostSet Set { get; } = HostSet.Beside(100, Count, "systemd");
+    public static int Net => Set.Net;
+    public static string StateDir => Set.StateDir;
 
     public static string Address(int host) => $"198.18.{Net}.1{host}";
     public static string Endpoint(int host) => $"https://{Address(host)}:2379";
@@ -46,22 +43,5 @@ public static class SystemdHosts
     // One property of the etcd unit as systemd reports it (MainPID, NRestarts, ActiveState, TimeoutStartUSec...).
     public static string Unit(int host, string property) => Ssh(host, $"systemctl show etcd --value -p {property}");
 
-    private static void Script(params string[] args)
-    {
-        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(RepoPaths.Root, "tests", "hosts", "testhosts.sh"));
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        start.Environment["EF_TESTHOSTS_NET"] = Net.ToString();
-        start.Environment["EF_TESTHOSTS_DIR"] = StateDir;
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEnd();
-        // Not a timing assertion: the first run builds the cached root (about 20 s alone, minutes on a busy machine).
-        if (!process.WaitForExit(TimeSpan.FromMinutes(15))) process.Kill(entireProcessTree: true);
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"testhosts.sh {string.Join(' ', args)} (net {Net}) failed (exit {process.ExitCode}): {stderr.Result}{stdout}");
-        }
-    }
+    private static void Script(params string[] args) => Set.ScriptAsync(args).GetAwaiter().GetResult();
 }
