@@ -5,4 +5,5 @@ return new CakeHost()
     .UseContext<BuildContext>()
     .UseSetup<LocksArtifacts>()
     .UseTeardown<ClosesNodeShells>()
+    .UseTaskTeardown<RecordsTaskTimes>()
     .Run(args);

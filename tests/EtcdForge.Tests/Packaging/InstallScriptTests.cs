@@ -17,7 +17,7 @@ public sealed class InstallScriptTests : IDisposable
         var bundle = _f.Temp.Combine(name);
         Directory.CreateDirectory(bundle);
         var tar = Path.Combine(bundle, "..", $"{name}.tar.gz");
-        File.WriteAllBytes(tar, TarGzWriter.Compress(TarGzWriter.Tar(NodeBundleBuilder.Build(node, _f.Cluster, _f.Layout, _f.Etcd)), new GzipMembers()));
+        File.WriteAllBytes(tar, _f.Pack(NodeBundleBuilder.Build(node, _f.Cluster, _f.Layout, _f.Etcd)));
         Shell.Run("tar", ["-xzf", tar, "-C", bundle]);
         return (bundle, _f.Temp.Combine("root"));
     }

@@ -54,6 +54,14 @@ public sealed class PackagingFixture : IDisposable
         foreach (var client in Cluster.Pki.Clients) Issue(Layout.ClientCert(client.Name), Layout.ClientKey(client.Name), client.Subject.CommonName, null);
     }
 
+    // A bundle's bytes as Package packs them, with the binaries' members from this fixture's shared cache.
+    public byte[] Pack(IEnumerable<EtcdForge.Packaging.BundleEntry> entries)
+    {
+        var output = new MemoryStream();
+        EtcdForge.Packaging.TarGzWriter.Write(entries, output, new EtcdForge.Packaging.GzipMembers(Layout.CompressedMembers));
+        return output.ToArray();
+    }
+
     // Reissues a server certificate, as IssueCerts does on renewal.
     public void Reissue(string node) =>
         Issue(Layout.ServerCert(node), Layout.ServerKey(node), node, $"IP:{Cluster.Nodes.Single(n => n.Name == node).Address},IP:127.0.0.1");
