@@ -6,7 +6,6 @@ using EtcdForge.Tests.Support;
 namespace EtcdForge.Tests.Remote;
 
 // Four SSH hosts (three for a cluster, one spare) in network namespaces (tests/hosts/testhosts.sh), brought up once for the collection.
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class TestHosts : IAsyncLifetime
 {
     public const int Count = 3;
