@@ -4,6 +4,7 @@
 #   sudo bench/run.sh [--reps N]        # default 5 repetitions; prints a table and writes it to $BENCH_DIR/results.md
 #   sudo bench/run.sh --only backup     # only the Backup throughput part (no SSH test hosts, no start-up timing)
 #   sudo bench/run.sh --scenarios ssh3,local3 --reps 3   # a subset of the cluster scenarios (quick side-by-side ratios)
+#   sudo bench/run.sh --only scaleout   # only the scale-out of one member (4 SSH test hosts, one 3-member cluster)
 #
 # One run brings up 7 SSH test hosts (tests/hosts/testhosts.sh), then repeats, alternating which tool goes first:
 #   cold       empty artifacts dir -> verified cluster: 3 SSH hosts, 3 local loopback members, 5 and 7 SSH hosts
@@ -38,15 +39,15 @@ while (($#)); do
         --only=*) only=${1#--only=}; shift ;;
         --scenarios) scenarios=$2; shift 2 ;;
         --scenarios=*) scenarios=${1#--scenarios=}; shift ;;
-        -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
         *) echo "bench: unknown argument $1 (try --help)" >&2; exit 2 ;;
     esac
 done
 [[ $reps =~ ^[1-9][0-9]*$ ]] || { echo "bench: --reps needs a positive number" >&2; exit 2; }
-[[ -z $only || $only == backup ]] || { echo "bench: --only takes 'backup' (the one part that runs alone), not '$only'" >&2; exit 2; }
-[[ $only == backup ]] && scenarios=backup
+[[ -z $only || $only == backup || $only == scaleout ]] || { echo "bench: --only takes 'backup' or 'scaleout' (the parts that run alone), not '$only'" >&2; exit 2; }
+[[ -n $only ]] && scenarios=$only
 for scenario in ${scenarios//,/ }; do
-    [[ $scenario =~ ^(ssh3|local3|ssh5|ssh7|fallback3|certs|backup)$ ]] || { echo "bench: --scenarios takes ssh3, local3, ssh5, ssh7, fallback3, certs, backup; not '$scenario'" >&2; exit 2; }
+    [[ $scenario =~ ^(ssh3|local3|ssh5|ssh7|fallback3|certs|backup|scaleout)$ ]] || { echo "bench: --scenarios takes ssh3, local3, ssh5, ssh7, fallback3, certs, backup, scaleout; not '$scenario'" >&2; exit 2; }
 done
 wanted() { [[ ,$scenarios, == *,$1,* ]]; }
 [[ $(id -u) == 0 ]] || { echo "bench: run as root (the SSH test hosts are network namespaces): sudo $0" >&2; exit 2; }
@@ -101,7 +102,7 @@ cleanup() {
             bench/baseline.sh down --dir "$work/base-$scenario" ${baseline_args[$scenario]} >>"$work/logs/cleanup.log" 2>&1 || true
         fi
     done
-    [[ $scenarios =~ ssh|certs ]] && { tests/hosts/testhosts.sh down >/dev/null 2>&1 || log "cleanup: testhosts.sh down failed"; }
+    [[ $scenarios =~ ssh|certs|scaleout ]] && { tests/hosts/testhosts.sh down >/dev/null 2>&1 || log "cleanup: testhosts.sh down failed"; }
     exit "$status"
 }
 trap cleanup EXIT
@@ -110,6 +111,9 @@ trap 'exit 130' INT TERM
 if [[ $scenarios =~ ssh|certs ]]; then
     log "bringing up 7 SSH test hosts (198.18.$net.11-17)"
     tests/hosts/testhosts.sh up 7 >"$work/logs/testhosts.log"
+elif wanted scaleout; then
+    log "bringing up 4 SSH test hosts (198.18.$net.11-14)"
+    tests/hosts/testhosts.sh up 4 >"$work/logs/testhosts.log"
 fi
 key=$hosts_state/keys/id_ed25519
 known_hosts=$hosts_state/known_hosts
@@ -212,7 +216,7 @@ run_forge_cluster() { # scenario rep [warm]
         record_tasks "$scenario-$phase" "$rep" "$work/logs/$phase-$scenario-$rep.log.tasks.json"
         record_checks "$scenario-$phase" "$rep" "$reports"
     done
-    [[ $scenario == ssh3 ]] && run_forge_scaleout "$rep"
+    [[ $scenario == ssh3 ]] && ! wanted scaleout && run_forge_scaleout "$rep"
     forge "$scenario" "$rep" destroy --target=Destroy --yes >/dev/null
     clear_artifacts "$scenario"
 }
@@ -319,6 +323,15 @@ stamp_after="$(stat -c %y "$dll" "$assets" | tr '\n' ' ')"
 else
     log "building the host once (not timed)"
     ./build.sh --target=Default --dryrun --config="${forge_configs[local3]}" >/dev/null
+fi
+
+# --- scaleout alone: one 3-member cluster on SSH hosts 1-3 (not timed), grown by host 4 and shrunk again each repetition
+if wanted scaleout; then
+    rm -rf "$work/art-ssh3"
+    forge ssh3 0 scaleout-up --target=Verify >/dev/null
+    for ((rep = 1; rep <= reps; rep++)); do log "scale-out $rep of $reps"; run_forge_scaleout "$rep"; done
+    forge ssh3 0 scaleout-destroy --target=Destroy --yes >/dev/null
+    rm -rf "$work/art-ssh3"
 fi
 
 # --- Backup throughput: one local cluster filled with >= 100 MB, then both tools snapshot the same data ----------------
@@ -437,7 +450,11 @@ checks_row() { # label scenario: the same counts in every repetition, or the run
     row "Scaling: cold, 3 SSH hosts" ssh3-cold
     row "Scaling: cold, 5 SSH hosts" ssh5-cold
     row "Scaling: cold, 7 SSH hosts" ssh7-cold
+    fi
+    if [[ -z $only ]] || wanted scaleout; then
     echo "| Scale-out of one member: 3 -> 4 SSH hosts, run start to promotion | n/a: baseline.sh has no member-add mode | $(fmt_s "$(stats "$results" scaleout-ssh4 etcd-forge)") | - (vs baseline cold, 3 SSH hosts: $(ratio "$(stats "$results" scaleout-ssh4 etcd-forge)" "$(stats "$results" ssh3-cold baseline)")) |"
+    fi
+    if [[ -z $only ]]; then
     echo "| Scaling: 7 SSH hosts against 3, etcd-forge (target at most 1.5x) | - | - | $(ratio_of ssh7-cold ssh3-cold) |"
     row "Default path: cold, 3 local members on Debian's packages (distribution fallback, .debs cached)" fallback3-cold
     row_warm "Default path: warm re-run" fallback3-warm fallback3-cold

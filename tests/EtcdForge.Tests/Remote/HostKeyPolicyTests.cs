@@ -56,5 +56,5 @@ public sealed class HostKeyPolicyTests
     }
 
     private static Node Node(string? hostKey = null, string? knownHosts = null) =>
-        new("n1", IPAddress.Parse("198.18.0.11"), [], [], new Connection(ConnectionType.Ssh, "root", 22, "/key", hostKey, knownHosts), ServiceKind.Systemd);
+        TestNode.At("n1", IPAddress.Parse("198.18.0.11"), new Connection(ConnectionType.Ssh, "root", 22, "/key", hostKey, knownHosts), ServiceKind.Systemd);
 }

@@ -60,7 +60,7 @@ public sealed class LocalShellTests
     [Fact]
     public async Task Local_nodes_open_a_local_shell()
     {
-        var node = new Node("local1", IPAddress.Loopback, [], [], new Connection(ConnectionType.Local, null, 0, null, null, null), ServiceKind.Process);
+        var node = TestNode.At("local1", IPAddress.Loopback);
 
         await using var shell = await NodeShells.OpenAsync(node, new SshOptions());
 
