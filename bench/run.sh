@@ -123,10 +123,10 @@ local_addrs() { local i; for ((i = 1; i <= $1; i++)); do echo -n "$loopback.1$i 
 
 write_config() { # scenario count ssh|local|fallback [cluster name, default bench-scenario]
     local scenario=$1 count=$2 kind=$3 name=${4:-bench-$1} i addr file=$work/$1.yaml source
-    # fallback: no archive, and a release host that refuses connections (a port nothing listens on), so etcd-forge
-    # takes Debian's packages as on a machine without internet, whether or not this one has it.
+    # fallback: no archive, and a release host whose name never resolves (.invalid, RFC 2606), so etcd-forge takes
+    # Debian's packages as on a machine without internet (DNS fails there too), whether or not this one has it.
     source="archive: $archive"
-    [[ $kind == fallback ]] && source=$'downloadUrl: http://'"$loopback"$'.1:9/releases\n  distributionFallback: true'
+    [[ $kind == fallback ]] && source=$'downloadUrl: https://etcd-release.invalid/releases\n  distributionFallback: true'
     cat >"$file" <<EOF
 cluster: { name: $name, token: $name }
 etcd:

@@ -7,7 +7,6 @@ namespace EtcdForge.Tests.Membership;
 // A cluster whose description lists any subset of etcd1..etcd5 (written on demand; every run shares one artifacts
 // dir), and the tools to look at it from outside: Debian's etcdctl and the membership report. The subclasses say
 // where node N lives (a loopback sandbox member, an SSH test host).
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public abstract class MembershipCluster(string name)
 {
     public static readonly int[] All = [1, 2, 3, 4, 5];

@@ -7,7 +7,6 @@ namespace EtcdForge.Tests.Membership;
 // 3 -> 5 -> 3 over SSH on five test hosts of this suite's own (a collection of its own, so it runs beside the
 // others): a writer runs throughout, both additions are one description edit, the removed pair includes the leader,
 // Verify passes after each step, Debian's etcdctl sees no learner left behind and no acknowledged write is lost.
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class MembershipHostsTests(MembershipHosts cluster) : IClassFixture<MembershipHosts>
 {
     private static readonly int[] Three = [1, 2, 3];

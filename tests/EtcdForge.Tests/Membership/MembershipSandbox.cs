@@ -2,7 +2,6 @@ namespace EtcdForge.Tests.Membership;
 
 // A sandbox cluster of its own on 127.0.26.11-15 (ports 2379/2380), so it runs beside the shared sandbox on
 // 127.0.0.11-13. Dispose runs Destroy --yes with all five nodes, then ends any etcd of this dir still alive.
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class MembershipSandbox : MembershipCluster, IDisposable
 {
     // A backend quota small enough for a test to fill (etcd then raises NOSPACE itself), far above what the other

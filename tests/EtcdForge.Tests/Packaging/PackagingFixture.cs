@@ -28,7 +28,7 @@ public sealed class PackagingFixture : IDisposable
             TimeSpan.FromHours(1), [new ClientCert("client", new Subject("root")), new ClientCert("backup", new Subject("backup"))], null);
         var local = new Connection(ConnectionType.Local, null, 22, null, null, null);
         Cluster = new Cluster("test", "test-token", settings, pki,
-            nodes.Select(n => new Node(n.Name, IPAddress.Parse(n.Address), [], [], local, ServiceKind.Process)).ToList(), "test.yaml", BackupSettings.Default);
+            nodes.Select(n => TestNode.At(n.Name, IPAddress.Parse(n.Address), local, ServiceKind.Process, clientPort, peerPort)).ToList(), "test.yaml", BackupSettings.Default);
         Layout = new ArtifactLayout(Temp.Combine("artifacts"), Cluster.Name);
 
         IssueAll();

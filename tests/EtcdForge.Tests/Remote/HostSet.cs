@@ -9,7 +9,6 @@ namespace EtcdForge.Tests.Remote;
 /// its keys, known_hosts and private directories under the state dir. Sets on different nets run side by side, so a
 /// suite with a set of its own runs in parallel with the suites sharing TestHosts.
 /// </summary>
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class HostSet(int net, int count, string stateDir)
 {
     public int Net => net;
