@@ -148,7 +148,8 @@ public sealed class ContinuousWriter : IAsyncDisposable
         lock (_acks) return _errors.TakeLast(3).ToArray();
     }
 
-    private static string Innermost(Exception e)
+    // The cause a user needs: dotnet-etcd wraps it several layers deep (see the environment notes).
+    internal static string Innermost(Exception e)
     {
         while (e.InnerException is not null) e = e.InnerException;
         return e.Message.ReplaceLineEndings(" ");
