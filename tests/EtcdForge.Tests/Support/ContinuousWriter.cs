@@ -111,7 +111,7 @@ public sealed class ContinuousWriter : IAsyncDisposable
                 catch (Exception e) when (!_stop.IsCancellationRequested)
                 {
                     Interlocked.Increment(ref _failed);
-                    lock (_acks) _errors.Add($"{clock.Elapsed.TotalSeconds:0.000}s {_endpoints[current]} n={next}: {Innermost(e)}");
+                    lock (_acks) _errors.Add($"{clock.Elapsed.TotalSeconds:0.000}s {_endpoints[current]} n={next}: {Causes(e)}");
                     clients[current]?.Dispose();
                     clients[current] = null;
                     current = (current + 1) % _endpoints.Length;
@@ -148,11 +148,17 @@ public sealed class ContinuousWriter : IAsyncDisposable
         lock (_acks) return _errors.TakeLast(3).ToArray();
     }
 
-    // The cause a user needs: dotnet-etcd wraps it several layers deep (see the environment notes).
-    internal static string Innermost(Exception e)
+    // Every message from the outer exception to the innermost: dotnet-etcd wraps the cause several layers deep, and
+    // on a refused TLS handshake the innermost one alone says only that a stream was disposed.
+    internal static string Causes(Exception e)
     {
-        while (e.InnerException is not null) e = e.InnerException;
-        return e.Message.ReplaceLineEndings(" ");
+        var messages = new List<string>();
+        for (Exception? cause = e; cause is not null; cause = cause.InnerException)
+        {
+            var message = cause.Message.ReplaceLineEndings(" ");
+            if (!messages.Any(m => m.Contains(message, StringComparison.Ordinal))) messages.Add(message);
+        }
+        return string.Join(" <- ", messages);
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
