@@ -41,6 +41,8 @@ public abstract class CertificateLifeTests(ICertificateCluster cluster, ITestOut
         var held = CopyClientFiles("client-before-renewal");
         await using var writer = ContinuousWriter.Start(cluster.Endpoints, held[0], held[1], held[2], prefix: "ef-renewal");
         await writer.WaitForMoreAsync(20);
+        // Counted from here: a first connection slower than the writer's deadline on a loaded machine is not the renewal's.
+        var failedBefore = writer.FailedAttempts;
 
         for (var run = 1; run <= 2; run++)
         {
@@ -60,7 +62,7 @@ public abstract class CertificateLifeTests(ICertificateCluster cluster, ITestOut
 
         var report = await writer.StopAsync();
         output.WriteLine($"renewal writer ({cluster.Version}): {report}");
-        Assert.True(report.FailedAttempts == 0, report.ToString());
+        Assert.True(report.FailedAttempts == failedBefore, $"{report.FailedAttempts - failedBefore} failed attempts during the renewals: {report}");
         await report.AssertNoLossAsync(string.Join(",", cluster.Endpoints), cluster.CaCert, cluster.ClientCert, cluster.ClientKey);
     }
 

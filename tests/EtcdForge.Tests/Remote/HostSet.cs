@@ -12,13 +12,14 @@ namespace EtcdForge.Tests.Remote;
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class HostSet
 {
-    public HostSet(int offset, int count)
+    /// <param name="stateSuffix">with EF_TESTHOSTS_DIR set, the set's state goes to that dir + "-" + this (default: the offset).</param>
+    public HostSet(int offset, int count, string? stateSuffix = null)
     {
         Net = TestHosts.Net + offset <= 254 ? TestHosts.Net + offset
             : throw new InvalidOperationException($"EF_TESTHOSTS_NET={TestHosts.Net}: a host set at +{offset} would be past 254");
         Count = count;
         StateDir = Environment.GetEnvironmentVariable("EF_TESTHOSTS_DIR") is { Length: > 0 } dir
-            ? offset == 0 ? dir : $"{dir}-{offset}"
+            ? offset == 0 ? dir : $"{dir}-{stateSuffix ?? offset.ToString()}"
             : "/tmp/etcd-forge-testhosts" + (Net == 0 ? "" : Net.ToString());
     }
 
@@ -58,7 +59,20 @@ public sealed class HostSet
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
+        // Not a timing assertion: a first systemd "up" builds the cached root (about 20 s alone, minutes on a busy
+        // machine); the bound only keeps a hung script from hanging the run.
+        using (var guard = new CancellationTokenSource(TimeSpan.FromMinutes(15)))
+        {
+            try
+            {
+                await process.WaitForExitAsync(guard.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+            }
+        }
         if (process.ExitCode != 0)
         {
             throw new InvalidOperationException($"testhosts.sh {string.Join(' ', args)} (net {Net}) failed (exit {process.ExitCode}): {await stderr}{await stdout}");

@@ -51,6 +51,9 @@ public sealed class ContinuousWriter : IAsyncDisposable
     /// <summary>How many writes have been acknowledged so far (for a test that waits until the writer is going).</summary>
     public int Acknowledged { get { lock (_acks) return _acks.Count; } }
 
+    /// <summary>How many attempts have failed so far (each was retried).</summary>
+    public int FailedAttempts => Volatile.Read(ref _failed);
+
     /// <summary>Waits until at least <paramref name="count"/> more writes were acknowledged, or fails after the bound.</summary>
     public async Task WaitForMoreAsync(int count, TimeSpan? bound = null)
     {
