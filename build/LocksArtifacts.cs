@@ -1,7 +1,5 @@
 using System.Runtime.InteropServices;
 using Cake.Core;
-using Cake.Core.Diagnostics;
-using Cake.Frosting;
 using EtcdForge.Artifacts;
 
 namespace EtcdForge;
@@ -23,10 +21,11 @@ public sealed class LocksArtifacts : FrostingSetup<BuildContext>
         _heldForTheRun.Add(ArtifactsLock.Acquire(layout, $"--target={info.TargetTask.Name}", Patience(context), context.Clock,
             waiting => context.Log.Warning("{0}", waiting)));
         // Under the lock nothing else writes this cluster's files, so every temporary file there is left over;
-        // the download cache is shared with other clusters' runs, so there only those of processes that are gone.
+        // the shared cache (downloads, compressed binaries) is shared with other clusters' runs, so there only those of
+        // processes that are gone.
         var self = Environment.ProcessId;
         foreach (var left in TempFiles.Remove(layout.Cluster, _ => true, Path.GetFileName(layout.Nodes))
-                     .Concat(TempFiles.Remove(layout.Downloads, pid => pid == self || TempFiles.IsGone(pid))))
+                     .Concat(TempFiles.Remove(layout.SharedCache, pid => pid == self || TempFiles.IsGone(pid))))
         {
             context.Log.Information("removed {0}, left behind by an interrupted run", left);
         }

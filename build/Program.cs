@@ -1,8 +1,8 @@
-using Cake.Frosting;
 using EtcdForge;
 
 return new CakeHost()
     .UseContext<BuildContext>()
     .UseSetup<LocksArtifacts>()
     .UseTeardown<ClosesNodeShells>()
+    .UseTaskTeardown<RecordsTaskTimes>()
     .Run(args);

@@ -19,7 +19,10 @@ public sealed class ArtifactLayout(string root, string clusterName)
     }
     public string Cluster => Path.Combine(Root, clusterName);
 
-    public string Downloads => Path.Combine(Root, ArtifactNames.SharedDir, "downloads");
+    // Shared by every cluster under this root: downloads, and what is derived from file contents alone.
+    public string SharedCache => Path.Combine(Root, ArtifactNames.SharedDir);
+    public string Downloads => Path.Combine(SharedCache, "downloads");
+    public string CompressedMembers => Path.Combine(SharedCache, "gzip");
     public string EtcdDir => Path.Combine(Cluster, "etcd");
     public string EtcdRecord => Path.Combine(EtcdDir, "obtained.json");
     public string Pki => Path.Combine(Cluster, "pki");

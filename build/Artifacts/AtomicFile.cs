@@ -23,6 +23,13 @@ public static class AtomicFile
 
     public static void Write(string path, ReadOnlySpan<byte> content, UnixFileMode mode)
     {
+        var bytes = content.ToArray(); // a span cannot be captured by the writer below
+        Write(path, stream => stream.Write(bytes), mode);
+    }
+
+    /// <summary>The same for content too large to hold: write fills the file (it may read back what it wrote).</summary>
+    public static void Write(string path, Action<FileStream> write, UnixFileMode mode)
+    {
         var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(dir);
         var temp = TempFiles.Beside(path);
@@ -31,10 +38,10 @@ public static class AtomicFile
             // Created with its final mode, so a private key is never readable by others, not even briefly.
             using (var stream = new FileStream(temp, new FileStreamOptions
                    {
-                       Mode = FileMode.Create, Access = FileAccess.Write, UnixCreateMode = mode,
+                       Mode = FileMode.Create, Access = FileAccess.ReadWrite, UnixCreateMode = mode,
                    }))
             {
-                stream.Write(content);
+                write(stream);
                 stream.Flush(flushToDisk: true);
             }
             File.SetUnixFileMode(temp, mode);

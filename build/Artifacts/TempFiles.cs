@@ -70,9 +70,9 @@ public static partial class TempFiles
     }
 
     /// <summary>A cluster's temporary files (not under nodes/, which DeployNodes tidies on the node's terms) and
-    /// the shared download cache's.</summary>
+    /// the shared cache's (downloads, compressed binaries).</summary>
     public static IReadOnlyList<string> Remove(ArtifactLayout layout, Func<int, bool> whose) =>
-        [.. Remove(layout.Cluster, whose, Path.GetFileName(layout.Nodes)), .. Remove(layout.Downloads, whose)];
+        [.. Remove(layout.Cluster, whose, Path.GetFileName(layout.Nodes)), .. Remove(layout.SharedCache, whose)];
 
     // A process that no longer runs cannot be writing its temporary files.
     public static bool IsGone(int pid)

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Cake.Core.Diagnostics;
 using EtcdForge.Client;
 using EtcdForge.Configuration;
 using EtcdForge.Download;
@@ -47,7 +46,7 @@ public sealed class BackupRun(Cluster cluster, TlsIdentity identity, BackupStore
 
     private async Task<(string Sha256, long Size)> StreamAsync(Node leader, string temp, CancellationToken ct)
     {
-        using var client = EtcdConnection.Open(leader.ClientUrl(cluster.Etcd.ClientPort), identity);
+        using var client = EtcdConnection.Open(leader.ClientUrl, identity);
         await using var file = new FileStream(temp, new FileStreamOptions
         {
             Mode = FileMode.Create, Access = FileAccess.Write, UnixCreateMode = Artifacts.AtomicFile.PrivateMode, BufferSize = 1 << 20,

@@ -29,7 +29,7 @@ public static class RestoredDataDir
             echo "restored-with $tool"
             ETCDCTL_API=3 {{Q(paths.BinDir)}}/$tool snapshot restore {{Q(SnapshotPathOn(paths))}} --name {{Q(node.Name)}} \
               --initial-cluster {{Q(cluster.InitialCluster)}} --initial-cluster-token {{Q(token)}} \
-              --initial-advertise-peer-urls {{Q(node.PeerUrl(cluster.Etcd.PeerPort))}} --data-dir {{Q(scratch)}} \
+              --initial-advertise-peer-urls {{Q(node.PeerUrl)}} --data-dir {{Q(scratch)}} \
               >{{Q(scratch + ".log")}} 2>&1 || { tail -n 3 {{Q(scratch + ".log")}} >&2; exit 1; }
             chmod 0700 {{Q(scratch)}}
             {{owner}}

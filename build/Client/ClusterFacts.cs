@@ -30,7 +30,7 @@ public sealed record ClusterFacts(IReadOnlyList<MemberProbe.Answer> Members, str
         }
         var leader = members.FirstOrDefault(m => m.IsLeader) ?? members.FirstOrDefault(m => m.Healthy);
         if (leader is null) return new ClusterFacts(members, null, [], []);
-        var url = leader.Node.ClientUrl(cluster.Etcd.ClientPort);
+        var url = leader.Node.ClientUrl;
         using var client = EtcdConnection.Open(url, identity);
         var list = await client.MemberListAsync(new MemberListRequest(), deadline: Deadline(), cancellationToken: ct);
         var alarms = await client.AlarmAsync(new AlarmRequest { Action = AlarmRequest.Types.AlarmAction.Get }, deadline: Deadline(), cancellationToken: ct);
@@ -66,7 +66,7 @@ public sealed record ClusterFacts(IReadOnlyList<MemberProbe.Answer> Members, str
             {
                 try
                 {
-                    seen = await ClusterVersionAsync(node.ClientUrl(cluster.Etcd.ClientPort), identity, ct);
+                    seen = await ClusterVersionAsync(node.ClientUrl, identity, ct);
                     break;
                 }
                 catch (HttpRequestException) { }

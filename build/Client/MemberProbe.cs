@@ -24,7 +24,7 @@ public sealed class MemberProbe(Cluster cluster, TlsIdentity identity)
 
     public async Task<Answer> AskAsync(Node node, CancellationToken ct)
     {
-        var status = await StatusAsync(node.ClientUrl(cluster.Etcd.ClientPort), identity, ct);
+        var status = await StatusAsync(node.ClientUrl, identity, ct);
         return new Answer(node, status.Healthy, status.Leader, status.Detail) { Version = status.Version, MemberId = status.MemberId };
     }
 

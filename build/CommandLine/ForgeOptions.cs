@@ -20,6 +20,7 @@ public sealed record ForgeOptions
         ["bootstrap-timeout"] = "120",
         ["node"] = "etcd1",
         ["snapshot"] = "artifacts/<cluster>/backups/<file>.db",
+        ["task-report"] = "tasks.json",
     };
 
     private static readonly string[] Flags = ["yes", "trust-new-host-keys", "force"];
@@ -44,6 +45,9 @@ public sealed record ForgeOptions
     // Cake's --dryrun (the host passes its own options on under their normalized names: --dry-run, --whatif and
     // --noop arrive as dryrun): tasks are listed, none runs.
     public bool DryRun { get; private init; }
+
+    // Where each task's seconds and peak memory are written as JSON (RecordsTaskTimes); null: nowhere.
+    public string? TaskReport { get; private init; }
 
     // IssueCerts renews every leaf certificate now, whatever its expiry (RenewCerts --force).
     public bool Force { get; private init; }
@@ -71,6 +75,7 @@ public sealed record ForgeOptions
             Force = FlagOf(arguments, "force"),
             BootstrapTimeout = bootstrap is null ? TimeSpan.FromSeconds(60) : SecondsOf(bootstrap),
             Node = ValueOf(arguments, "node"),
+            TaskReport = ValueOf(arguments, "task-report"),
         };
         // Refused before any task runs: ReplaceMember's dependencies (Package, DeployNodes) must not run for a
         // replacement that was never going to happen.

@@ -13,7 +13,7 @@ public sealed record Cluster(
     BackupSettings Backup)
 {
     public string InitialCluster =>
-        string.Join(",", Nodes.Select(n => $"{n.Name}={n.PeerUrl(Etcd.PeerPort)}"));
+        string.Join(",", Nodes.Select(n => $"{n.Name}={n.PeerUrl}"));
 }
 
 public sealed record EtcdSettings(
@@ -82,13 +82,17 @@ public enum ServiceKind { Process, Systemd, Docker }
 public sealed record Connection(
     ConnectionType Type, string? User, int Port, string? KeyFile, string? HostKey, string? KnownHosts);
 
+// ClientUrl and PeerUrl are what clients and peers reach the member at: computed once, where a Node is made
+// (ClusterValidator, AppliedNodes), from the address and the cluster's ports.
 public sealed record Node(
     string Name,
     IPAddress Address,
     IReadOnlyList<string> Hostnames,
     IReadOnlyList<string> ExtraSans,
     Connection Connection,
-    ServiceKind Service)
+    ServiceKind Service,
+    string ClientUrl,
+    string PeerUrl)
 {
     // SSH nodes get a system install (etcd user, files owned by it). Local sandbox processes run as whoever runs
     // the build, even root: their files live under artifacts/, which the etcd user may not be able to reach. A
@@ -96,7 +100,10 @@ public sealed record Node(
     // the build runs as root, and never run etcd as root.
     public bool InstallsAsSystem => Connection.Type == ConnectionType.Ssh || Service == ServiceKind.Docker;
 
-    public string Host => Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{Address}]" : Address.ToString();
-    public string PeerUrl(int port) => $"https://{Host}:{port}";
-    public string ClientUrl(int port) => $"https://{Host}:{port}";
+    public string Host => HostOf(Address);
+
+    public static string HttpsUrl(IPAddress address, int port) => $"https://{HostOf(address)}:{port}";
+
+    private static string HostOf(IPAddress address) =>
+        address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
 }

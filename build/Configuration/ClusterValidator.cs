@@ -27,7 +27,7 @@ internal sealed partial class ClusterValidator(string file, YamlShape shape, Cfs
 
         var etcd = ValidateEtcd(raw.Etcd);
         var pki = ValidatePki(raw.Pki);
-        var nodes = ValidateNodes(raw.Nodes, pki.Clients);
+        var nodes = ValidateNodes(raw.Nodes, pki.Clients, etcd);
         if (raw.Backup.Keep < 1) Error("backup.keep", $"{raw.Backup.Keep} would keep no backup; give the number of snapshots to keep, e.g. keep: 7");
 
         if (_problems.Count > 0) throw new ConfigError(_problems);
@@ -155,7 +155,7 @@ internal sealed partial class ClusterValidator(string file, YamlShape shape, Cfs
         return result;
     }
 
-    private List<Node> ValidateNodes(List<NodeConfig> raw, IReadOnlyList<ClientCert> clients)
+    private List<Node> ValidateNodes(List<NodeConfig> raw, IReadOnlyList<ClientCert> clients, EtcdSettings etcd)
     {
         var nodes = new List<Node>();
         if (raw.Count == 0) Error("nodes", "list at least one node (three or five for a fault-tolerant cluster)");
@@ -195,7 +195,8 @@ internal sealed partial class ClusterValidator(string file, YamlShape shape, Cfs
             }
             var connection = ValidateConnection(n.Connection, $"{field}.connection");
             var service = ValidateService(n.Service, connection.Type, $"{field}.service");
-            nodes.Add(new Node(n.Name, address, n.Hostnames, n.ExtraSans, connection, service));
+            nodes.Add(new Node(n.Name, address, n.Hostnames, n.ExtraSans, connection, service,
+                Node.HttpsUrl(address, etcd.ClientPort), Node.HttpsUrl(address, etcd.PeerPort)));
         }
         FileNameClashes(raw, clients);
         if (nodes.Count > 0 && nodes.Count % 2 == 0)

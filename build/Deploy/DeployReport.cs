@@ -12,11 +12,12 @@ public static class DeployReport
         string Node,
         IReadOnlyList<string>? Changes,
         long? BytesUploaded,
+        int? RemoteHashesCompared,
         [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Error);
 
-    public static Entry Deployed(NodeDeployer.Outcome outcome) => new(outcome.Node, outcome.Changes, outcome.BytesUploaded, null);
+    public static Entry Deployed(NodeDeployer.Outcome outcome) => new(outcome.Node, outcome.Changes, outcome.BytesUploaded, outcome.RemoteHashesCompared, null);
 
-    public static Entry Failed(NodeError error) => new(error.NodeName, null, null, error.Message);
+    public static Entry Failed(NodeError error) => new(error.NodeName, null, null, null, error.Message);
 
     public static void Write(ArtifactLayout layout, IReadOnlyList<Entry> entries) =>
         AtomicFile.Write(Path.Combine(layout.Reports, "deploy.json"),

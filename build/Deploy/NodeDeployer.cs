@@ -8,19 +8,21 @@ namespace EtcdForge.Deploy;
 // or mode differ, each staged under a temporary name and renamed into place.
 public sealed class NodeDeployer(INodeShell shell, NodeInstallPlan plan)
 {
-    public sealed record Outcome(string Node, IReadOnlyList<string> Changes, long BytesUploaded);
+    // RemoteHashesCompared: the files whose SHA-256 the node computed and this run compared with the bundle's (the
+    // files already there), so a report shows that a run with nothing to upload still checked every file.
+    public sealed record Outcome(string Node, IReadOnlyList<string> Changes, long BytesUploaded, int RemoteHashesCompared);
 
     public async Task<Outcome> PlanAsync(CancellationToken ct)
     {
         var snapshot = await NodeInventory.ReadAsync(shell, plan, ct);
-        return new Outcome(plan.Node.Name, Describe(snapshot), 0);
+        return new Outcome(plan.Node.Name, Describe(snapshot), 0, snapshot.Files.Count);
     }
 
     public async Task<Outcome> DeployAsync(CancellationToken ct)
     {
         var snapshot = await NodeInventory.ReadAsync(shell, plan, ct);
         var changes = Describe(snapshot);
-        if (changes.Count == 0) return new Outcome(plan.Node.Name, changes, 0);
+        if (changes.Count == 0) return new Outcome(plan.Node.Name, changes, 0, snapshot.Files.Count);
         var before = shell.BytesUploaded;
         var asSystem = snapshot.IsRoot && plan.Node.InstallsAsSystem;
         (await shell.RunAsync(PrepareScript(asSystem), ct)).EnsureSuccess("preparing etcd user and directories");
@@ -43,7 +45,7 @@ public sealed class NodeDeployer(INodeShell shell, NodeInstallPlan plan)
         {
             (await shell.RunAsync(SwitchLeafScript(), ct)).EnsureSuccess("switching to the new certificate generation");
         }
-        return new Outcome(plan.Node.Name, changes, shell.BytesUploaded - before);
+        return new Outcome(plan.Node.Name, changes, shell.BytesUploaded - before, snapshot.Files.Count);
     }
 
     private List<string> Describe(NodeInventory.Snapshot snapshot)

@@ -1,4 +1,3 @@
-using Cake.Core.Diagnostics;
 using EtcdForge.Artifacts;
 using EtcdForge.Reporting;
 
@@ -12,20 +11,22 @@ public sealed class DebianPackages(string downloadsDir, ICakeLog log)
 {
     private static readonly TimeSpan AptTimeout = TimeSpan.FromMinutes(5);
     private const string AptUpdateHint = "run `apt-get update` (as root) and try again, or configure etcd.archive";
-    private bool _refreshed;
+
+    private static readonly string[] Packages = ["etcd-server", "etcd-client"];
 
     public async Task<DebianPackage> ObtainAsync(ChangeSummary summary)
     {
         var dir = Path.Combine(downloadsDir, "debian");
         Directory.CreateDirectory(dir);
-        var server = await ObtainAsync("etcd-server", dir, summary);
-        var client = await ObtainAsync("etcd-client", dir, summary);
+        var apt = new AptCandidates(dir);
+        var candidates = await apt.OfAsync(Packages) ?? await RefreshedCandidatesAsync(apt, summary);
+        var server = await ObtainAsync("etcd-server", candidates["etcd-server"], dir, summary);
+        var client = await ObtainAsync("etcd-client", candidates["etcd-client"], dir, summary);
         return new DebianPackage(server, client);
     }
 
-    private async Task<DebianFile> ObtainAsync(string package, string dir, ChangeSummary summary)
+    private async Task<DebianFile> ObtainAsync(string package, AptCandidates.Candidate candidate, string dir, ChangeSummary summary)
     {
-        var candidate = await CandidateAsync(package) ?? await RefreshedCandidateAsync(package, summary);
         var cached = Path.Combine(dir, candidate.FileName);
         if (File.Exists(cached))
         {
@@ -62,29 +63,9 @@ public sealed class DebianPackages(string downloadsDir, ICakeLog log)
         }
     }
 
-    private sealed record Candidate(string Version, string FileName, string Sha256);
-
-    // Null when apt's lists do not list the package.
-    private static async Task<Candidate?> CandidateAsync(string package)
+    private async Task<IReadOnlyDictionary<string, AptCandidates.Candidate>> RefreshedCandidatesAsync(AptCandidates apt, ChangeSummary summary)
     {
-        var show = await ExternalCommand.RunAsync("apt-cache", ["show", "--no-all-versions", package], AptTimeout);
-        var fields = show.Stdout.Split('\n')
-            .Select(line => line.Split(':', 2))
-            .Where(pair => pair.Length == 2)
-            .GroupBy(pair => pair[0].Trim())
-            .ToDictionary(g => g.Key, g => g.First()[1].Trim());
-        if (show.ExitCode != 0 || !fields.TryGetValue("Version", out var version)
-            || !fields.TryGetValue("Filename", out var fileName) || !fields.TryGetValue("SHA256", out var sha))
-        {
-            return null;
-        }
-        return new Candidate(version, Path.GetFileName(fileName), sha.ToLowerInvariant());
-    }
-
-    private async Task<Candidate> RefreshedCandidateAsync(string package, ChangeSummary summary)
-    {
-        if (_refreshed) throw new ForgeError($"apt knows no {package} package, even with fresh package lists; configure etcd.archive");
-        _refreshed = true;
+        var package = string.Join("/", Packages);
         var refresh = AptListsRefresh.For(Environment.IsPrivilegedProcess, Environment.GetEnvironmentVariable("APT_CONFIG"));
         log.Warning("apt's package lists do not list {0} (apt-get update never ran here?); refreshing them: {1}", package, refresh);
         CommandResult result;
@@ -103,7 +84,7 @@ public sealed class DebianPackages(string downloadsDir, ICakeLog log)
                 : new ForgeError($"`{refresh}` failed: {result.LastErrorLine}; fix apt's sources, or configure etcd.archive");
         }
         summary.Record("refreshed apt's package lists", refresh.ToString());
-        return await CandidateAsync(package)
+        return await apt.OfAsync(Packages)
                ?? throw new ForgeError($"apt knows no {package} package, even with fresh package lists; configure etcd.archive");
     }
 }

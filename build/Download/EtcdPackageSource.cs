@@ -1,4 +1,3 @@
-using Cake.Core.Diagnostics;
 using EtcdForge.Configuration;
 using EtcdForge.Reporting;
 
@@ -6,13 +5,21 @@ namespace EtcdForge.Download;
 
 // Decides where etcd comes from: etcd.archive when set, else the release host, else (only when the
 // host cannot be reached and etcd.distributionFallback allows it) the distribution's packages.
-public sealed class EtcdPackageSource(ReleaseDownload release, DebianPackages debian, ICakeLog log)
+public sealed class EtcdPackageSource(ReleaseDownload release, DebianPackages debian, FallbackMemory memory, ICakeLog log)
 {
     public async Task<EtcdPackage> ObtainAsync(EtcdSettings etcd, ChangeSummary summary)
     {
         if (etcd.Archive is { } archive) return LocalArchive.Verify(archive, etcd.Sha256, log);
 
         var asset = ReleaseAsset.For(etcd.Version, etcd.DownloadUrl);
+        if (etcd.DistributionFallback && memory.Recent(asset.ArchiveUri) is { } recent)
+        {
+            var again = await ObtainFallbackAsync(new ReleaseHostUnreachable(asset.ArchiveUri, recent.Reason, null), summary);
+            log.Warning("WARNING: {0} was unreachable at {1:u} ({2}); using Debian etcd-server {3} instead of requested {4} " +
+                        "without asking again until {5:u}", recent.Host, recent.At, recent.Reason, again.Server.UpstreamVersion, etcd.Version,
+                recent.At + FallbackMemory.Reuse);
+            return again;
+        }
         try
         {
             return await release.ObtainAsync(asset, etcd.Sha256, summary);
@@ -26,6 +33,7 @@ public sealed class EtcdPackageSource(ReleaseDownload release, DebianPackages de
         catch (ReleaseHostUnreachable unreachable)
         {
             var packages = await ObtainFallbackAsync(unreachable, summary);
+            memory.Remember(asset.ArchiveUri, unreachable.Reason);
             log.Warning("WARNING: {0} unreachable ({1}); using Debian etcd-server {2} instead of requested {3}",
                 unreachable.Uri.Host, unreachable.Reason, packages.Server.UpstreamVersion, etcd.Version);
             return packages;

@@ -40,11 +40,18 @@ public static class EtcdImage
                 ["org.opencontainers.image.source"] = etcd.Origin,
             },
         };
-        var (bytes, identity) = ImageArchive.Pack(Repository, etcd.Version, ImageArchive.Layer(contents.Entries), run,
-            $"etcd-forge Package: etcd {etcd.Version} from {etcd.Source}, {EtcdImageLayer.Describe(contents)}");
+        var createdBy = $"etcd-forge Package: etcd {etcd.Version} from {etcd.Source}, {EtcdImageLayer.Describe(contents)}";
+        var cached = Path.Combine(layout.SharedCache, "images", $"{KeyOf(contents.Entries, run, etcd.Version, createdBy)}.tar");
+        if (!File.Exists(cached)) Build(cached, contents.Entries, run, etcd.Version, createdBy);
+        var identity = ImageArchive.Identify(cached);
         var path = ArchiveOf(layout, etcd.Version);
         var existed = File.Exists(path);
-        var why = AtomicFile.WriteIfChanged(path, bytes, AtomicFile.PublicMode) ? existed ? "rebuilt: its binaries or libraries changed" : "new" : null;
+        string? why = null;
+        if (!HardLink.Same(cached, path) && !SameBytes(cached, path))
+        {
+            HardLink.Place(cached, path);
+            why = existed ? "rebuilt: its binaries or libraries changed" : "new";
+        }
         AtomicFile.WriteIfChanged(Path.Combine(layout.Reports, "image.json"), JsonSerializer.SerializeToUtf8Bytes(new
         {
             archive = path,
@@ -55,5 +62,42 @@ public static class EtcdImage
             libraries = contents.Libraries,
         }, new JsonSerializerOptions { WriteIndented = true }), AtomicFile.PublicMode);
         return new Outcome(path, why, identity, EtcdImageLayer.Describe(contents));
+    }
+
+    // The archive is made in the shared cache, keyed by everything its bytes depend on, and given its name under
+    // bundles/ as a hard link: another cluster, or a run after a deleted bundles/, gets it without packing 40 MB.
+    // The layer is written to a temporary file first: its digest names it inside the archive, so it must be known
+    // before the archive is written, and it is too large to hold.
+    private static void Build(string cached, IReadOnlyList<Packaging.BundleEntry> entries, JsonObject run, string tag, string createdBy)
+    {
+        var layer = TempFiles.Beside(cached, "layer");
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(cached)!);
+            using (var output = File.Create(layer)) Packaging.TarGzWriter.WriteTar(entries, output);
+            AtomicFile.Write(cached, output => ImageArchive.Pack(Repository, tag, layer, run, createdBy, output), AtomicFile.PublicMode);
+        }
+        finally
+        {
+            File.Delete(layer);
+        }
+    }
+
+    private static string KeyOf(IReadOnlyList<Packaging.BundleEntry> entries, JsonObject run, string tag, string createdBy)
+    {
+        var text = new System.Text.StringBuilder($"etcd-forge image 1\n{Repository}:{tag}\n{run.ToJsonString()}\n{createdBy}\n");
+        foreach (var e in entries.OrderBy(e => e.Path, StringComparer.Ordinal))
+        {
+            text.Append($"{e.Path} {UnixModes.Octal(e.Mode)} {e.Owner} {(e.IsDirectory ? "dir" : $"{e.Length} {e.Sha256}")}\n");
+        }
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text.ToString())));
+    }
+
+    private static bool SameBytes(string a, string b)
+    {
+        if (!File.Exists(b) || new FileInfo(a).Length != new FileInfo(b).Length) return false;
+        using var expected = File.OpenRead(a);
+        using var actual = File.OpenRead(b);
+        return Packaging.ExpectedBytesStream.Matches(expected, actual.CopyTo);
     }
 }

@@ -17,9 +17,11 @@ public static class ImageArchive
 
     private const string ManifestType = "application/vnd.oci.image.manifest.v1+json";
 
-    public static (byte[] Bytes, Identity Identity) Pack(string repository, string tag, byte[] layer, JsonObject runConfig, string createdBy)
+    /// <summary>Writes the archive to output. layerFile holds the layer's uncompressed tar; it is streamed, not held.</summary>
+    public static Identity Pack(string repository, string tag, string layerFile, JsonObject runConfig, string createdBy, Stream output)
     {
-        var layerDigest = Digest(layer);
+        var layer = FileDigests.Of(layerFile);
+        var layerDigest = "sha256:" + layer.Sha256;
         var config = Json(new JsonObject
         {
             ["architecture"] = "amd64",
@@ -59,18 +61,16 @@ public static class ImageArchive
         {
             BundleEntry.Directory("blobs"),
             BundleEntry.Directory("blobs/sha256"),
-            new(Blob(layerDigest), layer, Artifacts.AtomicFile.PublicMode),
+            BundleEntry.FromFile(Blob(layerDigest), layerFile, Artifacts.AtomicFile.PublicMode),
             new(Blob(configDigest), config, Artifacts.AtomicFile.PublicMode),
             new(Blob(manifestDigest), manifest, Artifacts.AtomicFile.PublicMode),
             new("index.json", index, Artifacts.AtomicFile.PublicMode),
             new("manifest.json", dockerManifest, Artifacts.AtomicFile.PublicMode),
             BundleEntry.Text("oci-layout", """{"imageLayoutVersion":"1.0.0"}"""),
         };
-        return (TarGzWriter.Tar(entries).Bytes, new Identity(reference, configDigest, manifestDigest));
+        TarGzWriter.WriteTar(entries, output);
+        return new Identity(reference, configDigest, manifestDigest);
     }
-
-    /// <summary>The uncompressed tar of a layer: TarGzWriter's deterministic tar stream.</summary>
-    public static byte[] Layer(IEnumerable<BundleEntry> entries) => TarGzWriter.Tar(entries).Bytes;
 
     // Read back from the archive itself, so what is deployed is what the file holds, whatever a report says.
     public static Identity Identify(string archive)

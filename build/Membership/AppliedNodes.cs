@@ -17,21 +17,28 @@ public static class AppliedNodes
 
     public static string PathOf(ArtifactLayout layout) => Path.Combine(layout.Cluster, "applied.json");
 
-    public static IReadOnlyList<Node> Read(ArtifactLayout layout)
+    // The URLs come from the ports of the description now, as a member keeps its ports.
+    public static IReadOnlyList<Node> Read(ArtifactLayout layout, EtcdSettings etcd)
     {
         var path = PathOf(layout);
         if (!File.Exists(path)) return [];
         try
         {
             var entries = JsonSerializer.Deserialize<Entry[]>(File.ReadAllText(path), Json) ?? [];
-            return [.. entries.Select(e => new Node(e.Name, IPAddress.Parse(e.Address), e.Hostnames, e.ExtraSans,
-                new Connection(Enum.Parse<ConnectionType>(e.Connection), e.User, e.Port, e.KeyFile, e.HostKey, e.KnownHosts),
-                Enum.Parse<ServiceKind>(e.Service)))];
+            return [.. entries.Select(e => NodeOf(e, etcd))];
         }
         catch (Exception ex) when (ex is JsonException or FormatException or ArgumentException)
         {
             throw new ForgeError($"{path}: unreadable ({ex.Message}); it records the nodes last applied: restore it, or delete it if no member was removed from the description since");
         }
+    }
+
+    private static Node NodeOf(Entry e, EtcdSettings etcd)
+    {
+        var address = IPAddress.Parse(e.Address);
+        return new Node(e.Name, address, e.Hostnames, e.ExtraSans,
+            new Connection(Enum.Parse<ConnectionType>(e.Connection), e.User, e.Port, e.KeyFile, e.HostKey, e.KnownHosts),
+            Enum.Parse<ServiceKind>(e.Service), Node.HttpsUrl(address, etcd.ClientPort), Node.HttpsUrl(address, etcd.PeerPort));
     }
 
     /// <returns>true when the record changed.</returns>

@@ -1,4 +1,3 @@
-using Cake.Core.Diagnostics;
 using EtcdForge.Client;
 using EtcdForge.Configuration;
 using EtcdForge.Reporting;
@@ -8,7 +7,7 @@ namespace EtcdForge.Membership;
 // Carries out the changes MembershipDiff (or ReplaceMember) decided, one at a time: the guards are checked
 // against the cluster as it is just before each change, and each change ends with every member healthy.
 public sealed class MembershipChanger(
-    ClusterMembers members, MemberNodes nodes, MembershipLog record, IReadOnlyList<Node> knownNodes, int peerPort, int clientPort,
+    ClusterMembers members, MemberNodes nodes, MembershipLog record, IReadOnlyList<Node> knownNodes,
     TimeSpan timeout, TimeProvider clock, bool confirmed, ICakeLog log, ChangeSummary summary)
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(300);
@@ -43,7 +42,7 @@ public sealed class MembershipChanger(
     {
         var service = await nodes.ServiceAsync(node, ct);
         var state = await service.StateAsync(ct);
-        var peerUrl = node.PeerUrl(peerPort);
+        var peerUrl = node.PeerUrl;
         IReadOnlyList<LiveMember> list = live;
         ulong id;
         if (learner is null)
@@ -87,7 +86,7 @@ public sealed class MembershipChanger(
     private async Task<string> LacksAsync(Node node, IReadOnlyList<LiveMember> list, ulong id, string refused, CancellationToken ct)
     {
         if (!refused.Contains("in sync", StringComparison.OrdinalIgnoreCase)) return $"etcd refused: {refused}";
-        var learnerIndex = await members.RaftIndexAsync([node.ClientUrl(clientPort)], ct);
+        var learnerIndex = await members.RaftIndexAsync([node.ClientUrl], ct);
         var clusterIndex = await members.RaftIndexAsync([.. list.Where(m => m.Id != id && !m.IsLearner).SelectMany(m => m.ClientUrls)], ct);
         var gap = learnerIndex is { } l && clusterIndex is { } c ? $" (raft index {l} of the voting members' {c})" : learnerIndex is null ? " (it does not answer on its client URL)" : "";
         return $"it has not caught up with the leader's log{gap}, and etcd promotes only a learner in sync";
@@ -99,7 +98,7 @@ public sealed class MembershipChanger(
         await members.RemoveAsync(live, member.Id, timeout, ct);
         record.Record("remove", member.Name, member.Id, null, "removed from the cluster");
         summary.Record($"[{Name(member)}] removed from the cluster (ID {member.Hex})");
-        var node = knownNodes.FirstOrDefault(n => member.PeerUrls.Contains(n.PeerUrl(peerPort), StringComparer.OrdinalIgnoreCase));
+        var node = knownNodes.FirstOrDefault(n => member.PeerUrls.Contains(n.PeerUrl, StringComparer.OrdinalIgnoreCase));
         if (node is null)
         {
             log.Warning("{0}: removed; no description ever applied here lists its host ({1}), so its etcd and files were left on it", Name(member), string.Join(",", member.PeerUrls));

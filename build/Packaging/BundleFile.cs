@@ -1,5 +1,6 @@
 using System.Formats.Tar;
 using System.IO.Compression;
+using System.Security.Cryptography;
 using EtcdForge.Artifacts;
 
 namespace EtcdForge.Packaging;
@@ -9,29 +10,50 @@ namespace EtcdForge.Packaging;
 public static class BundleFile
 {
     /// <returns>null when the file on disk already has these bytes; otherwise why it was (re)written.</returns>
-    public static string? WriteIfChanged(string path, IReadOnlyList<BundleEntry> entries, GzipMembers shared)
+    public static string? WriteIfChanged(string path, IReadOnlyList<BundleEntry> entries, GzipMembers members)
     {
-        var tar = TarGzWriter.Tar(entries);
-        // Unpacking the old bundle is several times cheaper than compressing the new one, and on a re-run
-        // with nothing changed, it is all there is to do.
-        if (Holds(path, tar.Bytes)) return null;
-        var bytes = TarGzWriter.Compress(tar, shared);
+        // The usual re-run: the bytes it would write (the binaries' members come from the cache) are the file's.
+        if (HasMode(path) && SameBytes(path, output => TarGzWriter.Write(entries, output, members))) return null;
+        // The same content packed otherwise (another compression, an older etcd-forge) is kept as it is.
+        if (Holds(path, entries)) return null;
         var why = WhyDifferent(path, entries);
-        return AtomicFile.WriteIfChanged(path, bytes, AtomicFile.PrivateMode) ? why : null;
+        AtomicFile.Write(path, output => TarGzWriter.Write(entries, output, members), AtomicFile.PrivateMode);
+        return why;
     }
 
     /// <returns>null when the file on disk already holds these entries; otherwise why it would be (re)written.
     /// Writes nothing (Plan).</returns>
     public static string? WhyItWouldChange(string path, IReadOnlyList<BundleEntry> entries) =>
-        Holds(path, TarGzWriter.Tar(entries).Bytes) ? null : WhyDifferent(path, entries);
+        Holds(path, entries) ? null : WhyDifferent(path, entries);
 
-    private static bool Holds(string path, byte[] tar) => HoldsTar(path, tar) && File.GetUnixFileMode(path) == AtomicFile.PrivateMode;
+    private static bool HasMode(string path) => File.Exists(path) && File.GetUnixFileMode(path) == AtomicFile.PrivateMode;
+
+    private static bool SameBytes(string path, Action<Stream> write)
+    {
+        using var existing = File.OpenRead(path);
+        return ExpectedBytesStream.Matches(existing, write);
+    }
+
+    // Whether the bundle at path unpacks to exactly this tar stream (a gzip of other bytes or a damaged file does not).
+    private static bool Holds(string path, IReadOnlyList<BundleEntry> entries)
+    {
+        if (!HasMode(path)) return false;
+        try
+        {
+            using var gzip = new GZipStream(File.OpenRead(path), CompressionMode.Decompress);
+            return ExpectedBytesStream.Matches(gzip, tar => TarGzWriter.WriteTar(entries, tar));
+        }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
+        {
+            return false;
+        }
+    }
 
     private static string WhyDifferent(string path, IReadOnlyList<BundleEntry> entries)
     {
         if (!File.Exists(path)) return "new";
         var before = ReadDigests(path);
-        var after = entries.ToDictionary(e => e.Path.TrimEnd('/'), Digest);
+        var after = entries.ToDictionary(e => e.Path.TrimEnd('/'), e => Digest(e.IsDirectory, e.IsDirectory ? "" : e.Sha256, e.Mode));
         var reasons = new List<string>();
         foreach (var (name, digest) in after.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
@@ -42,31 +64,7 @@ public static class BundleFile
         return reasons.Count > 0 ? string.Join(", ", reasons) : "rewritten (packing format changed)";
     }
 
-    // Whether the bundle at path unpacks to exactly this tar stream (a gzip of other bytes or a damaged file does not).
-    private static bool HoldsTar(string path, byte[] tar)
-    {
-        if (!File.Exists(path)) return false;
-        try
-        {
-            using var gzip = new GZipStream(File.OpenRead(path), CompressionMode.Decompress);
-            var buffer = new byte[81920];
-            var offset = 0;
-            int read;
-            while ((read = gzip.Read(buffer)) > 0)
-            {
-                if (offset + read > tar.Length || !buffer.AsSpan(0, read).SequenceEqual(tar.AsSpan(offset, read))) return false;
-                offset += read;
-            }
-            return offset == tar.Length;
-        }
-        catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
-        {
-            return false;
-        }
-    }
-
-    private static string Digest(BundleEntry entry) =>
-        $"{(entry.IsDirectory ? "d" : BundleManifest.Sha256(entry.Content))}:{UnixModes.Octal(entry.Mode)}";
+    private static string Digest(bool isDirectory, string sha256, UnixFileMode mode) => $"{(isDirectory ? "d" : sha256)}:{UnixModes.Octal(mode)}";
 
     // An unreadable old bundle is simply replaced; the reason then names every entry as added.
     private static Dictionary<string, string> ReadDigests(string path)
@@ -78,10 +76,9 @@ public static class BundleFile
             using var reader = new TarReader(gzip);
             while (reader.GetNextEntry() is { } tar)
             {
-                var content = new MemoryStream();
-                tar.DataStream?.CopyTo(content);
-                var entry = new BundleEntry(tar.Name.TrimEnd('/'), content.ToArray(), tar.Mode, tar.EntryType == TarEntryType.Directory);
-                digests[entry.Path] = Digest(entry);
+                var isDirectory = tar.EntryType == TarEntryType.Directory;
+                var sha256 = isDirectory ? "" : Convert.ToHexStringLower(SHA256.HashData(tar.DataStream ?? Stream.Null));
+                digests[tar.Name.TrimEnd('/')] = Digest(isDirectory, sha256, tar.Mode);
             }
         }
         catch (Exception e) when (e is InvalidDataException or FormatException or EndOfStreamException)

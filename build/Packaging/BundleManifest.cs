@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 
 namespace EtcdForge.Packaging;
@@ -14,10 +13,8 @@ public static class BundleManifest
         var text = new StringBuilder();
         foreach (var entry in entries.Where(e => !e.IsDirectory).OrderBy(e => e.Path, StringComparer.Ordinal))
         {
-            text.Append(Sha256(entry.Content)).Append("  ").Append(entry.Path).Append('\n');
+            text.Append(entry.Sha256).Append("  ").Append(entry.Path).Append('\n');
         }
         return BundleEntry.Text(FileName, text.ToString());
     }
-
-    public static string Sha256(byte[] content) => Convert.ToHexStringLower(SHA256.HashData(content));
 }

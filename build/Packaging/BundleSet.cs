@@ -14,16 +14,20 @@ public static class BundleSet
 
     public static IReadOnlyList<Outcome> Write(Cluster cluster, ArtifactLayout layout, EtcdBinaries etcd)
     {
-        // Compressing the binaries is the costly part: it happens once (shared), and bundles do not depend on each other.
-        var shared = new GzipMembers();
-        var jobs = cluster.Nodes
-            .Select(node => (Func<Outcome>)(() => Write(layout.NodeBundle(node.Name), NodeBundleBuilder.Build(node, cluster, layout, etcd), shared)))
-            .Append(() => Write(layout.ClientBundle, ClientBundleBuilder.Build(cluster, layout, etcd), shared))
+        var members = new GzipMembers(layout.CompressedMembers);
+        var bundles = cluster.Nodes
+            .Select(node => (Path: layout.NodeBundle(node.Name), Entries: NodeBundleBuilder.Build(node, cluster, layout, etcd)))
+            .Append((Path: layout.ClientBundle, Entries: ClientBundleBuilder.Build(cluster, layout, etcd)))
             .ToList();
-        var outcomes = new Outcome[jobs.Count];
+        var outcomes = new Outcome[bundles.Count];
         try
         {
-            Parallel.For(0, jobs.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i => outcomes[i] = jobs[i]());
+            // Compressing the binaries is the costly part: each distinct one once (or never, when the cache has it),
+            // side by side, before the bundles that copy them. Bundles do not depend on each other.
+            var binaries = bundles.SelectMany(b => b.Entries).Where(e => e.IsLarge).DistinctBy(e => (e.Path, e.SourceFile, e.Mode)).ToList();
+            Parallel.ForEach(binaries, Parallelism, entry => members.PathOf(entry));
+            Parallel.For(0, bundles.Count, Parallelism,
+                i => outcomes[i] = new Outcome(bundles[i].Path, BundleFile.WriteIfChanged(bundles[i].Path, bundles[i].Entries, members)));
         }
         catch (AggregateException failed)
         {
@@ -34,6 +38,5 @@ public static class BundleSet
         return outcomes;
     }
 
-    private static Outcome Write(string path, IReadOnlyList<BundleEntry> entries, GzipMembers shared) =>
-        new(path, BundleFile.WriteIfChanged(path, entries, shared));
+    private static readonly ParallelOptions Parallelism = new() { MaxDegreeOfParallelism = Environment.ProcessorCount };
 }

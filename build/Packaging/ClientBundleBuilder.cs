@@ -38,7 +38,7 @@ public static class ClientBundleBuilder
     private static string EnvFile(Cluster cluster)
     {
         var first = cluster.Pki.Clients[0].Name;
-        var endpoints = string.Join(",", cluster.Nodes.Select(n => n.ClientUrl(cluster.Etcd.ClientPort)));
+        var endpoints = string.Join(",", cluster.Nodes.Select(n => n.ClientUrl));
         var text = new StringBuilder();
         text.Append($"# etcdctl settings for cluster {cluster.Name}, written by etcd-forge.\n");
         text.Append("# bash or zsh: `source /path/to/etcdctl.env`; sh: cd here, then `. ./etcdctl.env`. Then e.g. `etcdctl member list`\n");

@@ -27,8 +27,8 @@ public static class EtcdConfigFile
     {
         var etcd = cluster.Etcd;
         var ssl = new SslFiles(paths.SslDir, node.Name);
-        var clientUrl = node.ClientUrl(etcd.ClientPort);
-        var peerUrl = node.PeerUrl(etcd.PeerPort);
+        var clientUrl = node.ClientUrl;
+        var peerUrl = node.PeerUrl;
         // A loopback listener lets health checks on the node itself use 127.0.0.1. Members that already sit on
         // a loopback address skip it: sandbox members share one client port on 127.0.0.x and would collide.
         var listenClient = IPAddress.IsLoopback(node.Address) ? clientUrl : $"{clientUrl},https://127.0.0.1:{etcd.ClientPort}";

@@ -1,5 +1,4 @@
 using System.Formats.Tar;
-using System.IO.Compression;
 
 namespace EtcdForge.Packaging;
 
@@ -7,72 +6,67 @@ namespace EtcdForge.Packaging;
 // headers (no PAX records, which would carry access/change times), a fixed mtime, numeric ownership (root unless
 // the entry says otherwise) with empty user/group names, and gzip headers with no timestamp and fixed flag/OS bytes.
 //
-// Each large entry (the etcd binaries) is compressed as a gzip member of its own, the small entries between
-// them as further members. gzip files may hold several members back to back (RFC 1952 2.2; gzip, tar and .NET
-// read them as one stream), and a large entry's member is the same in every bundle, so it is compressed once
-// per run (GzipMembers) instead of once per node.
+// Each large entry (the etcd binaries) is a gzip member of its own, the small entries between them further
+// members. gzip files may hold several members back to back (RFC 1952 2.2; gzip, tar and .NET read them as one
+// stream), and a large entry's member is the same in every bundle, so it is compressed once and then copied from
+// the shared cache (GzipMembers). Everything is streamed: a large entry's bytes are never held in memory.
 public static class TarGzWriter
 {
     public static readonly DateTimeOffset FixedTime = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    // An entry this big gets a member of its own; below it, sharing would not pay for the extra header.
-    private const int LargeEntry = 1 << 20;
+    // A tar archive ends with two zero-filled 512-byte records.
+    private static readonly byte[] EndOfArchive = new byte[1024];
 
-    // gzip header bytes 4-9: MTIME (4 bytes), XFL, OS. zlib fills XFL from the level and OS from the platform
-    // it was built for; 255 is "unknown" in RFC 1952, so the bytes no longer depend on the build machine.
-    private static readonly byte[] FixedGzipHeaderTail = [0, 0, 0, 0, 0, 255];
-
-    /// <summary>An uncompressed tar stream and where its members start and end.</summary>
-    public sealed record TarStream(byte[] Bytes, IReadOnlyList<Range> Members);
-
-    /// <summary>The uncompressed tar stream of a bundle: what <see cref="Compress"/> compresses.</summary>
-    public static TarStream Tar(IEnumerable<BundleEntry> entries)
+    /// <summary>The .tar.gz of entries, to output.</summary>
+    public static void Write(IEnumerable<BundleEntry> entries, Stream output, GzipMembers members)
     {
-        var tar = new MemoryStream();
-        var members = new List<Range>();
-        var smallFrom = 0;
-        using (var writer = new TarWriter(tar, TarEntryFormat.Ustar, leaveOpen: true))
+        var small = new MemoryStream(); // the tar bytes of the small entries since the last large one
+        foreach (var entry in Sorted(entries))
         {
-            foreach (var entry in entries.OrderBy(e => e.Path, StringComparer.Ordinal))
+            if (!entry.IsLarge)
             {
-                var start = (int)tar.Position;
-                writer.WriteEntry(ToTar(entry)); // header, data and padding, written through at once
-                if (entry.Content.Length < LargeEntry) continue;
-                if (start > smallFrom) members.Add(smallFrom..start);
-                members.Add(start..(int)tar.Position);
-                smallFrom = (int)tar.Position;
+                WriteSegment(entry, small);
+                continue;
             }
+            FlushSmall(small, output);
+            using var member = File.OpenRead(members.PathOf(entry));
+            member.CopyTo(output);
         }
-        members.Add(smallFrom..(int)tar.Length); // the small entries after the last large one, and the end blocks
-        return new TarStream(tar.ToArray(), members);
+        small.Write(EndOfArchive);
+        FlushSmall(small, output);
     }
 
-    public static byte[] Compress(TarStream tar, GzipMembers shared)
+    /// <summary>The uncompressed tar stream of entries: what Write's output unpacks to.</summary>
+    public static void WriteTar(IEnumerable<BundleEntry> entries, Stream output)
     {
-        var gz = new MemoryStream();
-        foreach (var member in tar.Members)
-        {
-            var bytes = tar.Bytes.AsSpan(member);
-            gz.Write(bytes.Length >= LargeEntry ? shared.Get(bytes, Member) : Member(bytes));
-        }
-        return gz.ToArray();
+        foreach (var entry in Sorted(entries)) WriteSegment(entry, output);
+        output.Write(EndOfArchive);
     }
 
-    private static byte[] Member(ReadOnlySpan<byte> content)
+    /// <summary>One entry's part of a tar stream: header, data and padding to the next 512-byte record.</summary>
+    public static void WriteSegment(BundleEntry entry, Stream output)
     {
-        var gz = new MemoryStream();
-        using (var gzip = new GZipStream(gz, CompressionLevel.Optimal, leaveOpen: true))
-        {
-            gzip.Write(content);
-        }
-        var bytes = gz.ToArray();
-        // .NET writes the minimal 10-byte header (FLG = 0, no name or extra fields), so these offsets are fixed.
-        if (bytes is not [0x1f, 0x8b, 8, 0, ..]) throw new InvalidOperationException("unexpected gzip header from GZipStream");
-        FixedGzipHeaderTail.CopyTo(bytes, 4);
-        return bytes;
+        // TarWriter ends the archive when disposed; the end records belong to the whole stream, not to this entry.
+        var segment = new EntryOnly(output);
+        using var writer = new TarWriter(segment, TarEntryFormat.Ustar, leaveOpen: true);
+        using var data = entry.IsDirectory ? null : entry.Open();
+        writer.WriteEntry(ToTar(entry, data));
+        segment.Done = true;
     }
 
-    private static UstarTarEntry ToTar(BundleEntry entry)
+    private static IEnumerable<BundleEntry> Sorted(IEnumerable<BundleEntry> entries) => entries.OrderBy(e => e.Path, StringComparer.Ordinal);
+
+    private static void FlushSmall(MemoryStream small, Stream output)
+    {
+        if (small.Length == 0) return;
+        var member = new MemoryStream();
+        GzipMembers.Compress(member, gzip => gzip.Write(small.GetBuffer(), 0, (int)small.Length));
+        member.Position = 0;
+        member.CopyTo(output);
+        small.SetLength(0);
+    }
+
+    private static UstarTarEntry ToTar(BundleEntry entry, Stream? data)
     {
         var tar = new UstarTarEntry(entry.IsDirectory ? TarEntryType.Directory : TarEntryType.RegularFile,
             entry.IsDirectory ? entry.Path.TrimEnd('/') + "/" : entry.Path)
@@ -84,7 +78,14 @@ public static class TarGzWriter
             UserName = "",
             GroupName = "",
         };
-        if (!entry.IsDirectory) tar.DataStream = new MemoryStream(entry.Content, writable: false);
+        if (data is not null) tar.DataStream = data;
         return tar;
+    }
+
+    // Passes writes on until Done, then drops them (TarWriter's end-of-archive records).
+    private sealed class EntryOnly(Stream inner) : WriteOnlyStream
+    {
+        public bool Done { get; set; }
+        public override void Write(ReadOnlySpan<byte> buffer) { if (!Done) inner.Write(buffer); }
     }
 }

@@ -54,7 +54,7 @@ public sealed class SingleNodeSmokeTest(Cluster cluster, Node node, NodePaths pa
         }
     }
 
-    private string Url => node.ClientUrl(cluster.Etcd.ClientPort);
+    private string Url => node.ClientUrl;
 
     private async Task<string> KeyRoundTrip(CancellationToken ct)
     {

@@ -1,5 +1,3 @@
-using Cake.Core.Diagnostics;
-using Cake.Frosting;
 using EtcdForge.Client;
 using EtcdForge.Configuration;
 using EtcdForge.Membership;
@@ -18,28 +16,27 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
     public override async Task RunAsync(BuildContext context)
     {
         var summary = new ChangeSummary("BootstrapCluster", context.Log);
-        var etcd = context.Cluster.Etcd;
         var described = context.Cluster.Nodes;
-        var applied = AppliedNodes.Read(context.Artifacts);
+        var applied = AppliedNodes.Read(context.Artifacts, context.Cluster.Etcd);
         var known = described.Concat(applied.Where(a => described.All(d => d.Name != a.Name))).ToList();
-        var endpoints = known.Select(n => n.ClientUrl(etcd.ClientPort)).ToList();
+        var endpoints = known.Select(n => n.ClientUrl).ToList();
         var members = new ClusterMembers(ClusterIdentities.Operator(context.Cluster, context.Artifacts), context.Clock);
 
         var live = await members.TryListAsync(endpoints, default);
         var states = (await context.Nodes.RunAsync((node, shell) => ServiceOf(context, node, shell).StateAsync(default)))
             .ToDictionary(s => s.Node.Name, s => s.Result);
         bool HasData(Node n) => states[n.Name].HasData;
-        if (live is not null && MembershipDiff.LostData(described, live, etcd.PeerPort, HasData) is { Count: > 0 } lost)
+        if (live is not null && MembershipDiff.LostData(described, live, HasData) is { Count: > 0 } lost)
         {
             throw new ForgeError(string.Join(Environment.NewLine, lost));
         }
 
-        var founders = MembershipDiff.Founders(described, live, applied, etcd.PeerPort, HasData);
+        var founders = MembershipDiff.Founders(described, live, applied, HasData);
         try
         {
             await StartMembersAsync(context, founders, summary, upgradeDue: true);
         }
-        catch (ForgeError error) when (live is not null && MembershipDiff.Of(described, live, etcd.PeerPort).Changes is { Count: > 0 } pending)
+        catch (ForgeError error) when (live is not null && MembershipDiff.Of(described, live).Changes is { Count: > 0 } pending)
         {
             // The guard's rule, said where it applies first: no membership change while a member is unhealthy.
             throw new ForgeError(error.Message + Environment.NewLine + "membership changes not made while members are unhealthy: " +
@@ -47,12 +44,12 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
         }
         live = await members.TryListAsync(endpoints, default) ?? throw new ForgeError("the members started but none answers a member list; see their logs");
         // Members of the initial cluster that never ran are voters already; they start like the others.
-        await StartMembersAsync(context, [.. MembershipDiff.Founders(described, live, applied, etcd.PeerPort, HasData).Except(founders)], summary, upgradeDue: false);
+        await StartMembersAsync(context, [.. MembershipDiff.Founders(described, live, applied, HasData).Except(founders)], summary, upgradeDue: false);
 
-        var diff = MembershipDiff.Of(described, live, etcd.PeerPort);
+        var diff = MembershipDiff.Of(described, live);
         if (diff.Conflicts.Count > 0) throw new ForgeError(string.Join(Environment.NewLine, diff.Conflicts));
         var nodes = new MemberNodes(context.Shells, context.PathsOf, context.ContainerOf, context.InstallPlans.FingerprintOf, n => context.Artifacts.NodeBundle(n.Name));
-        await new MembershipChanger(members, nodes, new MembershipLog(context.Artifacts.Reports, context.Clock), known, etcd.PeerPort, etcd.ClientPort,
+        await new MembershipChanger(members, nodes, new MembershipLog(context.Artifacts.Reports, context.Clock), known,
                 context.Options.BootstrapTimeout, context.Clock, context.Options.Yes, context.Log, summary)
             .ApplyAsync(diff.Changes, [.. live.SelectMany(m => m.ClientUrls).DefaultIfEmpty(endpoints[0])], default);
 
@@ -85,7 +82,7 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
         {
             context.Log.Information("upgrading {0} one at a time: {1}", string.Join(", ", upgrade.Order), upgrade.Reason);
             var identity = ClusterIdentities.Operator(context.Cluster, context.Artifacts);
-            var rolling = new RollingUpgrade(context.Cluster, identity, new ReadyProbe(context.Cluster, identity, probe), context.Options.BootstrapTimeout, context.Clock);
+            var rolling = new RollingUpgrade(context.Cluster, identity, new ReadyProbe(identity, probe), context.Options.BootstrapTimeout, context.Clock);
             await rolling.RunAsync(upgrade,
                 node => OnNodeAsync(context, node, async shell =>
                 {

@@ -1,5 +1,4 @@
 using Cake.Common;
-using Cake.Frosting;
 using EtcdForge.Download;
 using EtcdForge.Reporting;
 
@@ -23,6 +22,7 @@ public sealed class DownloadEtcdTask : AsyncFrostingTask<BuildContext>
         var source = new EtcdPackageSource(
             new ReleaseDownload(layout.Downloads, downloader, display, context.Log),
             new DebianPackages(layout.Downloads, context.Log),
+            new FallbackMemory(layout.Downloads, context.Clock),
             context.Log);
 
         var package = await source.ObtainAsync(context.Cluster.Etcd, summary);

@@ -1,5 +1,3 @@
-using Cake.Core.Diagnostics;
-using Cake.Frosting;
 using EtcdForge.Client;
 using EtcdForge.Deploy;
 using EtcdForge.Membership;
@@ -43,11 +41,10 @@ public sealed class PlanTask : AsyncFrostingTask<BuildContext>
                 break;
         }
 
-        var etcd = context.Cluster.Etcd;
-        var applied = AppliedNodes.Read(context.Artifacts);
+        var applied = AppliedNodes.Read(context.Artifacts, context.Cluster.Etcd);
         var live = Directory.Exists(context.Artifacts.Pki)
             ? await new ClusterMembers(ClusterIdentities.Operator(context.Cluster, context.Artifacts), context.Clock)
-                .TryListAsync(context.Cluster.Nodes.Concat(applied).Select(n => n.ClientUrl(etcd.ClientPort)), default)
+                .TryListAsync(context.Cluster.Nodes.Concat(applied).Select(n => n.ClientUrl), default)
             : null;
 
         var plans = await context.Nodes.RunAsync(async (node, shell) =>
@@ -68,7 +65,7 @@ public sealed class PlanTask : AsyncFrostingTask<BuildContext>
         });
         var hasData = plans.ToDictionary(p => p.Node.Name, p => p.Result.state.HasData);
         // BootstrapCluster's rules: which nodes it starts as members, what each of them needs, and the membership changes.
-        var founders = MembershipDiff.Founders(context.Cluster.Nodes, live, applied, etcd.PeerPort, n => hasData[n.Name]);
+        var founders = MembershipDiff.Founders(context.Cluster.Nodes, live, applied, n => hasData[n.Name]);
         var total = forecast.Changes.Count;
         foreach (var (node, (changes, state, fingerprint)) in plans)
         {
@@ -81,8 +78,8 @@ public sealed class PlanTask : AsyncFrostingTask<BuildContext>
         }
         if (live is not null)
         {
-            foreach (var problem in MembershipDiff.LostData(context.Cluster.Nodes, live, etcd.PeerPort, n => hasData[n.Name])) context.Log.Warning("{0}", problem);
-            var diff = MembershipDiff.Of(context.Cluster.Nodes, live, etcd.PeerPort);
+            foreach (var problem in MembershipDiff.LostData(context.Cluster.Nodes, live, n => hasData[n.Name])) context.Log.Warning("{0}", problem);
+            var diff = MembershipDiff.Of(context.Cluster.Nodes, live);
             foreach (var conflict in diff.Conflicts) context.Log.Warning("{0}", conflict);
             for (var i = 0; i < diff.Changes.Count; i++)
             {

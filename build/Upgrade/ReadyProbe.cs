@@ -6,7 +6,7 @@ namespace EtcdForge.Upgrade;
 
 // Waits for one member to be ready: GET /readyz where the version serves it (3.5 does; 3.4 answers 404), and
 // always a status call, whose answer gives the version the member now runs.
-public sealed class ReadyProbe(Cluster cluster, TlsIdentity identity, MemberProbe status)
+public sealed class ReadyProbe(TlsIdentity identity, MemberProbe status)
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
 
@@ -16,7 +16,7 @@ public sealed class ReadyProbe(Cluster cluster, TlsIdentity identity, MemberProb
     {
         var deadline = clock.GetUtcNow() + timeout;
         using var http = new HttpClient(identity.HttpHandler()) { Timeout = TimeSpan.FromSeconds(3) };
-        var url = $"{node.ClientUrl(cluster.Etcd.ClientPort)}/readyz";
+        var url = $"{node.ClientUrl}/readyz";
         while (true)
         {
             var (ready, detail) = await ReadyzAsync(http, url, ct);

@@ -54,7 +54,7 @@ public sealed class ClusterVerifier(
 
     private async Task<MemberStatus> StatusOf(Node node, CancellationToken ct)
     {
-        var endpoint = node.ClientUrl(cluster.Etcd.ClientPort);
+        var endpoint = node.ClientUrl;
         var watch = Stopwatch.StartNew();
         try
         {
@@ -116,8 +116,8 @@ public sealed class ClusterVerifier(
                 problems.Add($"{node.Name} is not a member");
                 continue;
             }
-            var peer = node.PeerUrl(cluster.Etcd.PeerPort);
-            var clientUrl = node.ClientUrl(cluster.Etcd.ClientPort);
+            var peer = node.PeerUrl;
+            var clientUrl = node.ClientUrl;
             if (!member.PeerURLs.SequenceEqual([peer])) problems.Add($"{node.Name} peer URLs {string.Join(" ", member.PeerURLs)} != {peer}");
             if (!member.ClientURLs.Contains(clientUrl)) problems.Add($"{node.Name} client URLs {string.Join(" ", member.ClientURLs)} lack {clientUrl}");
             if (member.IsLearner) problems.Add($"{node.Name} is still a learner");

@@ -2,7 +2,6 @@ using System.Reflection;
 using Cake.Cli;
 using Cake.Core;
 using Cake.Core.Configuration;
-using Cake.Core.Diagnostics;
 using Cake.Core.IO;
 using Cake.Core.Packaging;
 using Cake.Core.Scripting;
@@ -19,6 +18,7 @@ public sealed class CakeHost
     private Type? _contextType;
     private Type? _setupType;
     private Type? _teardownType;
+    private Type? _taskTeardownType;
     private readonly List<Assembly> _assemblies = [Assembly.GetEntryAssembly()!];
 
     public CakeHost UseContext<TContext>() where TContext : ICakeContext
@@ -36,6 +36,12 @@ public sealed class CakeHost
     public CakeHost UseTeardown<TTeardown>() where TTeardown : IFrostingTeardown
     {
         _teardownType = typeof(TTeardown);
+        return this;
+    }
+
+    public CakeHost UseTaskTeardown<TTeardown>() where TTeardown : IFrostingTaskTeardown
+    {
+        _taskTeardownType = typeof(TTeardown);
         return this;
     }
 
@@ -80,6 +86,11 @@ public sealed class CakeHost
             {
                 var teardown = (IFrostingTeardown)Activator.CreateInstance(_teardownType)!;
                 engine.RegisterTeardownAction(info => teardown.Teardown(context, info));
+            }
+            if (_taskTeardownType is not null)
+            {
+                var taskTeardown = (IFrostingTaskTeardown)Activator.CreateInstance(_taskTeardownType)!;
+                engine.RegisterTaskTeardownAction(info => taskTeardown.Teardown(context, info));
             }
             if (!options.Tree && !options.Description
                 && !engine.Tasks.Any(t => t.Name.Equals(options.Target, StringComparison.OrdinalIgnoreCase)))

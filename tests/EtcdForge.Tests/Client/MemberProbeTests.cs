@@ -1,11 +1,11 @@
 using System.Net;
 using System.Net.Sockets;
 using EtcdForge.Client;
+using EtcdForge.Configuration;
 using EtcdForge.Tests.Pki;
 
 namespace EtcdForge.Tests.Client;
 
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class MemberProbeTests
 {
     // Before etcd listens, a probe must say "refused" rather than wait out its deadline retrying: the
@@ -17,7 +17,8 @@ public sealed class MemberProbeTests
         pki.InitAndIssue();
         var address = IPAddress.Parse("127.0.1.250");
         var cluster = pki.Configure("ecdsa-p256", new PkiWorkspace.NodeSpec("etcd1", address.ToString(), []));
-        cluster = cluster with { Etcd = cluster.Etcd with { ClientPort = ClosedPort(address) } };
+        var port = ClosedPort(address);
+        cluster = cluster with { Etcd = cluster.Etcd with { ClientPort = port }, Nodes = [cluster.Nodes[0] with { ClientUrl = Node.HttpsUrl(address, port) }] };
 
         var answer = Assert.Single(await new MemberProbe(cluster, ClusterIdentities.Operator(cluster, pki.Layout)).AskAllAsync(default));
 

@@ -29,9 +29,27 @@ public sealed class DistributionFallbackTests : IDisposable
         Assert.Contains(run.Log.Warnings,
             w => w == "WARNING: 127.0.0.1 unreachable (Connection refused); using Debian etcd-server 3.4.23 instead of requested 3.5.21");
 
+        // Within the hour the release host is not asked again (on a machine without internet each ask costs time),
+        // and apt is not asked either while its lists are unchanged: nothing is rewritten.
         var before = run.Files();
+        var warnings = run.Log.Warnings.Count();
         await run.RunAsync(settings);
         Assert.Equal(before, run.Files());
         Assert.False(run.LastSummary!.Changed);
+        var reused = Assert.Single(run.Log.Warnings.Skip(warnings));
+        Assert.Matches(@"^WARNING: 127\.0\.0\.1 was unreachable at .* \(Connection refused\); using Debian etcd-server 3\.4\.23 instead of " +
+                       @"requested 3\.5\.21 without asking again until ", reused);
+
+        // An hour later it is asked again.
+        run.Clock = new Later(TimeSpan.FromMinutes(61));
+        warnings = run.Log.Warnings.Count();
+        await run.RunAsync(settings);
+        Assert.Contains(run.Log.Warnings.Skip(warnings),
+            w => w == "WARNING: 127.0.0.1 unreachable (Connection refused); using Debian etcd-server 3.4.23 instead of requested 3.5.21");
+    }
+
+    private sealed class Later(TimeSpan by) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + by;
     }
 }

@@ -21,6 +21,9 @@ public sealed class DownloadRun(TempDir temp)
             10000, 2L << 30, "1");
     }
 
+    // What "now" is for the fallback's memory (FallbackMemory); tests move it on.
+    public TimeProvider Clock { get; set; } = TimeProvider.System;
+
     public async Task<EtcdBinaries> RunAsync(EtcdSettings etcd)
     {
         var summary = LastSummary = new ChangeSummary("DownloadEtcd", Log);
@@ -29,7 +32,7 @@ public sealed class DownloadRun(TempDir temp)
             DownloadSettings.Default with { FirstBackoff = TimeSpan.FromMilliseconds(50) }, TimeProvider.System, Log);
         var source = new EtcdPackageSource(
             new ReleaseDownload(Layout.Downloads, downloader, new LogLineProgress(Log), Log),
-            new DebianPackages(Layout.Downloads, Log), Log);
+            new DebianPackages(Layout.Downloads, Log), new FallbackMemory(Layout.Downloads, Clock), Log);
         var package = await source.ObtainAsync(etcd, summary);
         var binaries = await new EtcdInstaller(Layout).InstallAsync(package, etcd.Version, summary);
         if (binaries.Save(Layout)) summary.Record("wrote record");

@@ -1,6 +1,7 @@
 using System.Net;
 using EtcdForge.Configuration;
 using EtcdForge.Membership;
+using EtcdForge.Tests.Support;
 
 namespace EtcdForge.Tests.Membership;
 
@@ -9,8 +10,9 @@ public sealed class MembershipDiffTests
 {
     private const int PeerPort = 2380;
 
-    private static Node Node(int i) => new($"etcd{i}", IPAddress.Parse($"198.18.200.{10 + i}"), [], [],
-        new Connection(ConnectionType.Local, null, 22, null, null, null), ServiceKind.Process);
+    private static Node Node(int i) => At($"etcd{i}", IPAddress.Parse($"198.18.200.{10 + i}"));
+
+    private static Node At(string name, IPAddress address) => TestNode.At(name, address, peerPort: PeerPort);
 
     private static LiveMember Member(int i, bool learner = false, bool started = true) =>
         new((ulong)(0x1000 + i), started ? $"etcd{i}" : "", [$"https://198.18.200.{10 + i}:{PeerPort}"],
@@ -22,7 +24,7 @@ public sealed class MembershipDiffTests
     [Fact]
     public void A_description_matching_the_cluster_needs_no_change()
     {
-        var diff = MembershipDiff.Of(Nodes(1, 2, 3), Members(1, 2, 3), PeerPort);
+        var diff = MembershipDiff.Of(Nodes(1, 2, 3), Members(1, 2, 3));
         Assert.Empty(diff.Changes);
         Assert.Empty(diff.Conflicts);
     }
@@ -30,7 +32,7 @@ public sealed class MembershipDiffTests
     [Fact]
     public void Two_changes_in_one_edit_become_single_changes_additions_before_removals_in_description_order()
     {
-        var diff = MembershipDiff.Of(Nodes(1, 4, 2, 5), Members(1, 2, 3), PeerPort);
+        var diff = MembershipDiff.Of(Nodes(1, 4, 2, 5), Members(1, 2, 3));
         Assert.Equal(["add etcd4 as learner, then promote", "add etcd5 as learner, then promote", "remove etcd3 (ID 0000000000001003): needs --yes"],
             diff.Changes.Select(c => c.Describe(false)));
         Assert.Equal("remove etcd3 (ID 0000000000001003), stop its etcd and remove its files", diff.Changes[2].Describe(true));
@@ -40,7 +42,7 @@ public sealed class MembershipDiffTests
     public void A_learner_left_by_an_earlier_run_is_finished_first_not_added_again()
     {
         var live = new[] { Member(1), Member(2), Member(3), Member(4, learner: true) };
-        var diff = MembershipDiff.Of(Nodes(1, 2, 3, 5, 4), live, PeerPort);
+        var diff = MembershipDiff.Of(Nodes(1, 2, 3, 5, 4), live);
         Assert.Equal([typeof(AddMember), typeof(AddMember)], diff.Changes.Select(c => c.GetType()));
         Assert.Same(live[3], ((AddMember)diff.Changes[0]).Learner);
         Assert.Equal("etcd5", ((AddMember)diff.Changes[1]).Node.Name);
@@ -49,7 +51,7 @@ public sealed class MembershipDiffTests
     [Fact]
     public void A_learner_the_description_dropped_is_removed()
     {
-        var diff = MembershipDiff.Of(Nodes(1, 2, 3), [Member(1), Member(2), Member(3), Member(4, learner: true, started: false)], PeerPort);
+        var diff = MembershipDiff.Of(Nodes(1, 2, 3), [Member(1), Member(2), Member(3), Member(4, learner: true, started: false)]);
         var remove = Assert.IsType<RemoveMember>(Assert.Single(diff.Changes));
         Assert.Equal(0x1004UL, remove.Member.Id);
     }
@@ -57,8 +59,8 @@ public sealed class MembershipDiffTests
     [Fact]
     public void A_name_moved_to_another_address_is_a_conflict_not_a_silent_add_and_remove()
     {
-        var moved = Node(3) with { Address = IPAddress.Parse("198.18.200.99") };
-        var diff = MembershipDiff.Of([Node(1), Node(2), moved], Members(1, 2, 3), PeerPort);
+        var moved = At("etcd3", IPAddress.Parse("198.18.200.99"));
+        var diff = MembershipDiff.Of([Node(1), Node(2), moved], Members(1, 2, 3));
         Assert.Empty(diff.Changes);
         Assert.StartsWith("etcd3: the cluster has a member of that name at https://198.18.200.13:2380", Assert.Single(diff.Conflicts));
     }
@@ -67,18 +69,18 @@ public sealed class MembershipDiffTests
     public void Founders_are_the_voting_members_when_a_cluster_runs_the_applied_nodes_when_none_answers_and_all_on_day_one()
     {
         bool none(Node _) => false;
-        Assert.Equal(["etcd1", "etcd2"], MembershipDiff.Founders(Nodes(1, 2, 3), [Member(1), Member(2), Member(3, learner: true)], [], PeerPort, none).Select(n => n.Name));
-        Assert.Equal(["etcd1", "etcd2", "etcd3"], MembershipDiff.Founders(Nodes(1, 2, 3), null, Nodes(1, 2, 3), PeerPort, none).Select(n => n.Name));
-        Assert.Equal(["etcd1", "etcd2", "etcd3"], MembershipDiff.Founders(Nodes(1, 2, 3, 4), null, Nodes(1, 2, 3), PeerPort, none).Select(n => n.Name));
-        Assert.Equal(["etcd1", "etcd2", "etcd3", "etcd4"], MembershipDiff.Founders(Nodes(1, 2, 3, 4), null, [], PeerPort, none).Select(n => n.Name));
-        Assert.Equal(["etcd2"], MembershipDiff.Founders(Nodes(1, 2, 3), null, [], PeerPort, n => n.Name == "etcd2").Select(n => n.Name));
+        Assert.Equal(["etcd1", "etcd2"], MembershipDiff.Founders(Nodes(1, 2, 3), [Member(1), Member(2), Member(3, learner: true)], [], none).Select(n => n.Name));
+        Assert.Equal(["etcd1", "etcd2", "etcd3"], MembershipDiff.Founders(Nodes(1, 2, 3), null, Nodes(1, 2, 3), none).Select(n => n.Name));
+        Assert.Equal(["etcd1", "etcd2", "etcd3"], MembershipDiff.Founders(Nodes(1, 2, 3, 4), null, Nodes(1, 2, 3), none).Select(n => n.Name));
+        Assert.Equal(["etcd1", "etcd2", "etcd3", "etcd4"], MembershipDiff.Founders(Nodes(1, 2, 3, 4), null, [], none).Select(n => n.Name));
+        Assert.Equal(["etcd2"], MembershipDiff.Founders(Nodes(1, 2, 3), null, [], n => n.Name == "etcd2").Select(n => n.Name));
     }
 
     [Fact]
     public void A_member_that_ran_and_lost_its_data_dir_is_reported_with_the_way_to_replace_it_one_that_never_ran_is_not()
     {
         var live = new[] { Member(1), Member(2), Member(3) with { ClientUrls = [] } };
-        var lost = MembershipDiff.LostData(Nodes(1, 2, 3), live, PeerPort, n => n.Name != "etcd2" && n.Name != "etcd3");
+        var lost = MembershipDiff.LostData(Nodes(1, 2, 3), live, n => n.Name != "etcd2" && n.Name != "etcd3");
         Assert.Equal(["etcd2: the cluster lists it as member ID 0000000000001002, but its data dir is gone; rebuild it with --target=ReplaceMember --node=etcd2 --yes"], lost);
     }
 

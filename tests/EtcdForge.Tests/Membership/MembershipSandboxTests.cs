@@ -8,7 +8,6 @@ namespace EtcdForge.Tests.Membership;
 // running throughout and the leader among the removed pair, a change refused while a member is unhealthy, and a
 // member rebuilt by ReplaceMember after its data dir was deleted.
 [TestCaseOrderer(ByMethodName.TypeName, ByMethodName.Assembly)]
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class MembershipSandboxTests(MembershipSandbox sandbox) : IClassFixture<MembershipSandbox>
 {
     private static readonly int[] Three = [1, 2, 3];

@@ -3,6 +3,7 @@ using EtcdForge.Configuration;
 using EtcdForge.Nodes;
 using EtcdForge.Remote;
 using EtcdForge.Tests.Download;
+using EtcdForge.Tests.Support;
 
 namespace EtcdForge.Tests.Nodes;
 
@@ -10,8 +11,7 @@ namespace EtcdForge.Tests.Nodes;
 // line "<node>: <detail>", whether the step threw a NodeError or a plain ForgeError, and the rest still finish.
 public sealed class NodeFanOutTests
 {
-    private static Node Local(string name) =>
-        new(name, IPAddress.Loopback, [], [], new Connection(ConnectionType.Local, null, 0, null, null, null), ServiceKind.Process);
+    private static Node Local(string name) => TestNode.At(name, IPAddress.Loopback);
 
     [Fact]
     public async Task Each_failed_node_is_one_line_naming_it_and_the_others_finish()

@@ -35,7 +35,7 @@ public sealed class EtcdStartTests
         var log = etcd.StandardError.ReadToEndAsync();
         try
         {
-            var endpoint = f.Node("etcd1").ClientUrl(f.Cluster.Etcd.ClientPort);
+            var endpoint = f.Node("etcd1").ClientUrl;
             var deadline = Stopwatch.StartNew();
             Shell.Result health;
             do

@@ -28,7 +28,7 @@ public sealed class PackagingFixture : IDisposable
             TimeSpan.FromHours(1), [new ClientCert("client", new Subject("root")), new ClientCert("backup", new Subject("backup"))], null);
         var local = new Connection(ConnectionType.Local, null, 22, null, null, null);
         Cluster = new Cluster("test", "test-token", settings, pki,
-            nodes.Select(n => new Node(n.Name, IPAddress.Parse(n.Address), [], [], local, ServiceKind.Process)).ToList(), "test.yaml", BackupSettings.Default);
+            nodes.Select(n => TestNode.At(n.Name, IPAddress.Parse(n.Address), local, ServiceKind.Process, clientPort, peerPort)).ToList(), "test.yaml", BackupSettings.Default);
         Layout = new ArtifactLayout(Temp.Combine("artifacts"), Cluster.Name);
 
         IssueAll();
@@ -52,6 +52,14 @@ public sealed class PackagingFixture : IDisposable
             Issue(Layout.PeerCert(node.Name), Layout.PeerKey(node.Name), node.Name, $"IP:{ip}");
         }
         foreach (var client in Cluster.Pki.Clients) Issue(Layout.ClientCert(client.Name), Layout.ClientKey(client.Name), client.Subject.CommonName, null);
+    }
+
+    // A bundle's bytes as Package packs them, with the binaries' members from this fixture's shared cache.
+    public byte[] Pack(IEnumerable<EtcdForge.Packaging.BundleEntry> entries)
+    {
+        var output = new MemoryStream();
+        EtcdForge.Packaging.TarGzWriter.Write(entries, output, new EtcdForge.Packaging.GzipMembers(Layout.CompressedMembers));
+        return output.ToArray();
     }
 
     // Reissues a server certificate, as IssueCerts does on renewal.

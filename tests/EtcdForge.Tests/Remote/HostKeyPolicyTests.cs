@@ -6,7 +6,6 @@ using EtcdForge.Tests.Support;
 namespace EtcdForge.Tests.Remote;
 
 // Like the build, the tests run on Unix only.
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class HostKeyPolicyTests
 {
     private static readonly SshHostKey Ed25519 = KnownHostsFileTests.MakeKey("ssh-ed25519", 1);
@@ -56,5 +55,5 @@ public sealed class HostKeyPolicyTests
     }
 
     private static Node Node(string? hostKey = null, string? knownHosts = null) =>
-        new("n1", IPAddress.Parse("198.18.0.11"), [], [], new Connection(ConnectionType.Ssh, "root", 22, "/key", hostKey, knownHosts), ServiceKind.Systemd);
+        TestNode.At("n1", IPAddress.Parse("198.18.0.11"), new Connection(ConnectionType.Ssh, "root", 22, "/key", hostKey, knownHosts), ServiceKind.Systemd);
 }

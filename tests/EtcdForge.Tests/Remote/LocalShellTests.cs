@@ -7,7 +7,6 @@ using EtcdForge.Tests.Support;
 namespace EtcdForge.Tests.Remote;
 
 // Like the build, the tests run on Unix only.
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class LocalShellTests
 {
     [Fact]
@@ -60,7 +59,7 @@ public sealed class LocalShellTests
     [Fact]
     public async Task Local_nodes_open_a_local_shell()
     {
-        var node = new Node("local1", IPAddress.Loopback, [], [], new Connection(ConnectionType.Local, null, 0, null, null, null), ServiceKind.Process);
+        var node = TestNode.At("local1", IPAddress.Loopback);
 
         await using var shell = await NodeShells.OpenAsync(node, new SshOptions());
 

@@ -5,7 +5,6 @@ namespace EtcdForge.Tests.Remote;
 // Three test hosts that boot a real systemd (tests/hosts/testhosts.sh up 3 systemd: systemd-nspawn over a cached
 // Debian bookworm root, one overlay per host). They are a set of their own beside the sshd-only hosts, so both
 // suites run at once: EF_TESTHOSTS_NET + 100 (198.18.100.0/24 by default; ef104-hostN for EF_TESTHOSTS_NET=4).
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public static class SystemdHosts
 {
     public const int Count = 3;

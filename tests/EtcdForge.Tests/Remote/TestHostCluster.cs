@@ -10,7 +10,6 @@ namespace EtcdForge.Tests.Remote;
 // have no systemd), its own artifacts dir, and the tools to look at it from outside: Debian's etcdctl, ssh, and
 // the hosts' private directories as this machine sees them. Dispose runs Destroy --yes, so the next class in the
 // "test hosts" collection finds the hosts empty; the classes of that collection run one after another.
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public class TestHostCluster : IDisposable
 {
     public static readonly string[] Nodes = ["etcd1", "etcd2", "etcd3"];

@@ -5,7 +5,6 @@ using EtcdForge.Tests.Support;
 namespace EtcdForge.Tests.Remote;
 
 // Four SSH hosts (three for a cluster, one spare) in network namespaces (tests/hosts/testhosts.sh), brought up once for the collection.
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class TestHosts : IAsyncLifetime
 {
     public const int Count = 3;
@@ -46,7 +45,7 @@ public sealed class TestHosts : IAsyncLifetime
     public string KnownHostsLine(int host) => File.ReadLines(KnownHosts).Single(l => l.StartsWith(Address(host) + " "));
 
     public static Node Node(int host, string user, string key, string? hostKey = null, string? knownHosts = null, int port = 22) =>
-        new($"host{host}", Address(host), [], [], new Connection(ConnectionType.Ssh, user, port, key, hostKey, knownHosts), ServiceKind.Systemd);
+        TestNode.At($"host{host}", Address(host), new Connection(ConnectionType.Ssh, user, port, key, hostKey, knownHosts), ServiceKind.Systemd);
 
     public Task InitializeAsync() => Default.UpAsync();
 
