@@ -296,10 +296,8 @@ public sealed class CertificateLifeTests35(RenewalSandbox35 cluster, ITestOutput
     : CertificateLifeTests(cluster, output), IClassFixture<RenewalSandbox35>;
 
 // Over SSH, on host sets of their own (see RenewalHosts).
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class SshCertificateLifeTests34(RenewalHosts34 cluster, ITestOutputHelper output)
     : CertificateLifeTests(cluster, output), IClassFixture<RenewalHosts34>;
 
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class SshCertificateLifeTests35(RenewalHosts35 cluster, ITestOutputHelper output)
     : CertificateLifeTests(cluster, output), IClassFixture<RenewalHosts35>;

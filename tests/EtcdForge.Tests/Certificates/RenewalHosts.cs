@@ -7,7 +7,6 @@ namespace EtcdForge.Tests.Certificates;
 // The SSH kind of ICertificateCluster: etcd (as a process) on three SSH test hosts of a set of its own, brought up
 // for this cluster and taken down after it, so these long tests run beside the shared "test hosts" collection.
 // etcd comes from a release host on this suite's loopback address 127.0.32.1 (DownloadEtcd runs on this machine).
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public abstract class RenewalHosts : TestHostCluster, ICertificateCluster
 {
     private readonly ReleaseServer _mirror;

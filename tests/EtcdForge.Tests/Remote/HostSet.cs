@@ -9,7 +9,6 @@ namespace EtcdForge.Tests.Remote;
 // state (keys, known_hosts, the hosts' private directories) in StateDir. TestHosts.Default is the shared set
 // (EF_TESTHOSTS_NET); a suite too long to queue behind the "test hosts" collection brings up a set of its own at an
 // offset from it, e.g. new HostSet(offset: 60, count: 3), and runs beside it.
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class HostSet
 {
     /// <param name="stateSuffix">with EF_TESTHOSTS_DIR set, the set's state goes to that dir + "-" + this (default: the offset).</param>
