@@ -1,65 +1,105 @@
 using System.Diagnostics;
 using System.Net;
+using EtcdForge.Tests.Pki;
 using EtcdForge.Tests.Support;
 
 namespace EtcdForge.Tests.Remote;
 
-/// <summary>
-/// One set of SSH test hosts made by tests/hosts/testhosts.sh: host N is 198.18.NET.1N in namespace efNET-hostN, with
-/// its keys, known_hosts and private directories under the state dir. Sets on different nets run side by side, so a
-/// suite with a set of its own runs in parallel with the suites sharing TestHosts.
-/// </summary>
-public sealed class HostSet(int net, int count, string stateDir)
+// One set of SSH test hosts made by tests/hosts/testhosts.sh: subnet 198.18.Net.0/24, namespaces efNet-hostN,
+// state (keys, known_hosts, the hosts' private directories) in StateDir. TestHosts.Default is the shared set
+// (EF_TESTHOSTS_NET); a suite too long to queue behind the "test hosts" collection brings up a set of its own at an
+// offset from it, e.g. new HostSet(offset: 60, count: 3), and runs beside it.
+public sealed class HostSet
 {
-    public int Net => net;
-    public int Count => count;
-    public string StateDir => stateDir;
-
-    /// <summary>
-    /// A set of its own beside the default one, on TestHosts.Net + <paramref name="offset"/> (one offset per suite:
-    /// SystemdHosts has 100, MembershipHosts 40), with its state dir named after that net.
-    /// </summary>
-    public static HostSet Beside(int offset, int count, string name)
+    /// <param name="stateSuffix">with EF_TESTHOSTS_DIR set, the set's state goes to that dir + "-" + this (default: the offset).</param>
+    public HostSet(int offset, int count, string? stateSuffix = null)
     {
-        var net = TestHosts.Net + offset;
-        if (net > 254) throw new InvalidOperationException($"EF_TESTHOSTS_NET={TestHosts.Net}: the {name} hosts use it + {offset}, which must be at most 254");
-        var dir = Environment.GetEnvironmentVariable("EF_TESTHOSTS_DIR") is { Length: > 0 } d ? $"{d}-{name}" : $"/tmp/etcd-forge-testhosts{net}";
-        return new HostSet(net, count, dir);
+        Net = TestHosts.Net + offset <= 254 ? TestHosts.Net + offset
+            : throw new InvalidOperationException($"EF_TESTHOSTS_NET={TestHosts.Net}: a host set at +{offset} would be past 254");
+        Count = count;
+        StateDir = Environment.GetEnvironmentVariable("EF_TESTHOSTS_DIR") is { Length: > 0 } dir
+            ? offset == 0 ? dir : $"{dir}-{stateSuffix ?? offset.ToString()}"
+            : "/tmp/etcd-forge-testhosts" + (Net == 0 ? "" : Net.ToString());
     }
 
-    public IPAddress Address(int host) => IPAddress.Parse($"198.18.{net}.1{host}");
-    public string Namespace(int host) => (net == 0 ? "ef" : $"ef{net}") + $"-host{host}";
-    public string Key(string name) => Path.Combine(stateDir, "keys", name);
-    public string KnownHosts => Path.Combine(stateDir, "known_hosts");
+    public int Net { get; }
+    public int Count { get; }
+    public string StateDir { get; }
 
-    /// <summary>Where host N's private directories (/etc/etcd, /var/lib/etcd, ...) really live on this machine.</summary>
-    public string PrivateRoot(int host) => Path.Combine(stateDir, $"host{host}", "root");
+    public string Namespace(int host) => (Net == 0 ? "ef" : $"ef{Net}") + $"-host{host}";
+    public IPAddress Address(int host) => IPAddress.Parse($"198.18.{Net}.1{host}");
+    public string Endpoint(int host) => $"https://{Address(host)}:2379";
 
-    public Task UpAsync() => ScriptAsync("up", count.ToString());
+    /// <summary>This machine's address on the hosts' bridge: what a process here listens on to be reached by the hosts.</summary>
+    public IPAddress Gateway => IPAddress.Parse($"198.18.{Net}.1");
+
+    public string Key(string name) => Path.Combine(StateDir, "keys", name);
+    public string KnownHosts => Path.Combine(StateDir, "known_hosts");
+
+    /// <summary>Where host N's private directories really live on this machine (PrivateRoot(1) + "/etc/etcd" is host 1's /etc/etcd).</summary>
+    public string PrivateRoot(int host) => Path.Combine(StateDir, $"host{host}", "root");
+
+    /// <summary>The host key fingerprint as ssh-keygen -lf printed it.</summary>
+    public string Fingerprint(int host) =>
+        File.ReadLines(Path.Combine(StateDir, "hosts")).Select(l => l.Split(' ')).Single(f => f[0] == Namespace(host))[2];
+
+    public Task UpAsync() => ScriptAsync("up", Count.ToString());
     public Task DownAsync() => ScriptAsync("down");
 
-    // up, down, link, disk, rate... (see testhosts.sh) on this set.
+    // testhosts.sh on this set: up, down, link, disk, rate, docker (see the script's header).
     public async Task ScriptAsync(params string[] args)
     {
+        if (TestHostsRequirement.Missing() is { } missing && args is ["up", ..]) throw new InvalidOperationException(missing);
         var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(Path.Combine(RepoPaths.Root, "tests", "hosts", "testhosts.sh"));
         foreach (var arg in args) start.ArgumentList.Add(arg);
-        start.Environment["EF_TESTHOSTS_NET"] = net.ToString();
-        start.Environment["EF_TESTHOSTS_DIR"] = stateDir;
+        start.Environment["EF_TESTHOSTS_NET"] = Net.ToString();
+        start.Environment["EF_TESTHOSTS_DIR"] = StateDir;
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        // Not a timing assertion: only keeps a hung script from hanging the run (building the systemd hosts' cached
-        // root takes about 20 s alone, minutes on a busy machine).
-        using (var bound = new CancellationTokenSource(TimeSpan.FromMinutes(15)))
+        // Not a timing assertion: a first systemd "up" builds the cached root (about 20 s alone, minutes on a busy
+        // machine); the bound only keeps a hung script from hanging the run.
+        using (var guard = new CancellationTokenSource(TimeSpan.FromMinutes(15)))
         {
-            try { await process.WaitForExitAsync(bound.Token); }
-            catch (OperationCanceledException) { process.Kill(entireProcessTree: true); }
+            try
+            {
+                await process.WaitForExitAsync(guard.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+            }
         }
-        await process.WaitForExitAsync();
         if (process.ExitCode != 0)
         {
-            throw new InvalidOperationException($"testhosts.sh {string.Join(' ', args)} (net {net}) failed (exit {process.ExitCode}): {await stderr}{await stdout}");
+            throw new InvalidOperationException($"testhosts.sh {string.Join(' ', args)} (net {Net}) failed (exit {process.ExitCode}): {await stderr}{await stdout}");
         }
+    }
+
+    internal ToolResult SshRun(int host, string command) => ExternalTool.Run("ssh",
+        "-i", Key("id_ed25519"),
+        "-o", "UserKnownHostsFile=" + KnownHosts,
+        "-o", "StrictHostKeyChecking=yes",
+        "-o", "BatchMode=yes",
+        "-o", "ConnectTimeout=10",
+        $"root@{Address(host)}",
+        command);
+
+    public string Ssh(int host, string command)
+    {
+        var result = SshRun(host, command);
+        Assert.True(result.ExitCode == 0, $"ssh {Namespace(host)} '{command}' exited {result.ExitCode}: {result.Output}");
+        return result.Stdout;
+    }
+
+    /// <summary>The pid of host N's etcd as the host's pid file says, checked to be a live etcd (the hosts share this machine's pid namespace).</summary>
+    public int EtcdPid(int host)
+    {
+        var pid = int.Parse(Ssh(host, "cat /run/etcd/etcd.pid").Trim());
+        var cmdline = File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');
+        Assert.True(cmdline.Contains("etcd") && cmdline.Contains("--config-file"), $"pid {pid} on {Namespace(host)} is not etcd: {cmdline}");
+        return pid;
     }
 }

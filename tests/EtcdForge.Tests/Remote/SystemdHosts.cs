@@ -1,5 +1,4 @@
 using EtcdForge.Tests.Pki;
-using EtcdForge.Tests.Support;
 
 namespace EtcdForge.Tests.Remote;
 
@@ -10,17 +9,18 @@ public static class SystemdHosts
 {
     public const int Count = 3;
 
-    public static HostSet Set { get; } = HostSet.Beside(100, Count, "systemd");
+    private static readonly HostSet Set = new(offset: 100, Count, stateSuffix: "systemd");
+
     public static int Net => Set.Net;
     public static string StateDir => Set.StateDir;
 
-    public static string Address(int host) => $"198.18.{Net}.1{host}";
-    public static string Endpoint(int host) => $"https://{Address(host)}:2379";
-    public static string Key => Path.Combine(StateDir, "keys", "id_ed25519");
-    public static string KnownHosts => Path.Combine(StateDir, "known_hosts");
+    public static string Address(int host) => Set.Address(host).ToString();
+    public static string Endpoint(int host) => Set.Endpoint(host);
+    public static string Key => Set.Key("id_ed25519");
+    public static string KnownHosts => Set.KnownHosts;
 
     // Host N's whole file system as this machine sees it (its overlay), e.g. Root(1) + "/etc/etcd".
-    public static string Root(int host) => Path.Combine(StateDir, $"host{host}", "root");
+    public static string Root(int host) => Set.PrivateRoot(host);
 
     public static void Up() => Script("up", Count.ToString(), "systemd");
     public static void Down() => Script("down");
@@ -28,16 +28,9 @@ public static class SystemdHosts
     // cycle (clean reboot), off, on, cut (hard power loss).
     public static void Power(int host, string action) => Script("power", host.ToString(), action);
 
-    internal static ToolResult SshRun(int host, string command) => ExternalTool.Run("ssh",
-        "-i", Key, "-o", "UserKnownHostsFile=" + KnownHosts, "-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes",
-        "-o", "ConnectTimeout=10", $"root@{Address(host)}", command);
+    internal static ToolResult SshRun(int host, string command) => Set.SshRun(host, command);
 
-    public static string Ssh(int host, string command)
-    {
-        var result = SshRun(host, command);
-        Assert.True(result.ExitCode == 0, $"ssh systemd host{host} '{command}' exited {result.ExitCode}: {result.Output}");
-        return result.Stdout.Trim();
-    }
+    public static string Ssh(int host, string command) => Set.Ssh(host, command).Trim();
 
     // One property of the etcd unit as systemd reports it (MainPID, NRestarts, ActiveState, TimeoutStartUSec...).
     public static string Unit(int host, string property) => Ssh(host, $"systemctl show etcd --value -p {property}");

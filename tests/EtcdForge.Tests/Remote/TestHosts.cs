@@ -15,51 +15,45 @@ public sealed class TestHosts : IAsyncLifetime
     // EF_TESTHOSTS_NET picks a separate set of hosts (see testhosts.sh), so two checkouts can run these at once.
     public static int Net { get; } = int.TryParse(Environment.GetEnvironmentVariable("EF_TESTHOSTS_NET"), out var net) ? net : 0;
 
-    public static string StateDir { get; } = Environment.GetEnvironmentVariable("EF_TESTHOSTS_DIR")
-        ?? "/tmp/etcd-forge-testhosts" + (Net == 0 ? "" : Net.ToString());
+    /// <summary>The shared set these statics describe: hosts 1-4 on 198.18.Net.0/24.</summary>
+    public static HostSet Default { get; } = new(offset: 0, count: Spare);
 
-    /// <summary>The hosts as a set (shared with suites that have a set of their own).</summary>
-    public static HostSet Set { get; } = new(Net, Spare, StateDir);
+    public static string StateDir => Default.StateDir;
 
-    public static string Namespace(int host) => Set.Namespace(host);
+    public static string Namespace(int host) => Default.Namespace(host);
 
-    public string KnownHosts => Set.KnownHosts;
+    public string KnownHosts => Default.KnownHosts;
 
-    public static string Key(string name) => Set.Key(name);
+    public static string Key(string name) => Default.Key(name);
 
-    public static IPAddress Address(int host) => Set.Address(host);
+    public static IPAddress Address(int host) => Default.Address(host);
 
     /// <summary>This machine's address on the hosts' bridge: what a process here listens on to be reached by the hosts.</summary>
-    public static IPAddress Gateway => IPAddress.Parse($"198.18.{Net}.1");
+    public static IPAddress Gateway => Default.Gateway;
 
     /// <summary>
     /// Where host N's private directories (/etc/etcd, /var/lib/etcd, /usr/local/bin, /etc/systemd/system, /run/etcd)
     /// really live on this machine, e.g. PrivateRoot(1) + "/etc/etcd" is what host 1 sees as /etc/etcd.
     /// </summary>
-    public static string PrivateRoot(int host) => Set.PrivateRoot(host);
+    public static string PrivateRoot(int host) => Default.PrivateRoot(host);
 
     public static readonly string[] PrivateDirs = ["/etc/etcd", "/var/lib/etcd", "/usr/local/bin", "/etc/systemd/system", "/run/etcd"];
 
     /// <summary>The host key fingerprint as ssh-keygen -lf printed it.</summary>
-    public string Fingerprint(int host) =>
-        File.ReadLines(Path.Combine(StateDir, "hosts")).Select(l => l.Split(' ')).Single(f => f[0] == Namespace(host))[2];
+    public string Fingerprint(int host) => Default.Fingerprint(host);
 
     public string KnownHostsLine(int host) => File.ReadLines(KnownHosts).Single(l => l.StartsWith(Address(host) + " "));
 
     public static Node Node(int host, string user, string key, string? hostKey = null, string? knownHosts = null, int port = 22) =>
         TestNode.At($"host{host}", Address(host), new Connection(ConnectionType.Ssh, user, port, key, hostKey, knownHosts), ServiceKind.Systemd);
 
-    public async Task InitializeAsync()
-    {
-        if (TestHostsRequirement.Missing() is { } missing) throw new InvalidOperationException(missing);
-        await Set.UpAsync();
-    }
+    public Task InitializeAsync() => Default.UpAsync();
 
-    public Task DisposeAsync() => Set.DownAsync();
+    public Task DisposeAsync() => Default.DownAsync();
 
     // Pulls or plugs host N's link, mounts a small tmpfs over a directory on it, or slows traffic to one of its
     // ports (testhosts.sh link/disk/rate).
-    public static Task ScriptAsync(params string[] args) => Set.ScriptAsync(args);
+    public static Task ScriptAsync(params string[] args) => Default.ScriptAsync(args);
 }
 
 [CollectionDefinition(Name)]
