@@ -49,7 +49,8 @@ public sealed class ClusterMembers(TlsIdentity identity, TimeProvider clock)
     public async Task<IReadOnlyList<string>> AlarmsAsync(IReadOnlyList<LiveMember> members, CancellationToken ct) =>
         Describe(await CallAsync(Endpoints(members), c => c.AlarmAsync(new AlarmRequest { Action = AlarmRequest.Types.AlarmAction.Get }, deadline: Deadline(), cancellationToken: ct), null, ct));
 
-    private static IReadOnlyList<string> Describe(AlarmResponse response) => [.. response.Alarms.Select(a => $"{a.Alarm} on member {a.MemberID:x16}")];
+    // As etcd and etcdctl name them (NOSPACE, CORRUPT), not as the C# enum spells them (Nospace).
+    private static IReadOnlyList<string> Describe(AlarmResponse response) => [.. response.Alarms.Select(a => $"{a.Alarm.ToString().ToUpperInvariant()} on member {a.MemberID:x16}")];
 
     /// <summary>The highest raft index among the endpoints that answer; null when none does.</summary>
     public async Task<ulong?> RaftIndexAsync(IReadOnlyList<string> endpoints, CancellationToken ct)
