@@ -1,6 +1,4 @@
 using Cake.Core;
-using Cake.Core.Diagnostics;
-using Cake.Frosting;
 using EtcdForge.Artifacts;
 using EtcdForge.CommandLine;
 using EtcdForge.Configuration;

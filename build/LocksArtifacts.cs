@@ -1,7 +1,5 @@
 using System.Runtime.InteropServices;
 using Cake.Core;
-using Cake.Core.Diagnostics;
-using Cake.Frosting;
 using EtcdForge.Artifacts;
 
 namespace EtcdForge;

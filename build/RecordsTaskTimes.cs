@@ -1,5 +1,4 @@
 using Cake.Core;
-using Cake.Frosting;
 using EtcdForge.Reporting;
 
 namespace EtcdForge;

@@ -1,5 +1,4 @@
 using EtcdForge.Artifacts;
-using Cake.Core.Diagnostics;
 using EtcdForge.Client;
 using EtcdForge.Configuration;
 using EtcdForge.Download;

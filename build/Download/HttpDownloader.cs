@@ -1,5 +1,4 @@
 using System.Net;
-using Cake.Core.Diagnostics;
 
 namespace EtcdForge.Download;
 

@@ -1,5 +1,3 @@
-using Cake.Core.Diagnostics;
-
 namespace EtcdForge.Download;
 
 // etcd.archive: an archive already on disk, for machines without access to the release host.

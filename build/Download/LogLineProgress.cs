@@ -1,5 +1,3 @@
-using Cake.Core.Diagnostics;
-
 namespace EtcdForge.Download;
 
 // One line per quarter, so a CI log shows the download moving without thousands of lines.

@@ -1,4 +1,3 @@
-using Cake.Core.Diagnostics;
 using EtcdForge.Artifacts;
 using EtcdForge.Reporting;
 

@@ -1,5 +1,3 @@
-using Cake.Core.Diagnostics;
-
 namespace EtcdForge.Download;
 
 public interface ITransferProgress

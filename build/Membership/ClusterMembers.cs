@@ -12,15 +12,23 @@ public sealed class ClusterMembers(TlsIdentity identity, TimeProvider clock)
     private static readonly TimeSpan RetryInterval = TimeSpan.FromMilliseconds(500);
 
     /// <summary>The member list from the first endpoint that answers; null when none does (no cluster runs).</summary>
-    public async Task<IReadOnlyList<LiveMember>?> TryListAsync(IEnumerable<string> endpoints, CancellationToken ct)
+    public Task<IReadOnlyList<LiveMember>?> TryListAsync(IEnumerable<string> endpoints, CancellationToken ct) =>
+        FirstAnswerAsync<IReadOnlyList<LiveMember>>(endpoints, async c =>
+            [.. (await c.MemberListAsync(new MemberListRequest(), deadline: Deadline(), cancellationToken: ct)).Members.Select(LiveMember.From)], ct);
+
+    /// <summary>The active alarms from the first endpoint that answers; null when none does.</summary>
+    public Task<IReadOnlyList<string>?> TryAlarmsAsync(IEnumerable<string> endpoints, CancellationToken ct) =>
+        FirstAnswerAsync(endpoints, async c => Describe(await c.AlarmAsync(new AlarmRequest { Action = AlarmRequest.Types.AlarmAction.Get }, deadline: Deadline(), cancellationToken: ct)), ct);
+
+    // One endpoint at a time, so a member that is down or frozen costs one call deadline, not the answer.
+    private async Task<T?> FirstAnswerAsync<T>(IEnumerable<string> endpoints, Func<EtcdClient, Task<T>> call, CancellationToken ct) where T : class
     {
         foreach (var endpoint in endpoints.Distinct())
         {
             try
             {
                 using var client = EtcdConnection.OpenForProbe(endpoint, identity);
-                var list = await client.MemberListAsync(new MemberListRequest(), deadline: Deadline(), cancellationToken: ct);
-                return [.. list.Members.Select(LiveMember.From)];
+                return await call(client);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
             {
@@ -38,11 +46,10 @@ public sealed class ClusterMembers(TlsIdentity identity, TimeProvider clock)
             return new MemberHealth(m, status.Healthy, status.Detail);
         }));
 
-    public async Task<IReadOnlyList<string>> AlarmsAsync(IReadOnlyList<LiveMember> members, CancellationToken ct)
-    {
-        var response = await CallAsync(Endpoints(members), c => c.AlarmAsync(new AlarmRequest { Action = AlarmRequest.Types.AlarmAction.Get }, deadline: Deadline(), cancellationToken: ct), null, ct);
-        return [.. response.Alarms.Select(a => $"{a.Alarm} on member {a.MemberID:x16}")];
-    }
+    public async Task<IReadOnlyList<string>> AlarmsAsync(IReadOnlyList<LiveMember> members, CancellationToken ct) =>
+        Describe(await CallAsync(Endpoints(members), c => c.AlarmAsync(new AlarmRequest { Action = AlarmRequest.Types.AlarmAction.Get }, deadline: Deadline(), cancellationToken: ct), null, ct));
+
+    private static IReadOnlyList<string> Describe(AlarmResponse response) => [.. response.Alarms.Select(a => $"{a.Alarm} on member {a.MemberID:x16}")];
 
     /// <summary>The highest raft index among the endpoints that answer; null when none does.</summary>
     public async Task<ulong?> RaftIndexAsync(IReadOnlyList<string> endpoints, CancellationToken ct)

@@ -7,7 +7,7 @@ public static class MembershipGuard
 {
     public static string? Refusal(MembershipChange change, IReadOnlyList<MemberHealth> health, IReadOnlyList<string> alarms, bool confirmed)
     {
-        if (alarms.Count > 0) return $"{change.Describe(confirmed)}: refused while an alarm is active ({string.Join("; ", alarms)}); resolve it, disarm it (etcdctl alarm disarm) and re-run";
+        if (AlarmRefusal([change], alarms, confirmed) is { } alarm) return alarm;
         // The member a change is about may be down: that is why it is being replaced, removed or finished.
         var exempt = change switch { RemoveMember r => r.Member, ReplaceMember { Old: { } old } => old, AddMember { Learner: { } l } => l, _ => null };
         var sick = health.Where(h => !h.Healthy && h.Member.Id != exempt?.Id).ToList();
@@ -34,4 +34,10 @@ public static class MembershipGuard
         }
         return null;
     }
+
+    // An alarm is the cluster's, not a member's, and waiting does not clear it: every pending change is refused.
+    public static string? AlarmRefusal(IReadOnlyList<MembershipChange> changes, IReadOnlyList<string> alarms, bool confirmed) =>
+        alarms.Count == 0 || changes.Count == 0 ? null
+            : $"{string.Join("; ", changes.Select(c => c.Describe(confirmed)))}: refused while an alarm is active ({string.Join("; ", alarms)}); " +
+              "resolve it, disarm it (etcdctl alarm disarm) and re-run";
 }

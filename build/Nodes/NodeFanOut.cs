@@ -1,4 +1,3 @@
-using Cake.Core.Diagnostics;
 using EtcdForge.Configuration;
 using EtcdForge.Remote;
 

@@ -1,5 +1,3 @@
-using Cake.Core.Diagnostics;
-
 namespace EtcdForge.Reporting;
 
 // Collects what a task changed and why, and ends the task with one line that says so, so a re-run that

@@ -1,6 +1,3 @@
-using Cake.Core.Diagnostics;
-using Cake.Frosting;
-
 namespace EtcdForge.Tasks;
 
 [TaskName("Backup")]

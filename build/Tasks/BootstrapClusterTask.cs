@@ -1,5 +1,3 @@
-using Cake.Core.Diagnostics;
-using Cake.Frosting;
 using EtcdForge.Client;
 using EtcdForge.Configuration;
 using EtcdForge.Membership;
@@ -31,6 +29,13 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
         if (live is not null && MembershipDiff.LostData(described, live, HasData) is { Count: > 0 } lost)
         {
             throw new ForgeError(string.Join(Environment.NewLine, lost));
+        }
+
+        // etcd lists an alarm in every member's status, so the members would never look healthy: refuse before waiting.
+        if (live is not null && MembershipDiff.Of(described, live).Changes is { Count: > 0 } changes &&
+            MembershipGuard.AlarmRefusal(changes, await members.TryAlarmsAsync(endpoints, default) ?? [], context.Options.Yes) is { } alarm)
+        {
+            throw new ForgeError(alarm);
         }
 
         var founders = MembershipDiff.Founders(described, live, applied, HasData);

@@ -1,5 +1,3 @@
-using Cake.Core.Diagnostics;
-using Cake.Frosting;
 using EtcdForge.Certificates;
 using EtcdForge.Client;
 using EtcdForge.Verification;

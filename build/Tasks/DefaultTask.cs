@@ -1,5 +1,3 @@
-using Cake.Frosting;
-
 namespace EtcdForge.Tasks;
 
 [TaskName("Default")]

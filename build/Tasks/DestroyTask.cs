@@ -1,5 +1,3 @@
-using Cake.Core.Diagnostics;
-using Cake.Frosting;
 using EtcdForge.Deploy;
 using EtcdForge.Docker;
 using EtcdForge.Nodes;

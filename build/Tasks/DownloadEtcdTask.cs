@@ -1,5 +1,4 @@
 using Cake.Common;
-using Cake.Frosting;
 using EtcdForge.Download;
 using EtcdForge.Reporting;
 

@@ -1,4 +1,3 @@
-using Cake.Frosting;
 using EtcdForge.Pki;
 using EtcdForge.Reporting;
 

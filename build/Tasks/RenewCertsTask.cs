@@ -1,5 +1,3 @@
-using Cake.Frosting;
-
 namespace EtcdForge.Tasks;
 
 // The renewal recipe: IssueCerts renews (every leaf with --force), DeployNodes installs them in a new

@@ -1,5 +1,3 @@
-using Cake.Core.Diagnostics;
-using Cake.Frosting;
 using EtcdForge.Pki;
 using EtcdForge.Reporting;
 using EtcdForge.Rotation;

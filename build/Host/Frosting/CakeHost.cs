@@ -2,7 +2,6 @@ using System.Reflection;
 using Cake.Cli;
 using Cake.Core;
 using Cake.Core.Configuration;
-using Cake.Core.Diagnostics;
 using Cake.Core.IO;
 using Cake.Core.Packaging;
 using Cake.Core.Scripting;

@@ -1,5 +1,3 @@
-using Cake.Core.Diagnostics;
-
 namespace Cake.Frosting;
 
 // The log Cake's engine writes to. Its "An error occurred when executing task 'X'." goes to stdout instead of

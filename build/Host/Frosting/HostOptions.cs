@@ -1,5 +1,3 @@
-using Cake.Core.Diagnostics;
-
 namespace Cake.Frosting;
 
 // Cake's own command line: --target, --verbosity, --dryrun, --tree, --description, --exclusive.

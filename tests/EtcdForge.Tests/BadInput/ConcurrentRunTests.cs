@@ -9,7 +9,6 @@ namespace EtcdForge.Tests.BadInput;
 
 // Runs that meet on one artifacts dir, and runs that are interrupted, through the real host on a tiny local
 // archive (Package writes the CA, every certificate and every bundle, and never starts etcd; 127.0.21.x).
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class ConcurrentRunTests(ITestOutputHelper output) : IDisposable
 {
     private const int Rounds = 20;

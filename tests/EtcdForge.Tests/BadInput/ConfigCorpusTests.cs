@@ -5,7 +5,6 @@ namespace EtcdForge.Tests.BadInput;
 // Broken cluster descriptions and command lines, each run through the real host as a user runs it
 // (--target=Package): one error line naming file:line and field (or the option), what is wrong and what to
 // do; a non-zero exit; no stack trace; and nothing written under the artifacts dir.
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class ConfigCorpusTests : IDisposable
 {
     private const string Etcd2 = BrokenDescription.Etcd2Connection;

@@ -6,7 +6,6 @@ namespace EtcdForge.Tests.BadInput;
 // Bad etcd archives and mirrors, through the real host (--target=DownloadEtcd): one error line naming the file
 // or URL and what to do; no binaries, no record, no archive and no partial file left in artifacts; and once the
 // input is fixed, the same command succeeds.
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class DownloadCorpusTests : IDisposable
 {
     private const string Loopback = "127.0.2.1";

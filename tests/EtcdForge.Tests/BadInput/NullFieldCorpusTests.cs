@@ -11,7 +11,6 @@ namespace EtcdForge.Tests.BadInput;
 // through the real host. The fields come from the model (ClusterConfig) by reflection, so a field added later is
 // covered without touching this test. A field the model declares optional (string?) may be null: the run then
 // goes on or fails with the usual one line; any other field must be refused with one line naming its line.
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class NullFieldCorpusTests : IDisposable
 {
     // Every field spelled out, block style, so each has a line of its own. Nothing is started (127.0.21.x).

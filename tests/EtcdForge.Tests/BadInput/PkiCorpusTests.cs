@@ -6,7 +6,6 @@ namespace EtcdForge.Tests.BadInput;
 // A damaged CA in a packaged artifacts dir, through the real host: one error line naming the file and what
 // to do; not a byte under artifacts changes (no second CA, no reissued certificate); and once the CA's own
 // files are back, the same command succeeds and changes nothing.
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class PkiCorpusTests(PackagedArtifacts prepared) : IClassFixture<PackagedArtifacts>, IDisposable
 {
     private readonly TempDir _aside = new();
@@ -81,7 +80,6 @@ public sealed class PkiCorpusTests(PackagedArtifacts prepared) : IClassFixture<P
 
 // One --target=Package run of a three-member local description (127.0.2.11-13, never started) from a local
 // release archive, and a second, unrelated CA to take a key from.
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class PackagedArtifacts : IDisposable
 {
     private readonly TempDir _dir = new();

@@ -11,7 +11,6 @@ namespace EtcdForge.Tests.BadInput;
 // holds no temporary file); etcd1 and etcd3 are deployed anyway; and with the mistake fixed a re-run deploys
 // etcd2 while etcd1 and etcd3 stay up to date. Each test removes etcd2's files again at the end, so the next
 // one starts from an etcd2 that holds nothing; the fixture removes the rest after the last test.
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 [Collection(TestHostsCollection.Name)]
 public sealed class SshCorpusTests(TestHosts hosts, SshCorpusArtifacts shared) : IClassFixture<SshCorpusArtifacts>, IDisposable
 {
@@ -223,7 +222,6 @@ public sealed class SshCorpusTests(TestHosts hosts, SshCorpusArtifacts shared) :
 
 // The artifacts the SSH cases share (packaged once: bundles do not depend on how a node is reached), and the
 // description they vary. Removes the cluster from all three hosts after the last test.
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class SshCorpusArtifacts : IDisposable
 {
     private readonly TempDir _dir = new();

@@ -1,16 +1,13 @@
-using EtcdForge.Tests.EndToEnd;
 using EtcdForge.Tests.Support;
 
 namespace EtcdForge.Tests.Certificates;
 
-// A local cluster on this suite's loopback block (127.0.28.0/24, so it runs beside the default sandbox) whose leaf
-// certificates are valid for 2 h with a renewBefore of 3 h: every run renews every leaf. Brought up with
-// BootstrapCluster, not Verify: Verify rightly fails certificates that are always due.
-public abstract class RenewalSandbox : LoopbackCluster
+// The local sandbox kind of ICertificateCluster, on this suite's loopback block (127.0.28.0/24, so it runs beside
+// the default sandbox): 3.4.23 on .11-13, 3.5.30 on .21-23.
+public abstract class RenewalSandbox : LoopbackCluster, ICertificateCluster
 {
-    private const string ShortLived = "  certValidity: 2h\n  renewBefore: 3h";
-
-    protected RenewalSandbox(string version, int firstHost) : base(block: 28, version, name: "renewal", firstHost: firstHost, extraPki: ShortLived)
+    protected RenewalSandbox(string version, int firstHost)
+        : base(block: 28, version, name: "renewal", firstHost: firstHost, extraPki: ICertificateCluster.ShortLived)
     {
         Bootstrap = Forge("--target=BootstrapCluster");
         RecordPids();
@@ -18,22 +15,11 @@ public abstract class RenewalSandbox : LoopbackCluster
 
     public ForgeResult Bootstrap { get; }
     public string Host(string node) => Address(Array.IndexOf(Nodes, node) + 1);
+    public int Pid(string node) => PidOf(node) ?? throw new InvalidOperationException($"{node} has no pid file");
+    public string SslDir(string node) => Path.Combine(NodeDir(node), "etc", "etcd", "ssl");
 
-    // The serial a member serves on a port, as openssl sees it (not through etcd-forge's own TLS code).
-    public string ServedSerial(string node, int port)
-    {
-        var run = ToolRun.Of("sh", null, "-c",
-            $"openssl s_client -connect {Host(node)}:{port} -cert '{ClientCert}' -key '{ClientKey}' -CAfile '{CaCert}' </dev/null 2>/dev/null | openssl x509 -noout -serial");
-        Assert.True(run.ExitCode == 0 && run.Stdout.StartsWith("serial="), run.ToString());
-        return run.Stdout.Trim()["serial=".Length..].ToLowerInvariant();
-    }
-
-    public string SerialOnDisk(string file)
-    {
-        var run = ToolRun.Of("openssl", null, "x509", "-noout", "-serial", "-in", Path.Combine(Pki, file));
-        Assert.True(run.ExitCode == 0, run.ToString());
-        return run.Stdout.Trim()["serial=".Length..].ToLowerInvariant();
-    }
+    public RunningForge Launch(params string[] args) =>
+        new ForgeProcess { HangGuard = ICertificateCluster.RotationGuard }.Launch([.. args, $"--config={Config}", $"--artifacts={Artifacts}"]);
 }
 
 public sealed class RenewalSandbox34() : RenewalSandbox(EtcdRelease.V34, firstHost: 11);

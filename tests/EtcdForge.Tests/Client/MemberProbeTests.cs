@@ -6,7 +6,6 @@ using EtcdForge.Tests.Pki;
 
 namespace EtcdForge.Tests.Client;
 
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class MemberProbeTests
 {
     // Before etcd listens, a probe must say "refused" rather than wait out its deadline retrying: the

@@ -6,7 +6,6 @@ namespace EtcdForge.Tests.Docker;
 // up: a dockerd inside the host's network and mount namespaces, its socket at the host's /run/docker.sock), so
 // etcd-forge reaches each engine the way it would reach a real node's: the docker CLI over SSH. Dispose destroys the
 // cluster and stops the engines (by their pids), so the next class of the collection finds the hosts as they were.
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class SshDockerCluster : TestHostCluster
 {
     public SshDockerCluster() : base("sshdocker", TestHosts.Key("id_ed25519"), service: "docker")

@@ -7,7 +7,6 @@ namespace EtcdForge.Tests.Docker;
 // connection. The members must answer on the hosts' own addresses (198.18.K.11-13, which exist only inside the hosts'
 // network namespaces), so a container that landed in the wrong namespace fails Verify. One ordered test: the steps
 // build on each other; the fixture destroys the cluster and stops the engines whatever happens.
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 [Collection(TestHostsCollection.Name)]
 public sealed class SshDockerTests(TestHosts hosts, SshDockerCluster cluster) : IClassFixture<SshDockerCluster>
 {

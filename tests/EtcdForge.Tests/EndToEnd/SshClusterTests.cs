@@ -9,7 +9,6 @@ namespace EtcdForge.Tests.EndToEnd;
 // collection fixture): build and verify a cluster, re-run it (converged: nothing uploaded), poke it with tools the
 // project did not write (Debian's etcdctl, curl, ssh, tar), refuse a wrong pinned host key, and destroy it.
 // The steps depend on each other, so they run in order inside one test; Destroy runs in any case at the end.
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 [Collection(TestHostsCollection.Name)]
 public sealed class SshClusterTests(TestHosts hosts) : IDisposable
 {

@@ -15,7 +15,6 @@ public sealed class SystemdHostsCollection : ICollectionFixture<SystemdCluster>
 
 // Three booted systemd hosts and a cluster description for them (`service: systemd`), on Debian's 3.4.23 or real
 // 3.5.30, both served by a loopback release host. Dispose destroys the cluster and takes the hosts down.
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class SystemdCluster : IDisposable
 {
     public const string Name = "sysd";

@@ -8,7 +8,6 @@ namespace EtcdForge.Tests.EndToEnd;
 // `service: systemd` for real, on three hosts that boot systemd 252 (SystemdHosts). Tests run in name order on
 // one cluster: built on Debian's 3.4.23, killed, power-cycled, upgraded to 3.5.30 member by member through
 // systemctl under a continuous writer, cold-booted with its members far apart, and destroyed.
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 [Collection(SystemdHostsCollection.Name)]
 [TestCaseOrderer(ByMethodName.TypeName, ByMethodName.Assembly)]
 public sealed class SystemdClusterTests(SystemdCluster cluster)

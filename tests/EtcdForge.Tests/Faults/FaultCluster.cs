@@ -4,7 +4,6 @@ namespace EtcdForge.Tests.Faults;
 
 // The cluster the fault tests break and heal, on the SSH test hosts. Nothing is built up front: the first test
 // builds it from nothing while breaking it (tests run in name order, see FaultTests).
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class FaultCluster() : TestHostCluster("faults", TestHosts.Key("id_ed25519"))
 {
     public override void Dispose()

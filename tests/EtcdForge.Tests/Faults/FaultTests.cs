@@ -14,7 +14,6 @@ namespace EtcdForge.Tests.Faults;
 // (testhosts.sh rate) stretches it to seconds, and the test checks afterwards that the fault did land inside it
 // (etcd1 was left incomplete; the read had to be retried). The sandbox's killed-member case is
 // EndToEnd/SandboxClusterTests.T6; T4 here does the same over SSH and also checks the member keeps its ID.
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 [Collection(TestHostsCollection.Name)]
 [TestCaseOrderer(ByMethodName.TypeName, ByMethodName.Assembly)]
 public sealed class FaultTests(FaultCluster cluster, ITestOutputHelper output) : IClassFixture<FaultCluster>

@@ -7,7 +7,6 @@ namespace EtcdForge.Tests.Membership;
 // slowed (testhosts.sh rate): the learner cannot catch up, so its promotion times out with one line; the cluster
 // stays healthy with etcd4 still a learner; once the link is restored a re-run promotes it.
 [Collection(TestHostsCollection.Name)]
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class LearnerCatchUpTests(LearnerCatchUpTests.GrowingCluster cluster) : IClassFixture<LearnerCatchUpTests.GrowingCluster>
 {
     public sealed class GrowingCluster() : TestHostCluster("membership", TestHosts.Key("id_ed25519"))

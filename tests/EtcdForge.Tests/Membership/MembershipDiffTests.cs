@@ -96,6 +96,10 @@ public sealed class MembershipDiffTests
         Assert.Contains("refused while an alarm is active (NOSPACE on member 0000000000001001)",
             MembershipGuard.Refusal(add, Healthy(Member(1), Member(2), Member(3)), ["NOSPACE on member 0000000000001001"], confirmed: true));
         Assert.Null(MembershipGuard.Refusal(add, Healthy(Member(1), Member(2), Member(3)), [], confirmed: false));
+        // Before BootstrapCluster waits for health (an alarm shows in every member's status): all pending changes at once.
+        Assert.Equal("add etcd4 as learner, then promote; add etcd5 as learner, then promote: refused while an alarm is active (NOSPACE on member 0000000000001001); resolve it, disarm it (etcdctl alarm disarm) and re-run",
+            MembershipGuard.AlarmRefusal([add, new AddMember(Node(5), null)], ["NOSPACE on member 0000000000001001"], confirmed: false));
+        Assert.Null(MembershipGuard.AlarmRefusal([add], [], confirmed: false));
     }
 
     [Fact]

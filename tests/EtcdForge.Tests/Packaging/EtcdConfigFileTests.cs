@@ -4,16 +4,12 @@ using EtcdForge.Packaging;
 
 namespace EtcdForge.Tests.Packaging;
 
-public sealed class EtcdConfigFileTests : IDisposable
+public sealed class EtcdConfigFileTests() : PackagingTest([("etcd1", "198.18.0.11"), ("etcd2", "198.18.0.12")])
 {
-    private readonly PackagingFixture _f = new([("etcd1", "198.18.0.11"), ("etcd2", "198.18.0.12")]);
-
-    public void Dispose() => _f.Dispose();
-
     private string Render(EtcdVersion version)
     {
-        var node = _f.Node("etcd1") with { Connection = new(ConnectionType.Ssh, "root", 22, null, null, null) };
-        return EtcdConfigFile.Render(node, _f.Cluster, NodePaths.For(node, _f.Cluster, _f.Layout), version);
+        var node = Packed.Node("etcd1") with { Connection = new(ConnectionType.Ssh, "root", 22, null, null, null) };
+        return EtcdConfigFile.Render(node, Packed.Cluster, NodePaths.For(node, Packed.Cluster, Packed.Layout), version);
     }
 
     private static IReadOnlyList<string> TopKeys(string yaml) =>

@@ -3,23 +3,19 @@ using EtcdForge.Packaging;
 
 namespace EtcdForge.Tests.Packaging;
 
-public sealed class InstallScriptTests : IDisposable
+public sealed class InstallScriptTests : PackagingTest
 {
-    private readonly PackagingFixture _f = new();
-
-    public void Dispose() => _f.Dispose();
-
     // An SSH node's bundle carries the system paths; DESTDIR redirects them into the temp dir, so the test
     // needs no root and never touches the machine (ownership is then left alone, even when run as root).
     private (string Bundle, string DestDir) Unpack(string name = "bundle")
     {
-        var node = _f.Node("etcd1") with { Connection = new(ConnectionType.Ssh, "root", 22, null, null, null) };
-        var bundle = _f.Temp.Combine(name);
+        var node = Packed.Node("etcd1") with { Connection = new(ConnectionType.Ssh, "root", 22, null, null, null) };
+        var bundle = Packed.Temp.Combine(name);
         Directory.CreateDirectory(bundle);
         var tar = Path.Combine(bundle, "..", $"{name}.tar.gz");
-        File.WriteAllBytes(tar, _f.Pack(NodeBundleBuilder.Build(node, _f.Cluster, _f.Layout, _f.Etcd)));
+        File.WriteAllBytes(tar, Packed.Pack(NodeBundleBuilder.Build(node, Packed.Cluster, Packed.Layout, Packed.Etcd)));
         Shell.Run("tar", ["-xzf", tar, "-C", bundle]);
-        return (bundle, _f.Temp.Combine("root"));
+        return (bundle, Packed.Temp.Combine("root"));
     }
 
     private static Shell.Result Install(string bundle, string destDir) =>
@@ -52,7 +48,7 @@ public sealed class InstallScriptTests : IDisposable
         Assert.Equal("644", Mode(D("/etc/etcd/ssl/etcd-root-ca.pem")));
         Assert.Equal("644", Mode(D("/etc/etcd/etcd.conf.yml")));
         Assert.Equal("644", Mode(D("/etc/systemd/system/etcd.service")));
-        Assert.Equal(File.ReadAllBytes(_f.Layout.ServerKey("etcd1")), File.ReadAllBytes(D("/etc/etcd/ssl/leaf/etcd1-key.pem")));
+        Assert.Equal(File.ReadAllBytes(Packed.Layout.ServerKey("etcd1")), File.ReadAllBytes(D("/etc/etcd/ssl/leaf/etcd1-key.pem")));
         Assert.Equal(["etcd-root-ca.pem", "leaf"], Directory.GetFileSystemEntries(D("/etc/etcd/ssl")).Select(Path.GetFileName)
             .Where(n => n != generation).Order(StringComparer.Ordinal));
         Assert.Equal(["etcd1-key.pem", "etcd1-peer-key.pem", "etcd1-peer.pem", "etcd1.pem"],
@@ -79,7 +75,7 @@ public sealed class InstallScriptTests : IDisposable
         var (bundle, dest) = Unpack();
         Assert.Equal(0, Install(bundle, dest).ExitCode);
         var old = new FileInfo(dest + "/etc/etcd/ssl/leaf").LinkTarget;
-        _f.Reissue("etcd1");
+        Packed.Reissue("etcd1");
         var (renewed, _) = Unpack("renewed");
         var generation = Path.GetFileName(Directory.GetDirectories(Path.Combine(renewed, "ssl")).Single());
         Assert.NotEqual(old, generation);
@@ -91,7 +87,7 @@ public sealed class InstallScriptTests : IDisposable
             [$"install.sh: created {ssl}/{generation}", .. new[] { "etcd1.pem", "etcd1-key.pem", "etcd1-peer.pem", "etcd1-peer-key.pem" }.Select(f => $"install.sh: installed {ssl}/{generation}/{f}"),
              $"install.sh: pointed {ssl}/leaf at {generation}", $"install.sh: removed {ssl}/{old}", "install.sh: 7 change(s)"],
             run.StdOut.TrimEnd('\n').Split('\n'));
-        Assert.Equal(File.ReadAllBytes(_f.Layout.ServerCert("etcd1")), File.ReadAllBytes($"{ssl}/leaf/etcd1.pem"));
+        Assert.Equal(File.ReadAllBytes(Packed.Layout.ServerCert("etcd1")), File.ReadAllBytes($"{ssl}/leaf/etcd1.pem"));
         Assert.False(Directory.Exists($"{ssl}/{old}"));
     }
 

@@ -5,12 +5,8 @@ using EtcdForge.Packaging;
 
 namespace EtcdForge.Tests.Packaging;
 
-public sealed class NodeBundleTests : IDisposable
+public sealed class NodeBundleTests : PackagingTest
 {
-    private readonly PackagingFixture _f = new();
-
-    public void Dispose() => _f.Dispose();
-
     private const UnixFileMode Rw = AtomicFile.PrivateMode;
     private const UnixFileMode Rwr = AtomicFile.PublicMode;
     private const UnixFileMode Rwx = AtomicFile.ExecutableMode;
@@ -18,12 +14,12 @@ public sealed class NodeBundleTests : IDisposable
     [Fact]
     public void Node_bundle_holds_exactly_its_own_files_with_the_right_modes()
     {
-        BundleSet.Write(_f.Cluster, _f.Layout, _f.Etcd);
-        var entries = PackagingFixture.ReadBundle(File.ReadAllBytes(_f.Layout.NodeBundle("etcd2")));
+        BundleSet.Write(Packed.Cluster, Packed.Layout, Packed.Etcd);
+        var entries = PackagingFixture.ReadBundle(File.ReadAllBytes(Packed.Layout.NodeBundle("etcd2")));
 
         // The leaf files sit in a generation directory named after their content (see SslFiles).
-        var generation = "ssl/" + SslFiles.GenerationName(new[] { _f.Layout.ServerCert("etcd2"), _f.Layout.ServerKey("etcd2"),
-            _f.Layout.PeerCert("etcd2"), _f.Layout.PeerKey("etcd2") }.Select(File.ReadAllBytes));
+        var generation = "ssl/" + SslFiles.GenerationName(new[] { Packed.Layout.ServerCert("etcd2"), Packed.Layout.ServerKey("etcd2"),
+            Packed.Layout.PeerCert("etcd2"), Packed.Layout.PeerKey("etcd2") }.Select(File.ReadAllBytes));
         var expected = new Dictionary<string, UnixFileMode>
         {
             ["SHA256SUMS"] = Rwr,
@@ -45,24 +41,24 @@ public sealed class NodeBundleTests : IDisposable
         foreach (var (name, mode) in expected) Assert.Equal(mode, entries[name].Mode);
         Assert.All(entries.Values, e => Assert.Equal((0, 0, TarEntryFormat.Ustar, TarGzWriter.FixedTime), (e.Uid, e.Gid, e.Format, e.Mtime)));
 
-        Assert.Equal(File.ReadAllBytes(_f.Layout.ServerKey("etcd2")), entries[$"{generation}/etcd2-key.pem"].Content);
-        Assert.Equal(File.ReadAllBytes(_f.Layout.PeerKey("etcd2")), entries[$"{generation}/etcd2-peer-key.pem"].Content);
-        var secrets = new[] { _f.Layout.CaKey, _f.Layout.ServerKey("etcd1"), _f.Layout.PeerKey("etcd1"), _f.Layout.ServerKey("etcd3"),
-            _f.Layout.PeerKey("etcd3"), _f.Layout.ClientKey("client"), _f.Layout.ClientKey("backup") };
+        Assert.Equal(File.ReadAllBytes(Packed.Layout.ServerKey("etcd2")), entries[$"{generation}/etcd2-key.pem"].Content);
+        Assert.Equal(File.ReadAllBytes(Packed.Layout.PeerKey("etcd2")), entries[$"{generation}/etcd2-peer-key.pem"].Content);
+        var secrets = new[] { Packed.Layout.CaKey, Packed.Layout.ServerKey("etcd1"), Packed.Layout.PeerKey("etcd1"), Packed.Layout.ServerKey("etcd3"),
+            Packed.Layout.PeerKey("etcd3"), Packed.Layout.ClientKey("client"), Packed.Layout.ClientKey("backup") };
         foreach (var secret in secrets.Select(File.ReadAllBytes))
         {
             Assert.DoesNotContain(entries.Values, e => e.Content.AsSpan().IndexOf(secret) >= 0);
         }
-        Assert.Equal(Rw, File.GetUnixFileMode(_f.Layout.NodeBundle("etcd2")));
+        Assert.Equal(Rw, File.GetUnixFileMode(Packed.Layout.NodeBundle("etcd2")));
     }
 
     [Fact]
     public void Sha256sums_covers_every_other_file_and_sha256sum_accepts_it()
     {
-        BundleSet.Write(_f.Cluster, _f.Layout, _f.Etcd);
-        var dir = _f.Temp.Combine("unpacked");
+        BundleSet.Write(Packed.Cluster, Packed.Layout, Packed.Etcd);
+        var dir = Packed.Temp.Combine("unpacked");
         Directory.CreateDirectory(dir);
-        Shell.Run("tar", ["-xzf", _f.Layout.NodeBundle("etcd1"), "-C", dir]);
+        Shell.Run("tar", ["-xzf", Packed.Layout.NodeBundle("etcd1"), "-C", dir]);
 
         var listed = File.ReadAllLines(Path.Combine(dir, "SHA256SUMS")).Select(l => l[66..]).ToList();
         var files = Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories)
@@ -74,8 +70,8 @@ public sealed class NodeBundleTests : IDisposable
     [Fact]
     public void Client_bundle_holds_every_client_identity_the_ca_etcdctl_and_an_env_file()
     {
-        BundleSet.Write(_f.Cluster, _f.Layout, _f.Etcd);
-        var entries = PackagingFixture.ReadBundle(File.ReadAllBytes(_f.Layout.ClientBundle));
+        BundleSet.Write(Packed.Cluster, Packed.Layout, Packed.Etcd);
+        var entries = PackagingFixture.ReadBundle(File.ReadAllBytes(Packed.Layout.ClientBundle));
 
         Assert.Equal(
             ["SHA256SUMS", "backup-key.pem", "backup.pem", "bin/", "bin/etcdctl", "client-key.pem", "client.pem", "etcd-root-ca.pem", "etcdctl.env"],
@@ -83,7 +79,7 @@ public sealed class NodeBundleTests : IDisposable
         Assert.Equal(Rw, entries["client-key.pem"].Mode);
         Assert.Equal(Rw, entries["backup-key.pem"].Mode);
         Assert.Equal(Rwx, entries["bin/etcdctl"].Mode);
-        var caKey = File.ReadAllBytes(_f.Layout.CaKey);
+        var caKey = File.ReadAllBytes(Packed.Layout.CaKey);
         Assert.DoesNotContain(entries.Values, e => e.Content.AsSpan().IndexOf(caKey) >= 0);
 
         var env = Encoding.UTF8.GetString(entries["etcdctl.env"].Content);
@@ -98,8 +94,8 @@ public sealed class NodeBundleTests : IDisposable
     [Fact]
     public void Missing_certificates_name_the_target_that_makes_them()
     {
-        File.Delete(_f.Layout.PeerKey("etcd3"));
-        var error = Assert.Throws<ForgeError>(() => BundleSet.Write(_f.Cluster, _f.Layout, _f.Etcd));
+        File.Delete(Packed.Layout.PeerKey("etcd3"));
+        var error = Assert.Throws<ForgeError>(() => BundleSet.Write(Packed.Cluster, Packed.Layout, Packed.Etcd));
         Assert.Contains("etcd3-peer-key.pem", error.Message);
         Assert.Contains("IssueCerts", error.Message);
     }

@@ -4,22 +4,18 @@ using EtcdForge.Packaging;
 
 namespace EtcdForge.Tests.Packaging;
 
-public sealed class ReproducibilityTests : IDisposable
+public sealed class ReproducibilityTests : PackagingTest
 {
-    private readonly PackagingFixture _f = new();
-
-    public void Dispose() => _f.Dispose();
-
     [Fact]
     public void Same_inputs_give_the_same_bytes()
     {
-        var first = _f.Pack(NodeBundleBuilder.Build(_f.Node("etcd1"), _f.Cluster, _f.Layout, _f.Etcd));
-        var cached = Directory.GetFiles(_f.Layout.CompressedMembers);
-        var second = _f.Pack(NodeBundleBuilder.Build(_f.Node("etcd1"), _f.Cluster, _f.Layout, _f.Etcd).Reverse());
+        var first = Packed.Pack(NodeBundleBuilder.Build(Packed.Node("etcd1"), Packed.Cluster, Packed.Layout, Packed.Etcd));
+        var cached = Directory.GetFiles(Packed.Layout.CompressedMembers);
+        var second = Packed.Pack(NodeBundleBuilder.Build(Packed.Node("etcd1"), Packed.Cluster, Packed.Layout, Packed.Etcd).Reverse());
         Assert.Equal(first, second);
         // Compressed without the cache, the binaries' members are the same bytes.
         foreach (var member in cached) File.Delete(member);
-        Assert.Equal(first, _f.Pack(NodeBundleBuilder.Build(_f.Node("etcd1"), _f.Cluster, _f.Layout, _f.Etcd)));
+        Assert.Equal(first, Packed.Pack(NodeBundleBuilder.Build(Packed.Node("etcd1"), Packed.Cluster, Packed.Layout, Packed.Etcd)));
         // No timestamp and no build-machine OS byte in the gzip header.
         Assert.Equal(new byte[] { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255 }, first[..10]);
     }
@@ -27,20 +23,20 @@ public sealed class ReproducibilityTests : IDisposable
     [Fact]
     public void A_second_run_rewrites_nothing_and_a_reissued_cert_rebuilds_only_its_bundle()
     {
-        var initial = BundleSet.Write(_f.Cluster, _f.Layout, _f.Etcd);
+        var initial = BundleSet.Write(Packed.Cluster, Packed.Layout, Packed.Etcd);
         Assert.All(initial, o => Assert.Equal("new", o.Why));
         var files = initial.Select(o => o.Path).ToList();
         var stamps = files.ToDictionary(f => f, File.GetLastWriteTimeUtc);
         var bytes = files.ToDictionary(f => f, File.ReadAllBytes);
         Thread.Sleep(20);
 
-        Assert.All(BundleSet.Write(_f.Cluster, _f.Layout, _f.Etcd), o => Assert.False(o.Changed, $"{o.Path}: {o.Why}"));
+        Assert.All(BundleSet.Write(Packed.Cluster, Packed.Layout, Packed.Etcd), o => Assert.False(o.Changed, $"{o.Path}: {o.Why}"));
         Assert.All(files, f => Assert.Equal(stamps[f], File.GetLastWriteTimeUtc(f)));
 
-        _f.Reissue("etcd2");
-        var third = BundleSet.Write(_f.Cluster, _f.Layout, _f.Etcd);
+        Packed.Reissue("etcd2");
+        var third = BundleSet.Write(Packed.Cluster, Packed.Layout, Packed.Etcd);
         var changed = Assert.Single(third, o => o.Changed);
-        Assert.Equal(_f.Layout.NodeBundle("etcd2"), changed.Path);
+        Assert.Equal(Packed.Layout.NodeBundle("etcd2"), changed.Path);
         // A reissue is a new leaf generation directory, and install.sh switches to it by name.
         Assert.Matches(@"^SHA256SUMS changed, install\.sh changed, ssl/leaf-[0-9a-f]{16} added, ssl/leaf-[0-9a-f]{16}/etcd2-key\.pem added, " +
                        @"ssl/leaf-[0-9a-f]{16}/etcd2-peer-key\.pem added, ssl/leaf-[0-9a-f]{16}/etcd2-peer\.pem added, ssl/leaf-[0-9a-f]{16}/etcd2\.pem added, " +
@@ -53,15 +49,15 @@ public sealed class ReproducibilityTests : IDisposable
     [Fact]
     public void A_bundle_with_the_same_content_is_kept_without_recompressing()
     {
-        var path = _f.Layout.NodeBundle("etcd1");
-        var entries = NodeBundleBuilder.Build(_f.Node("etcd1"), _f.Cluster, _f.Layout, _f.Etcd);
+        var path = Packed.Layout.NodeBundle("etcd1");
+        var entries = NodeBundleBuilder.Build(Packed.Node("etcd1"), Packed.Cluster, Packed.Layout, Packed.Etcd);
         var otherPacking = new MemoryStream();
         using (var gzip = new GZipStream(otherPacking, CompressionLevel.Optimal, leaveOpen: true)) TarGzWriter.WriteTar(entries, gzip);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         AtomicFile.Write(path, otherPacking.ToArray(), AtomicFile.PrivateMode);
-        Assert.NotEqual(_f.Pack(entries), otherPacking.ToArray());
+        Assert.NotEqual(Packed.Pack(entries), otherPacking.ToArray());
 
-        var outcome = BundleSet.Write(_f.Cluster, _f.Layout, _f.Etcd).Single(o => o.Path == path);
+        var outcome = BundleSet.Write(Packed.Cluster, Packed.Layout, Packed.Etcd).Single(o => o.Path == path);
 
         Assert.False(outcome.Changed, outcome.Why);
         Assert.Equal(otherPacking.ToArray(), File.ReadAllBytes(path));
@@ -70,14 +66,14 @@ public sealed class ReproducibilityTests : IDisposable
     [Fact]
     public void A_damaged_or_loosened_bundle_is_rewritten()
     {
-        BundleSet.Write(_f.Cluster, _f.Layout, _f.Etcd);
-        var truncated = _f.Layout.NodeBundle("etcd1");
+        BundleSet.Write(Packed.Cluster, Packed.Layout, Packed.Etcd);
+        var truncated = Packed.Layout.NodeBundle("etcd1");
         var good = File.ReadAllBytes(truncated);
         File.WriteAllBytes(truncated, good[..(good.Length / 2)]);
-        var loosened = _f.Layout.NodeBundle("etcd2");
+        var loosened = Packed.Layout.NodeBundle("etcd2");
         File.SetUnixFileMode(loosened, AtomicFile.PublicMode);
 
-        var outcomes = BundleSet.Write(_f.Cluster, _f.Layout, _f.Etcd).ToDictionary(o => o.Path);
+        var outcomes = BundleSet.Write(Packed.Cluster, Packed.Layout, Packed.Etcd).ToDictionary(o => o.Path);
 
         Assert.True(outcomes[truncated].Changed);
         Assert.Equal(good, File.ReadAllBytes(truncated));
@@ -89,11 +85,11 @@ public sealed class ReproducibilityTests : IDisposable
     [Fact]
     public void A_missing_certificate_is_reported_as_itself()
     {
-        File.Delete(_f.Layout.PeerCert("etcd3"));
+        File.Delete(Packed.Layout.PeerCert("etcd3"));
 
-        var error = Assert.Throws<ForgeError>(() => BundleSet.Write(_f.Cluster, _f.Layout, _f.Etcd));
+        var error = Assert.Throws<ForgeError>(() => BundleSet.Write(Packed.Cluster, Packed.Layout, Packed.Etcd));
 
-        Assert.Equal($"{_f.Layout.PeerCert("etcd3")} is missing: run --target=IssueCerts first", error.Message);
+        Assert.Equal($"{Packed.Layout.PeerCert("etcd3")} is missing: run --target=IssueCerts first", error.Message);
     }
 
     // The etcd binaries are a gzip member of their own, compressed once into the shared cache and the same bytes in
@@ -101,13 +97,13 @@ public sealed class ReproducibilityTests : IDisposable
     [Fact]
     public void Every_bundle_carries_the_same_compressed_binaries_and_gzip_accepts_it()
     {
-        var outcomes = BundleSet.Write(_f.Cluster, _f.Layout, _f.Etcd);
-        var members = Directory.GetFiles(_f.Layout.CompressedMembers).Select(File.ReadAllBytes).ToList();
+        var outcomes = BundleSet.Write(Packed.Cluster, Packed.Layout, Packed.Etcd);
+        var members = Directory.GetFiles(Packed.Layout.CompressedMembers).Select(File.ReadAllBytes).ToList();
         Assert.Equal(2, members.Count); // bin/etcd and bin/etcdctl
 
-        foreach (var node in _f.Cluster.Nodes)
+        foreach (var node in Packed.Cluster.Nodes)
         {
-            var bundle = File.ReadAllBytes(_f.Layout.NodeBundle(node.Name));
+            var bundle = File.ReadAllBytes(Packed.Layout.NodeBundle(node.Name));
             Assert.All(members, member => Assert.True(bundle.AsSpan().IndexOf(member) > 0, $"{node.Name}: a binary's member not found"));
         }
         Assert.All(outcomes, o => Shell.Run("gzip", ["-t", o.Path]));
@@ -121,17 +117,17 @@ public sealed class ReproducibilityTests : IDisposable
     {
         EtcdForge.Deploy.NodeInstallPlan Plan()
         {
-            BundleSet.Write(_f.Cluster, _f.Layout, _f.Etcd);
-            var node = _f.Node("etcd2");
-            return EtcdForge.Deploy.NodeInstallPlan.FromBundle(node, EtcdForge.Artifacts.NodePaths.For(node, _f.Cluster, _f.Layout), _f.Layout.NodeBundle("etcd2"));
+            BundleSet.Write(Packed.Cluster, Packed.Layout, Packed.Etcd);
+            var node = Packed.Node("etcd2");
+            return EtcdForge.Deploy.NodeInstallPlan.FromBundle(node, EtcdForge.Artifacts.NodePaths.For(node, Packed.Cluster, Packed.Layout), Packed.Layout.NodeBundle("etcd2"));
         }
         var before = Plan();
-        _f.Reissue("etcd2");
+        Packed.Reissue("etcd2");
         var renewed = Plan();
         Assert.NotEqual(before.LeafGeneration, renewed.LeafGeneration);
         Assert.Equal(before.Fingerprint, renewed.Fingerprint);
 
-        File.AppendAllText(_f.Layout.CaCert, File.ReadAllText(_f.Layout.CaCert));
+        File.AppendAllText(Packed.Layout.CaCert, File.ReadAllText(Packed.Layout.CaCert));
         Assert.NotEqual(before.Fingerprint, Plan().Fingerprint);
     }
 }

@@ -3,18 +3,14 @@ using EtcdForge.Packaging;
 
 namespace EtcdForge.Tests.Packaging;
 
-public sealed class SystemdUnitTests : IDisposable
+public sealed class SystemdUnitTests : PackagingTest
 {
-    private readonly PackagingFixture _f = new();
-
-    public void Dispose() => _f.Dispose();
-
     // systemd-analyze verify exits 0 on parse errors and only prints them, so the check reads stderr.
     // It also refuses an ExecStart binary that does not exist; the sandbox node's paths live under the temp
     // dir, so a real etcd is put at the unit's ExecStart path rather than excusing that message.
     private IReadOnlyList<string> Verify(string unitText)
     {
-        var dir = _f.Temp.Combine("unit");
+        var dir = Packed.Temp.Combine("unit");
         Directory.CreateDirectory(dir);
         var unit = Path.Combine(dir, SystemdUnit.FileName);
         File.WriteAllText(unit, unitText);
@@ -25,10 +21,10 @@ public sealed class SystemdUnitTests : IDisposable
     [Fact]
     public void Systemd_analyze_verify_accepts_the_unit()
     {
-        var paths = NodePaths.For(_f.Node("etcd1"), _f.Cluster, _f.Layout);
+        var paths = NodePaths.For(Packed.Node("etcd1"), Packed.Cluster, Packed.Layout);
         Directory.CreateDirectory(paths.BinDir);
-        File.Copy(_f.Etcd.Etcd, Path.Combine(paths.BinDir, "etcd"));
-        var text = SystemdUnit.Render(_f.Cluster.Name, "etcd1", paths);
+        File.Copy(Packed.Etcd.Etcd, Path.Combine(paths.BinDir, "etcd"));
+        var text = SystemdUnit.Render(Packed.Cluster.Name, "etcd1", paths);
 
         Assert.Empty(Verify(text));
         Assert.Contains($"ExecStart={paths.BinDir}/etcd --config-file {paths.ConfigFile}\n", text);
@@ -43,8 +39,8 @@ public sealed class SystemdUnitTests : IDisposable
     [Fact]
     public void System_nodes_get_the_system_paths()
     {
-        var node = _f.Node("etcd1") with { Connection = new(EtcdForge.Configuration.ConnectionType.Ssh, "root", 22, null, null, null) };
-        var text = SystemdUnit.Render("test", "etcd1", NodePaths.For(node, _f.Cluster, _f.Layout));
+        var node = Packed.Node("etcd1") with { Connection = new(EtcdForge.Configuration.ConnectionType.Ssh, "root", 22, null, null, null) };
+        var text = SystemdUnit.Render("test", "etcd1", NodePaths.For(node, Packed.Cluster, Packed.Layout));
         Assert.Contains("ExecStart=/usr/local/bin/etcd --config-file /etc/etcd/etcd.conf.yml\n", text);
         Assert.Contains("ReadWritePaths=/var/lib/etcd\n", text);
     }

@@ -3,7 +3,6 @@ using EtcdForge.Pki;
 namespace EtcdForge.Tests.Pki;
 
 // An existing CA is never replaced behind the user's back.
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class CaInitializationTests
 {
     [Fact]

@@ -1,7 +1,6 @@
 namespace EtcdForge.Tests.Pki;
 
 // The issued files in the hands of a real etcd: mutual TLS on the client and peer ports.
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class EtcdTlsTests
 {
     [Fact]

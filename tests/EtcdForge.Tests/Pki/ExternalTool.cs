@@ -2,13 +2,11 @@ using System.Diagnostics;
 
 namespace EtcdForge.Tests.Pki;
 
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 internal sealed record ToolResult(int ExitCode, string Stdout, string Stderr)
 {
     public string Output => Stdout + Stderr;
 }
 
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 internal static class ExternalTool
 {
     public static ToolResult Run(string file, params string[] args)

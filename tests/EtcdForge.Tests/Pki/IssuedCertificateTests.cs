@@ -5,7 +5,6 @@ using EtcdForge.Pki;
 namespace EtcdForge.Tests.Pki;
 
 // Checks the issued files with the tools that will read them: openssl and .NET.
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class IssuedCertificateTests
 {
     [Theory]

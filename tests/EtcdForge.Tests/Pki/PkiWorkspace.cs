@@ -6,7 +6,6 @@ using EtcdForge.Tests.Support;
 namespace EtcdForge.Tests.Pki;
 
 // A cluster description plus an artifacts folder in a temp dir, with the two PKI steps as the tasks run them.
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 internal sealed class PkiWorkspace : IDisposable
 {
     private readonly TempDir _dir = new();

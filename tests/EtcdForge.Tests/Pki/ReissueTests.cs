@@ -3,7 +3,6 @@ using EtcdForge.Pki;
 namespace EtcdForge.Tests.Pki;
 
 // A re-run must leave fitting certificates alone and replace exactly the ones that drifted, saying why.
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class ReissueTests
 {
     [Fact]

@@ -9,7 +9,6 @@ namespace EtcdForge.Tests.Pki;
 /// One real etcd (Debian's) serving mutual TLS with the certificates a PkiWorkspace issued for etcd1, on free
 /// loopback ports; healthy when the constructor returns, killed on Dispose.
 /// </summary>
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 internal sealed class TlsMember : IDisposable
 {
     private const string Etcd = "/usr/bin/etcd";

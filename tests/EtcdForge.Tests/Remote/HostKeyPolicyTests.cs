@@ -6,7 +6,6 @@ using EtcdForge.Tests.Support;
 namespace EtcdForge.Tests.Remote;
 
 // Like the build, the tests run on Unix only.
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class HostKeyPolicyTests
 {
     private static readonly SshHostKey Ed25519 = KnownHostsFileTests.MakeKey("ssh-ed25519", 1);

@@ -7,7 +7,6 @@ using EtcdForge.Tests.Support;
 namespace EtcdForge.Tests.Remote;
 
 // Like the build, the tests run on Unix only.
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class LocalShellTests
 {
     [Fact]

@@ -4,7 +4,6 @@ using EtcdForge.Remote;
 namespace EtcdForge.Tests.Remote;
 
 // The run's shells: one SSH connection per node across tasks, replaced when it drops or its node failed.
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 [Collection(TestHostsCollection.Name)]
 public sealed class NodeShellPoolTests(TestHosts hosts)
 {

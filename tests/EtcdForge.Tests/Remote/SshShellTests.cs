@@ -6,7 +6,6 @@ using EtcdForge.Tests.Support;
 namespace EtcdForge.Tests.Remote;
 
 // Like the build, the tests run on Unix only.
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 [Collection(TestHostsCollection.Name)]
 public sealed class SshShellTests(TestHosts hosts)
 {

@@ -10,7 +10,6 @@ namespace EtcdForge.Tests.Remote;
 // have no systemd), its own artifacts dir, and the tools to look at it from outside: Debian's etcdctl, ssh, and
 // the hosts' private directories as this machine sees them. Dispose runs Destroy --yes, so the next class in the
 // "test hosts" collection finds the hosts empty; the classes of that collection run one after another.
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public class TestHostCluster : IDisposable
 {
     public static readonly string[] Nodes = ["etcd1", "etcd2", "etcd3"];
@@ -19,14 +18,21 @@ public class TestHostCluster : IDisposable
     private readonly IReadOnlyDictionary<string, string?> _environment;
 
     // service: how etcd runs on the hosts (process: they have no systemd; docker: needs testhosts.sh docker N up).
-    protected TestHostCluster(string name, string keyFile, IReadOnlyDictionary<string, string?>? environment = null, string service = "process")
+    // hosts: the shared set unless a suite brought up its own. etcd: the etcd section's lines, indented two spaces
+    // (by default whatever 3.5.21 the machine gets, Debian's 3.4.23 without internet); pki: more pki lines.
+    protected TestHostCluster(string name, string keyFile, IReadOnlyDictionary<string, string?>? environment = null, string service = "process",
+        HostSet? hosts = null, string? etcd = null, string pki = "")
     {
         Name = name;
+        Hosts = hosts ?? TestHosts.Default;
         _environment = environment ?? new Dictionary<string, string?>();
-        Config = _scratch.File("cluster.yaml", ClusterYaml(name, keyFile, service));
+        Config = _scratch.File("cluster.yaml", ClusterYaml(name, keyFile, service, Hosts, etcd ?? DefaultEtcd, pki));
     }
 
+    private const string DefaultEtcd = "  version: 3.5.21\n  distributionFallback: true";
+
     public string Name { get; }
+    public HostSet Hosts { get; }
     public string Config { get; }
     public string Scratch => _scratch.Path;
     public string Artifacts => _scratch.Combine("artifacts");
@@ -65,30 +71,12 @@ public class TestHostCluster : IDisposable
         return result.Stdout;
     }
 
-    internal static ToolResult SshRun(int host, string command) => ExternalTool.Run("ssh",
-        "-i", TestHosts.Key("id_ed25519"),
-        "-o", "UserKnownHostsFile=" + Path.Combine(TestHosts.StateDir, "known_hosts"),
-        "-o", "StrictHostKeyChecking=yes",
-        "-o", "BatchMode=yes",
-        "-o", "ConnectTimeout=10",
-        $"root@{TestHosts.Address(host)}",
-        command);
+    // On the shared set (TestHosts.Default), for the suites of the "test hosts" collection.
+    internal static ToolResult SshRun(int host, string command) => TestHosts.Default.SshRun(host, command);
 
-    public static string Ssh(int host, string command)
-    {
-        var result = SshRun(host, command);
-        Assert.True(result.ExitCode == 0, $"ssh host{host} '{command}' exited {result.ExitCode}: {result.Output}");
-        return result.Stdout;
-    }
+    public static string Ssh(int host, string command) => TestHosts.Default.Ssh(host, command);
 
-    /// <summary>The pid of host N's etcd, checked to be a live etcd (the hosts share this machine's pid namespace).</summary>
-    public static int EtcdPid(int host)
-    {
-        var pid = int.Parse(Ssh(host, "cat /run/etcd/etcd.pid").Trim());
-        var cmdline = File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');
-        Assert.True(cmdline.Contains("etcd") && cmdline.Contains("--config-file"), $"pid {pid} on host{host} is not etcd: {cmdline}");
-        return pid;
-    }
+    public static int EtcdPid(int host) => TestHosts.Default.EtcdPid(host);
 
     public static void KillEtcd(int host)
     {
@@ -135,17 +123,17 @@ public class TestHostCluster : IDisposable
         .Where(f => Path.GetFileName(f).StartsWith('.') && f.EndsWith(".tmp", StringComparison.Ordinal))
         .ToList();
 
-    private static string ClusterYaml(string name, string keyFile, string service)
+    private static string ClusterYaml(string name, string keyFile, string service, HostSet hosts, string etcd, string pki)
     {
         var yaml = $"""
             cluster:
               name: {name}
               token: {name}-token
             etcd:
-              version: 3.5.21
-              distributionFallback: true
+            {etcd}
             pki:
               keyAlgorithm: ecdsa-p256
+            {pki}
               ca:
                 commonName: {name} CA
                 organization: etcd-forge
@@ -159,12 +147,12 @@ public class TestHostCluster : IDisposable
         {
             yaml += $"""
                   - name: etcd{host}
-                    address: {TestHosts.Address(host)}
+                    address: {hosts.Address(host)}
                     connection:
                       type: ssh
                       user: root
                       keyFile: {keyFile}
-                      knownHosts: {Path.Combine(TestHosts.StateDir, "known_hosts")}
+                      knownHosts: {hosts.KnownHosts}
                     service: {service}
 
                 """;

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using EtcdForge.Configuration;
 using EtcdForge.Tests.Support;
@@ -6,7 +5,6 @@ using EtcdForge.Tests.Support;
 namespace EtcdForge.Tests.Remote;
 
 // Four SSH hosts (three for a cluster, one spare) in network namespaces (tests/hosts/testhosts.sh), brought up once for the collection.
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class TestHosts : IAsyncLifetime
 {
     public const int Count = 3;
@@ -17,65 +15,45 @@ public sealed class TestHosts : IAsyncLifetime
     // EF_TESTHOSTS_NET picks a separate set of hosts (see testhosts.sh), so two checkouts can run these at once.
     public static int Net { get; } = int.TryParse(Environment.GetEnvironmentVariable("EF_TESTHOSTS_NET"), out var net) ? net : 0;
 
-    public static string StateDir { get; } = Environment.GetEnvironmentVariable("EF_TESTHOSTS_DIR")
-        ?? "/tmp/etcd-forge-testhosts" + (Net == 0 ? "" : Net.ToString());
+    /// <summary>The shared set these statics describe: hosts 1-4 on 198.18.Net.0/24.</summary>
+    public static HostSet Default { get; } = new(offset: 0, count: Spare);
 
-    public static string Namespace(int host) => (Net == 0 ? "ef" : $"ef{Net}") + $"-host{host}";
+    public static string StateDir => Default.StateDir;
 
-    private static string Script => Path.Combine(RepoPaths.Root, "tests", "hosts", "testhosts.sh");
+    public static string Namespace(int host) => Default.Namespace(host);
 
-    public string KnownHosts => Path.Combine(StateDir, "known_hosts");
+    public string KnownHosts => Default.KnownHosts;
 
-    public static string Key(string name) => Path.Combine(StateDir, "keys", name);
+    public static string Key(string name) => Default.Key(name);
 
-    public static IPAddress Address(int host) => IPAddress.Parse($"198.18.{Net}.1{host}");
+    public static IPAddress Address(int host) => Default.Address(host);
 
     /// <summary>This machine's address on the hosts' bridge: what a process here listens on to be reached by the hosts.</summary>
-    public static IPAddress Gateway => IPAddress.Parse($"198.18.{Net}.1");
+    public static IPAddress Gateway => Default.Gateway;
 
     /// <summary>
     /// Where host N's private directories (/etc/etcd, /var/lib/etcd, /usr/local/bin, /etc/systemd/system, /run/etcd)
     /// really live on this machine, e.g. PrivateRoot(1) + "/etc/etcd" is what host 1 sees as /etc/etcd.
     /// </summary>
-    public static string PrivateRoot(int host) => Path.Combine(StateDir, $"host{host}", "root");
+    public static string PrivateRoot(int host) => Default.PrivateRoot(host);
 
     public static readonly string[] PrivateDirs = ["/etc/etcd", "/var/lib/etcd", "/usr/local/bin", "/etc/systemd/system", "/run/etcd"];
 
     /// <summary>The host key fingerprint as ssh-keygen -lf printed it.</summary>
-    public string Fingerprint(int host) =>
-        File.ReadLines(Path.Combine(StateDir, "hosts")).Select(l => l.Split(' ')).Single(f => f[0] == Namespace(host))[2];
+    public string Fingerprint(int host) => Default.Fingerprint(host);
 
     public string KnownHostsLine(int host) => File.ReadLines(KnownHosts).Single(l => l.StartsWith(Address(host) + " "));
 
     public static Node Node(int host, string user, string key, string? hostKey = null, string? knownHosts = null, int port = 22) =>
         TestNode.At($"host{host}", Address(host), new Connection(ConnectionType.Ssh, user, port, key, hostKey, knownHosts), ServiceKind.Systemd);
 
-    public async Task InitializeAsync()
-    {
-        if (TestHostsRequirement.Missing() is { } missing) throw new InvalidOperationException(missing);
-        await RunScriptAsync("up", Spare.ToString());
-    }
+    public Task InitializeAsync() => Default.UpAsync();
 
-    public Task DisposeAsync() => RunScriptAsync("down");
+    public Task DisposeAsync() => Default.DownAsync();
 
     // Pulls or plugs host N's link, mounts a small tmpfs over a directory on it, or slows traffic to one of its
     // ports (testhosts.sh link/disk/rate).
-    public static Task ScriptAsync(params string[] args) => RunScriptAsync(args);
-
-    private static async Task RunScriptAsync(params string[] args)
-    {
-        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Script);
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"testhosts.sh {string.Join(' ', args)} failed (exit {process.ExitCode}): {await stderr}{await stdout}");
-        }
-    }
+    public static Task ScriptAsync(params string[] args) => Default.ScriptAsync(args);
 }
 
 [CollectionDefinition(Name)]

@@ -9,7 +9,6 @@ namespace EtcdForge.Tests.Security;
 // the documented way (ETCD_FORGE_SSH_KEY_PASSPHRASE). The key is the harness's id_ed25519_encrypted re-encrypted
 // with a passphrase that appears nowhere else: the harness's "forge" is part of "etcd-forge", so output could never
 // be searched for it. Every run's output is kept for the secrets scan.
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class SecurityCluster : TestHostCluster
 {
     private readonly EncryptedKey _key;

@@ -14,7 +14,6 @@ namespace EtcdForge.Tests.Security;
 // can be the judge (curl, openssl s_client, etcdctl, tar, stat, Debian's etcd as the would-be intruder). Each
 // refusal comes with a control that must succeed with the same command, so a broken setup cannot pass.
 // S6 scans for secrets last, so the logs it reads include everything the other tests made the members say.
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 [Collection(TestHostsCollection.Name)]
 [TestCaseOrderer(ByMethodName.TypeName, ByMethodName.Assembly)]
 public sealed class SecurityTests(SecurityCluster cluster) : IClassFixture<SecurityCluster>

@@ -9,7 +9,6 @@ namespace EtcdForge.Tests.Services;
 
 // MemberStarter and ProcessService against a real, plain (no TLS) one-member etcd run by a local shell: the
 // decisions come from one state read, and the fingerprint is recorded by the start itself.
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class MemberStarterTests : IAsyncLifetime
 {
     private static readonly IPAddress Address = IPAddress.Parse("127.0.1.240");

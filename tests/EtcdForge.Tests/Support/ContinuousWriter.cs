@@ -51,6 +51,9 @@ public sealed class ContinuousWriter : IAsyncDisposable
     /// <summary>How many writes have been acknowledged so far (for a test that waits until the writer is going).</summary>
     public int Acknowledged { get { lock (_acks) return _acks.Count; } }
 
+    /// <summary>How many attempts have failed so far (each was retried).</summary>
+    public int FailedAttempts => Volatile.Read(ref _failed);
+
     /// <summary>Waits until at least <paramref name="count"/> more writes were acknowledged, or fails after the bound.</summary>
     public async Task WaitForMoreAsync(int count, TimeSpan? bound = null)
     {
@@ -111,7 +114,7 @@ public sealed class ContinuousWriter : IAsyncDisposable
                 catch (Exception e) when (!_stop.IsCancellationRequested)
                 {
                     Interlocked.Increment(ref _failed);
-                    lock (_acks) _errors.Add($"{clock.Elapsed.TotalSeconds:0.000}s {_endpoints[current]} n={next}: {Innermost(e)}");
+                    lock (_acks) _errors.Add($"{clock.Elapsed.TotalSeconds:0.000}s {_endpoints[current]} n={next}: {Causes(e)}");
                     clients[current]?.Dispose();
                     clients[current] = null;
                     current = (current + 1) % _endpoints.Length;
@@ -148,10 +151,17 @@ public sealed class ContinuousWriter : IAsyncDisposable
         lock (_acks) return _errors.TakeLast(3).ToArray();
     }
 
-    private static string Innermost(Exception e)
+    // Every message from the outer exception to the innermost: dotnet-etcd wraps the cause several layers deep, and
+    // on a refused TLS handshake the innermost one alone says only that a stream was disposed.
+    internal static string Causes(Exception e)
     {
-        while (e.InnerException is not null) e = e.InnerException;
-        return e.Message.ReplaceLineEndings(" ");
+        var messages = new List<string>();
+        for (Exception? cause = e; cause is not null; cause = cause.InnerException)
+        {
+            var message = cause.Message.ReplaceLineEndings(" ");
+            if (!messages.Any(m => m.Contains(message, StringComparison.Ordinal))) messages.Add(message);
+        }
+        return string.Join(" <- ", messages);
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;

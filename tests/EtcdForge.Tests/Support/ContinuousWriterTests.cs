@@ -4,7 +4,6 @@ namespace EtcdForge.Tests.Support;
 
 // The judge of every day-2 test must be able to say "lost": it is run here against a real member, and then
 // against the same member after an acknowledged write was taken away behind its back.
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class ContinuousWriterTests
 {
     [Fact]

@@ -8,7 +8,6 @@ namespace EtcdForge.Tests.Support;
 // machine (etcd 3.6): each tool is a real ELF executable compiled here with gcc, so every check the host makes of a
 // Linux binary (ELF header, ldd) passes, and it answers `--version` as that release does. Anything else it is asked
 // exits 1 (one binary under three names; it prints what argv[0] names), so a test that ever got as far as running it as a member would fail loudly, never pass by accident.
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 internal static class FakeVersionRelease
 {
     public static string Build(string directory, string version)

@@ -1,0 +1,40 @@
+using EtcdForge.Tests.Support;
+
+namespace EtcdForge.Tests.Certificates;
+
+// A three-member cluster whose leaf certificates are valid for 2 h with a renewBefore of 3 h, so every run renews
+// every leaf, as CertificateLifeTests see it: a local sandbox (RenewalSandbox) or the SSH test hosts
+// (RenewalHosts). Brought up with BootstrapCluster, not Verify: Verify rightly fails certificates that are always due.
+public interface ICertificateCluster
+{
+    const string ShortLived = "  certValidity: 2h\n  renewBefore: 3h";
+
+    // Long enough for a RotateCa run (two rolling restarts) on a loaded machine; it only keeps a hung run from hanging the suite.
+    static readonly TimeSpan RotationGuard = TimeSpan.FromMinutes(15);
+
+    static readonly string[] Nodes = LocalMembers.Names;
+
+    ForgeResult Bootstrap { get; }
+    string Version { get; }
+    string Artifacts { get; }
+    string ClusterDir { get; }
+    string Pki { get; }
+    string CaCert { get; }
+    string ClientCert { get; }
+    string ClientKey { get; }
+    IReadOnlyList<string> Endpoints { get; }
+
+    /// <summary>The member's address (client port 2379, peer port 2380).</summary>
+    string Host(string node);
+
+    /// <summary>The member's etcd pid, as its pid file on its host says.</summary>
+    int Pid(string node);
+
+    /// <summary>The member's /etc/etcd/ssl as this machine sees it.</summary>
+    string SslDir(string node);
+
+    ForgeResult Forge(params string[] args);
+
+    /// <summary>Starts a run and returns at once, for a test that kills it mid-way.</summary>
+    RunningForge Launch(params string[] args);
+}

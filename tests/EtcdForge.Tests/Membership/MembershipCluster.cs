@@ -1,0 +1,101 @@
+using System.Text.Json;
+using EtcdForge.Tests.EndToEnd;
+using EtcdForge.Tests.Support;
+
+namespace EtcdForge.Tests.Membership;
+
+// A cluster whose description lists any subset of etcd1..etcd5 (written on demand; every run shares one artifacts
+// dir), and the tools to look at it from outside: Debian's etcdctl and the membership report. The subclasses say
+// where node N lives (a loopback sandbox member, an SSH test host).
+public abstract class MembershipCluster(string name)
+{
+    public static readonly int[] All = [1, 2, 3, 4, 5];
+
+    protected TempDir Dir { get; } = new();
+
+    public string Root => Dir.Combine("artifacts");
+    public string ClusterDir => Path.Combine(Root, name);
+    public string CaCert => Path.Combine(ClusterDir, "pki", "etcd-root-ca.pem");
+    public string ClientCert => Path.Combine(ClusterDir, "pki", "client.pem");
+    public string ClientKey => Path.Combine(ClusterDir, "pki", "client-key.pem");
+
+    public abstract string Endpoint(int i);
+    public string Endpoints(params int[] nodes) => string.Join(",", nodes.Select(Endpoint));
+
+    /// <summary>Node N's entry under nodes: in the description.</summary>
+    protected abstract string NodeYaml(int i);
+
+    /// <summary>Lines added under etcd: in the description.</summary>
+    protected virtual string EtcdYaml => "";
+
+    public string Config(params int[] nodes)
+    {
+        var yaml = $$"""
+            cluster:
+              name: {{name}}
+            etcd:
+              version: 3.5.21
+              distributionFallback: true
+            {{EtcdYaml}}
+            pki:
+              clients:
+                - { name: client, commonName: root }
+            nodes:
+
+            """;
+        foreach (var i in nodes) yaml += NodeYaml(i);
+        return Dir.File($"cluster-{string.Join("", nodes)}.yaml", yaml);
+    }
+
+    // A run that adds two members over SSH goes through the whole pipeline twice over: on a machine shared by several
+    // suites it has taken more than the usual five-minute hang guard (it was in Verify when killed).
+    private static readonly ForgeProcess Process = new() { HangGuard = TimeSpan.FromMinutes(15) };
+
+    public ForgeResult Forge(int[] nodes, params string[] args) => Process.Start([.. args, $"--config={Config(nodes)}", $"--artifacts={Root}"]);
+
+    public ForgeResult ForgeSucceeds(int[] nodes, params string[] args)
+    {
+        var result = Forge(nodes, args);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        return result;
+    }
+
+    /// <summary>Debian's etcdctl member list: name, peer URL, learner flag and ID per member.</summary>
+    public IReadOnlyList<(string Name, string PeerUrl, bool Learner, ulong Id)> MemberList(string endpoints)
+    {
+        var json = Etcdctl(endpoints, "member", "list", "-w", "json");
+        using var doc = JsonDocument.Parse(json);
+        return [.. doc.RootElement.GetProperty("members").EnumerateArray().Select(m => (
+            m.TryGetProperty("name", out var n) ? n.GetString()! : "",
+            m.GetProperty("peerURLs")[0].GetString()!,
+            m.TryGetProperty("isLearner", out var l) && l.GetBoolean(),
+            m.GetProperty("ID").GetUInt64()))];
+    }
+
+    public ulong LeaderId(string endpoints)
+    {
+        using var doc = JsonDocument.Parse(Etcdctl(endpoints, "endpoint", "status", "-w", "json"));
+        return doc.RootElement.EnumerateArray().Select(e => e.GetProperty("Status").GetProperty("leader").GetUInt64()).Distinct().Single();
+    }
+
+    public string Etcdctl(string endpoints, params string[] args)
+    {
+        var result = ToolRun.Of("etcdctl", new Dictionary<string, string> { ["ETCDCTL_API"] = "3" },
+            [$"--endpoints={endpoints}", $"--cacert={CaCert}", $"--cert={ClientCert}", $"--key={ClientKey}", "--command-timeout=20s", .. args]);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        return result.Stdout;
+    }
+
+    public sealed record LogEntry(string Change, string Node, string? MemberId, string? OldMemberId);
+
+    /// <summary>reports/membership.json: every change made, in order.</summary>
+    public IReadOnlyList<LogEntry> Log() =>
+        JsonSerializer.Deserialize<List<LogEntry>>(File.ReadAllText(Path.Combine(ClusterDir, "reports", "membership.json")),
+            new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.CamelCase })!;
+
+    /// <summary>Destroy --yes with every node any test described.</summary>
+    protected void Destroy()
+    {
+        if (Directory.Exists(ClusterDir)) Forge(All, "--target=Destroy", "--yes");
+    }
+}
