@@ -43,8 +43,7 @@ public sealed class ClusterRestore(Cluster cluster, NodeFanOut nodes, Func<Node,
         log.Information("Restore: uploading {0} to {1} node(s)", Path.GetFileName(snapshot.Snapshot), cluster.Nodes.Count);
         await nodes.RunAsync(async (node, shell) =>
         {
-            await using var content = File.OpenRead(snapshot.Snapshot);
-            await shell.UploadAsync([new FileUpload(RestoredDataDir.SnapshotPathOn(pathsOf(node)), content, Artifacts.AtomicFile.PrivateMode)], ct);
+            await shell.UploadAsync([FileUpload.FromFile(RestoredDataDir.SnapshotPathOn(pathsOf(node)), snapshot.Snapshot, Artifacts.AtomicFile.PrivateMode)], ct);
             return true;
         }, ct);
         // All members down before any data dir changes: a member still running would keep serving the old data.

@@ -5,7 +5,7 @@ using EtcdForge.Configuration;
 namespace EtcdForge.Deploy;
 
 // Per-node install state for one run, read from the bundles Package wrote (RotateCa packages up to three times
-// in a run). A plan holds every file's bytes, so it is read afresh when asked for rather than kept for the run;
+// in a run). A plan is read afresh when asked for rather than kept for the run (a re-packaged bundle must be seen);
 // its fingerprint, all BootstrapCluster needs, is kept from the latest read (DeployNodes reads it each time).
 // imageIdOf: the image a docker member runs (part of what it should hold); null for other members.
 public sealed class InstallPlans(Cluster cluster, ArtifactLayout layout, Func<Node, string?> imageIdOf)
@@ -15,7 +15,8 @@ public sealed class InstallPlans(Cluster cluster, ArtifactLayout layout, Func<No
     // What the node should hold: its bundle mapped onto its paths.
     public NodeInstallPlan Of(Node node)
     {
-        var plan = NodeInstallPlan.FromBundle(node, NodePaths.For(node, cluster, layout), layout.NodeBundle(node.Name), imageIdOf(node));
+        var plan = NodeInstallPlan.FromBundle(node, NodePaths.For(node, cluster, layout), layout.NodeBundle(node.Name),
+            new Packaging.GzipMembers(layout.CompressedMembers), imageIdOf(node));
         _fingerprints[node.Name] = plan.Fingerprint;
         return plan;
     }

@@ -32,7 +32,7 @@ public sealed class NodeDeployer(INodeShell shell, NodeInstallPlan plan)
                 .EnsureSuccess("removing stale temporary files");
         }
         var uploads = plan.Changed(snapshot.Files)
-            .Select(file => new FileUpload(file.Path, new MemoryStream(file.Content, writable: false), file.Mode))
+            .Select(file => new FileUpload(file.Path, file.Open, file.Mode, file.Length) { Compressed = file.Compressed })
             .ToList();
         await shell.UploadAsync(uploads, ct);
         if (asSystem)

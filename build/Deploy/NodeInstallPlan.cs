@@ -11,36 +11,49 @@ namespace EtcdForge.Deploy;
 // ImageId: the image a docker member runs (null for the others); part of what the member started with.
 public sealed record NodeInstallPlan(Node Node, NodePaths Paths, IReadOnlyList<DesiredFile> Files, string? ImageId = null)
 {
-    public static NodeInstallPlan FromBundle(Node node, NodePaths paths, string bundle, string? imageId = null)
+    // Each file is hashed as the bundle is read once; small ones are kept, large ones (binaries) are read from the
+    // bundle again if and when they are uploaded, and an SSH upload sends their member from Package's cache instead.
+    public static NodeInstallPlan FromBundle(Node node, NodePaths paths, string bundle, GzipMembers? members = null, string? imageId = null)
     {
         if (!File.Exists(bundle)) throw new ForgeError($"{bundle} is missing: run --target=Package first");
-        var entries = new List<BundleEntry>();
-        using var gzip = new GZipStream(File.OpenRead(bundle), CompressionMode.Decompress);
-        using var tar = new TarReader(gzip);
-        while (tar.GetNextEntry() is { } entry)
+        var files = new List<DesiredFile>();
+        using (var gzip = new GZipStream(File.OpenRead(bundle), CompressionMode.Decompress))
+        using (var tar = new TarReader(gzip))
         {
-            if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile) || entry.DataStream is null) continue;
-            using var content = new MemoryStream();
-            entry.DataStream.CopyTo(content);
-            entries.Add(new BundleEntry(entry.Name, content.ToArray(), entry.Mode));
+            while (tar.GetNextEntry() is { } entry)
+            {
+                if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile) || entry.DataStream is null) continue;
+                if (Target(entry.Name, node, paths) is not { } target) continue;
+                if (entry.Length < BundleEntry.LargeEntry)
+                {
+                    using var content = new MemoryStream();
+                    entry.DataStream.CopyTo(content);
+                    files.Add(DesiredFile.Held(target, content.ToArray(), entry.Mode));
+                    continue;
+                }
+                var name = entry.Name;
+                var sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(entry.DataStream));
+                files.Add(new DesiredFile(target, entry.Mode, sha256, entry.Length, () => BundleEntryStream.Open(bundle, name))
+                {
+                    Compressed = members?.Cached(name, entry.Mode, entry.Uid, entry.Length, sha256),
+                });
+            }
         }
-        return FromEntries(node, paths, entries, bundle) with { ImageId = imageId };
+        return Checked(node, paths, files, bundle) with { ImageId = imageId };
     }
 
     // The same mapping for a bundle Package has not written yet (Plan builds its entries in memory).
-    public static NodeInstallPlan FromEntries(Node node, NodePaths paths, IEnumerable<BundleEntry> entries, string bundle)
-    {
-        var files = entries
+    public static NodeInstallPlan FromEntries(Node node, NodePaths paths, IEnumerable<BundleEntry> entries, string bundle) =>
+        Checked(node, paths, entries
             .Where(e => !e.IsDirectory)
-            .Select(e => Target(e.Path, node, paths) is { } target ? new DesiredFile(target, e.Content, e.Mode) : null)
+            .Select(e => Target(e.Path, node, paths) is { } target ? new DesiredFile(target, e.Mode, e.Sha256, e.Length, e.Open) : null)
             .OfType<DesiredFile>()
-            .ToList();
-        if (!files.Any(f => f.Path == Path.Combine(paths.BinDir, "etcd")))
-        {
-            throw new ForgeError($"{bundle} holds no bin/etcd: run --target=Package again");
-        }
-        return new NodeInstallPlan(node, paths, files);
-    }
+            .ToList(), bundle);
+
+    private static NodeInstallPlan Checked(Node node, NodePaths paths, List<DesiredFile> files, string bundle) =>
+        files.Any(f => f.Path == Path.Combine(paths.BinDir, "etcd"))
+            ? new NodeInstallPlan(node, paths, files)
+            : throw new ForgeError($"{bundle} holds no bin/etcd: run --target=Package again");
 
     // install.sh and SHA256SUMS serve manual offline installs; the unit only matters where systemd runs etcd.
     private static string? Target(string entry, Node node, NodePaths paths)
@@ -94,7 +107,7 @@ public sealed record NodeInstallPlan(Node Node, NodePaths Paths, IReadOnlyList<D
     private string HashAtStart(DesiredFile file)
     {
         if (file.Path != Paths.ConfigFile) return file.Sha256;
-        var kept = System.Text.Encoding.UTF8.GetString(file.Content).Split('\n')
+        var kept = System.Text.Encoding.UTF8.GetString(file.ReadAll()).Split('\n')
             .Where(line => !line.StartsWith("initial-cluster:", StringComparison.Ordinal) && !line.StartsWith("initial-cluster-state:", StringComparison.Ordinal));
         return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join("\n", kept))));
     }

@@ -37,10 +37,7 @@ public sealed class DockerCliEngine(INodeShell shell, string stagingDir) : IDock
     {
         if (await HasImageAsync(imageId, ct)) return false;
         var staged = Path.Combine(stagingDir, $".etcd-image-{Guid.NewGuid():N}.tar");
-        await using (var content = File.OpenRead(archive))
-        {
-            await shell.UploadAsync([new FileUpload(staged, content, UnixFileMode.UserRead | UnixFileMode.UserWrite)], ct);
-        }
+        await shell.UploadAsync([FileUpload.FromFile(staged, archive, UnixFileMode.UserRead | UnixFileMode.UserWrite)], ct);
         (await shell.RunAsync($"docker load --quiet --input {Q(staged)}; status=$?; rm -f {Q(staged)}; exit $status", ct))
             .EnsureSuccess("loading the etcd image");
         return true;

@@ -26,9 +26,13 @@ public sealed class GzipMembers(string dir)
     /// <summary>The cached member of entry, compressed now if no run has yet.</summary>
     public string PathOf(BundleEntry entry)
     {
-        var key = KeyOf(entry);
+        var key = KeyOf(entry.Path, entry.Mode, entry.Owner, entry.Length, entry.Sha256);
         return _members.GetOrAdd(key, _ => new Lazy<string>(() => Ensure(key, entry))).Value;
     }
+
+    /// <summary>The cached member of a bundle's file, read back from the bundle; null when the cache has none.</summary>
+    public string? Cached(string path, UnixFileMode mode, int owner, long length, string sha256) =>
+        Path.Combine(dir, $"{KeyOf(path, mode, owner, length, sha256)}.gz") is var member && File.Exists(member) ? member : null;
 
     private string Ensure(string key, BundleEntry entry)
     {
@@ -56,6 +60,7 @@ public sealed class GzipMembers(string dir)
         output.Position = end;
     }
 
-    private static string KeyOf(BundleEntry entry) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
-        $"etcd-forge tar member 1\n{entry.Path}\n{UnixModes.Octal(entry.Mode)}\n{entry.Owner}\n{entry.Length}\n{entry.Sha256}\n{Level}\n")));
+    private static string KeyOf(string path, UnixFileMode mode, int owner, long length, string sha256) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
+            $"etcd-forge tar member 1\n{path}\n{UnixModes.Octal(mode)}\n{owner}\n{length}\n{sha256}\n{Level}\n")));
 }

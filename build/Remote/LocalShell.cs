@@ -41,7 +41,11 @@ public sealed class LocalShell(string nodeName) : INodeShell
     public async Task UploadAsync(IReadOnlyList<FileUpload> files, CancellationToken ct = default)
     {
         foreach (var file in files) UploadTarget.EnsureAbsolute(file.Path);
-        foreach (var file in files) await UploadOneAsync(file.Content, file.Path, file.Mode, ct);
+        foreach (var file in files)
+        {
+            await using var content = file.Open();
+            await UploadOneAsync(content, file.Path, file.Mode, ct);
+        }
     }
 
     private async Task UploadOneAsync(Stream content, string path, UnixFileMode mode, CancellationToken ct)

@@ -74,7 +74,7 @@ public sealed class SshShellTests(TestHosts hosts)
         // The connection's first upload also makes its staging directory (one command, once per connection).
         await shell.UploadAsync(new MemoryStream("one"u8.ToArray()), $"{dir}/one", open);
         var forOne = await CommandsStartedOn(3, () => shell.UploadAsync(new MemoryStream("one"u8.ToArray()), $"{dir}/one", open));
-        var files = Enumerable.Range(1, 4).Select(i => new FileUpload(
+        var files = Enumerable.Range(1, 4).Select(i => SingleUpload.Of(
             $"{dir}/sub {i}/file {i}", new MemoryStream(Encoding.UTF8.GetBytes($"content {i}")), i % 2 == 0 ? secret : open)).ToList();
         var forFour = await CommandsStartedOn(3, () => shell.UploadAsync(files));
 
@@ -100,7 +100,7 @@ public sealed class SshShellTests(TestHosts hosts)
         var good = $"/etc/etcd/before-{Guid.NewGuid():N}";
 
         var error = await Assert.ThrowsAsync<NodeError>(() => shell.UploadAsync(
-            [new FileUpload(good, new MemoryStream([1]), UnixFileMode.UserRead), new FileUpload("/proc/etcd-forge/y", new MemoryStream([2]), UnixFileMode.UserRead)]));
+            [SingleUpload.Of(good, new MemoryStream([1]), UnixFileMode.UserRead), SingleUpload.Of("/proc/etcd-forge/y", new MemoryStream([2]), UnixFileMode.UserRead)]));
 
         Assert.StartsWith("host1: installing /proc/etcd-forge/y failed (exit 1): ", error.Message);
         Assert.Equal(0, (await shell.RunAsync($"test -f {ShellQuote.Arg(good)}")).ExitCode);

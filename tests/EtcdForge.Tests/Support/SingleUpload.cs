@@ -6,5 +6,8 @@ namespace EtcdForge.Tests.Support;
 public static class SingleUpload
 {
     public static Task UploadAsync(this INodeShell shell, Stream content, string path, UnixFileMode mode, CancellationToken ct = default) =>
-        shell.UploadAsync([new FileUpload(path, content, mode)], ct);
+        shell.UploadAsync([Of(path, content, mode)], ct);
+
+    // The shell opens and disposes an upload's stream; a test's stream is seekable, so its length is known.
+    public static FileUpload Of(string path, Stream content, UnixFileMode mode) => new(path, () => content, mode, content.Length);
 }
