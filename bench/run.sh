@@ -170,12 +170,12 @@ write_config ssh4 4 ssh bench-ssh3
 median_bytes() { grep -o '"bytesUploaded": [0-9]*' "$1" | awk '{print $2}' | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 
 # Task durations and peak memory from etcd-forge's --task-report (JSON written by TaskReport: one object per task,
-# its fields in the order task, status, seconds, peakMemoryMB).
+# its fields in the order task, status, seconds, peakMemoryMB; the run's own peakMemoryMB, less indented, is not a task).
 record_tasks() { # scenario rep report.json
     awk -v s="$1" -v r="$2" -F'"' '
         $2 == "task" { task = $4 }
         $2 == "seconds" { split($3, v, /[:, ]+/); seconds = v[2] }
-        $2 == "peakMemoryMB" { split($3, v, /[:, ]+/); printf "%s,%s,%s,%.3f,%s\n", s, r, task, seconds, v[2] }' "$3" >>"$tasks"
+        $2 == "peakMemoryMB" && length($1) > 2 { split($3, v, /[:, ]+/); printf "%s,%s,%s,%.3f,%s\n", s, r, task, seconds, v[2] }' "$3" >>"$tasks"
 }
 
 # What the run checked: Verify's checks that ran (not skipped), and the node-side hashes DeployNodes compared.
@@ -196,7 +196,7 @@ forge() { # scenario rep label target... ; times one ./build.sh run and keeps it
         log "etcd-forge $* failed for $scenario (rep $rep); last lines of $out:"; tail -n 15 "$out" >&2; exit 1
     fi
     end=$(now)
-    echo "$label-$scenario,etcd-forge,$rep,$(awk '{printf "%.1f", $1 / 1024}' "$out.maxrss")" >>"$memory"
+    echo "$scenario-$label,etcd-forge,$rep,$(awk '{printf "%.1f", $1 / 1024}' "$out.maxrss")" >>"$memory"
     echo "$(secs "$start" "$end")"
 }
 
