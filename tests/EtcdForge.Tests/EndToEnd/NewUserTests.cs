@@ -76,39 +76,45 @@ public sealed class NewUserTests(NewUserCluster cluster) : IClassFixture<NewUser
     {
         Up();
         Kill("etcd1");
-
-        var run = cluster.Forge(IntoALog, "--target=Verify", "--exclusive");
-
-        Assert.True(run.ExitCode != 0, "Verify passed with etcd1 down:\n" + run);
-        Assert.DoesNotContain('\u001b', run.Output);
-        var error = Assert.Single(run.ErrorLines);
-        Assert.StartsWith("Error: Verify failed: etcd1: healthy: unreachable at https://127.0.22.11:2379", error);
-        Assert.DoesNotContain("cannot judge", run.Output);
-        using (var report = JsonDocument.Parse(File.ReadAllText(Report)))
+        // A failed assertion must not leave etcd1 down for the tests after this one.
+        try
         {
-            var doors = report.RootElement.GetProperty("checks").EnumerateArray()
-                .Where(c => c.GetProperty("check").GetString()!.EndsWith(" refused", StringComparison.Ordinal)).ToList();
-            Assert.Equal(9, doors.Count);
-            foreach (var door in doors)
+            var run = cluster.Forge(IntoALog, "--target=Verify", "--exclusive");
+
+            Assert.True(run.ExitCode != 0, "Verify passed with etcd1 down:\n" + run);
+            Assert.DoesNotContain('\u001b', run.Output);
+            var error = Assert.Single(run.ErrorLines);
+            Assert.StartsWith("Error: Verify failed: etcd1: healthy: unreachable at https://127.0.22.11:2379", error);
+            Assert.DoesNotContain("cannot judge", run.Output);
+            using (var report = JsonDocument.Parse(File.ReadAllText(Report)))
             {
-                var member = door.GetProperty("member").GetString();
-                if (member == "etcd1")
+                var doors = report.RootElement.GetProperty("checks").EnumerateArray()
+                    .Where(c => c.GetProperty("check").GetString()!.EndsWith(" refused", StringComparison.Ordinal)).ToList();
+                Assert.Equal(9, doors.Count);
+                foreach (var door in doors)
                 {
-                    Assert.True(door.GetProperty("skipped").GetBoolean(), door.ToString());
-                    Assert.Contains("judged on etcd2, etcd3", door.GetProperty("detail").GetString());
-                }
-                else
-                {
-                    Assert.True(door.GetProperty("passed").GetBoolean(), door.ToString());
+                    var member = door.GetProperty("member").GetString();
+                    if (member == "etcd1")
+                    {
+                        Assert.True(door.GetProperty("skipped").GetBoolean(), door.ToString());
+                        Assert.Contains("judged on etcd2, etcd3", door.GetProperty("detail").GetString());
+                    }
+                    else
+                    {
+                        Assert.True(door.GetProperty("passed").GetBoolean(), door.ToString());
+                    }
                 }
             }
-        }
-        var junit = XDocument.Load(Path.Combine(cluster.ClusterDir, "reports", "verify.junit.xml")).Root!;
-        // etcd1's three doors and its two served-certificate checks (client and peer port) are not judged.
-        Assert.Equal("5", junit.Attribute("skipped")?.Value);
-        Assert.Equal("1", junit.Attribute("failures")?.Value);
+            var junit = XDocument.Load(Path.Combine(cluster.ClusterDir, "reports", "verify.junit.xml")).Root!;
+            // etcd1's three doors and its two served-certificate checks (client and peer port) are not judged.
+            Assert.Equal("5", junit.Attribute("skipped")?.Value);
+            Assert.Equal("1", junit.Attribute("failures")?.Value);
 
-        BackUp();
+        }
+        finally
+        {
+            BackUp();
+        }
     }
 
     [Fact]
@@ -116,19 +122,26 @@ public sealed class NewUserTests(NewUserCluster cluster) : IClassFixture<NewUser
     {
         Up();
         Kill("etcd1");
-        // A database etcd cannot open: etcd panics and prints a Go stack trace after its log line.
-        File.Copy(Db("etcd1"), Db("etcd1") + ".kept", overwrite: true);
-        File.WriteAllBytes(Db("etcd1"), Enumerable.Repeat((byte)0xde, 65536).ToArray());
+        // A failed assertion must not leave etcd1 down for the tests after this one.
+        try
+        {
+            // A database etcd cannot open: etcd panics and prints a Go stack trace after its log line.
+            File.Copy(Db("etcd1"), Db("etcd1") + ".kept", overwrite: true);
+            File.WriteAllBytes(Db("etcd1"), Enumerable.Repeat((byte)0xde, 65536).ToArray());
 
-        var run = cluster.Forge(IntoALog, "--target=BootstrapCluster", "--exclusive");
+            var run = cluster.Forge(IntoALog, "--target=BootstrapCluster", "--exclusive");
 
-        File.Move(Db("etcd1") + ".kept", Db("etcd1"), overwrite: true);
-        Assert.True(run.ExitCode != 0, "BootstrapCluster passed with a corrupt database on etcd1:\n" + run);
-        Assert.Contains("goroutine ", File.ReadAllText(Log("etcd1")));
-        var error = Assert.Single(run.ErrorLines);
-        Assert.Equal($"Error: etcd1: etcd exited right after start; log: failed to open database: invalid database " +
-                     $"(full log: {Log("etcd1")}); left untouched: etcd2, etcd3", error);
-        BackUp();
+            File.Move(Db("etcd1") + ".kept", Db("etcd1"), overwrite: true);
+            Assert.True(run.ExitCode != 0, "BootstrapCluster passed with a corrupt database on etcd1:\n" + run);
+            Assert.Contains("goroutine ", File.ReadAllText(Log("etcd1")));
+            var error = Assert.Single(run.ErrorLines);
+            Assert.Equal($"Error: etcd1: etcd exited right after start; log: failed to open database: invalid database " +
+                         $"(full log: {Log("etcd1")}); left untouched: etcd2, etcd3", error);
+        }
+        finally
+        {
+            BackUp();
+        }
     }
 
     [Fact]
