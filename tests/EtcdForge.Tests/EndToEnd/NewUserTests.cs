@@ -75,9 +75,7 @@ public sealed class NewUserTests(NewUserCluster cluster) : IClassFixture<NewUser
     public void T3_With_the_first_member_down_Verify_judges_the_TLS_doors_on_the_live_members()
     {
         Up();
-        Kill("etcd1");
-        // A failed assertion must not leave etcd1 down for the tests after this one.
-        try
+        WhileDown("etcd1", () =>
         {
             var run = cluster.Forge(IntoALog, "--target=Verify", "--exclusive");
 
@@ -110,20 +108,14 @@ public sealed class NewUserTests(NewUserCluster cluster) : IClassFixture<NewUser
             Assert.Equal("5", junit.Attribute("skipped")?.Value);
             Assert.Equal("1", junit.Attribute("failures")?.Value);
 
-        }
-        finally
-        {
-            BackUp();
-        }
+        });
     }
 
     [Fact]
     public void T4_A_member_that_dies_as_it_starts_is_one_line_with_etcds_reason_its_log_and_the_others()
     {
         Up();
-        Kill("etcd1");
-        // A failed assertion must not leave etcd1 down for the tests after this one.
-        try
+        WhileDown("etcd1", () =>
         {
             // A database etcd cannot open: etcd panics and prints a Go stack trace after its log line.
             File.Copy(Db("etcd1"), Db("etcd1") + ".kept", overwrite: true);
@@ -137,11 +129,7 @@ public sealed class NewUserTests(NewUserCluster cluster) : IClassFixture<NewUser
             var error = Assert.Single(run.ErrorLines);
             Assert.Equal($"Error: etcd1: etcd exited right after start; log: failed to open database: invalid database " +
                          $"(full log: {Log("etcd1")}); left untouched: etcd2, etcd3", error);
-        }
-        finally
-        {
-            BackUp();
-        }
+        });
     }
 
     [Fact]
@@ -168,6 +156,15 @@ public sealed class NewUserTests(NewUserCluster cluster) : IClassFixture<NewUser
         var healed = cluster.Forge(IntoALog, "--target=Verify", $"--config={config}");
         cluster.RecordPids();
         Assert.True(healed.ExitCode == 0, healed.ToString());
+    }
+
+    // Kills the member, runs the body, and brings the member back even when the body fails, so one failed assertion
+    // does not leave it down for the tests after this one.
+    private void WhileDown(string node, Action body)
+    {
+        Kill(node);
+        try { body(); }
+        finally { BackUp(); }
     }
 
     private void Kill(string node)
