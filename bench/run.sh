@@ -109,16 +109,18 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 if [[ $scenarios =~ ssh|certs ]]; then
-    log "bringing up 7 SSH test hosts (198.18.$net.11-17)"
+    log "bringing up 7 SSH test hosts (198.18.$net.0/24)"
     tests/hosts/testhosts.sh up 7 >"$work/logs/testhosts.log"
 elif wanted scaleout; then
-    log "bringing up 4 SSH test hosts (198.18.$net.11-14)"
+    log "bringing up 4 SSH test hosts (198.18.$net.0/24)"
     tests/hosts/testhosts.sh up 4 >"$work/logs/testhosts.log"
 fi
 key=$hosts_state/keys/id_ed25519
 known_hosts=$hosts_state/known_hosts
 
-ssh_addrs() { local i; for ((i = 1; i <= $1; i++)); do echo -n "198.18.$net.1$i "; done; }
+# The hosts' addresses as testhosts.sh laid them out: its hosts file ("name address fingerprint", efK-hostN lines).
+ssh_addr() { awk -v name="-host$1" 'substr($1, length($1) - length(name) + 1) == name { print $2 }' "$hosts_state/hosts"; }
+ssh_addrs() { local i; for ((i = 1; i <= $1; i++)); do echo -n "$(ssh_addr "$i") "; done; }
 local_addrs() { local i; for ((i = 1; i <= $1; i++)); do echo -n "$loopback.1$i "; done; }
 
 write_config() { # scenario count ssh|local|fallback [cluster name, default bench-scenario]
@@ -140,7 +142,7 @@ nodes:
 EOF
     for ((i = 1; i <= count; i++)); do
         if [[ $kind == ssh ]]; then
-            addr=198.18.$net.1$i
+            addr=$(ssh_addr "$i")
             cat >>"$file" <<EOF
   - name: etcd$i
     address: $addr

@@ -34,6 +34,8 @@
 #   keys/id_ed25519          client key, OpenSSH format        keys/id_rsa_pem   client RSA key, PEM format
 #   keys/id_rsa              client RSA key, OpenSSH format    keys/id_ed25519_encrypted  passphrase "forge"
 #   known_hosts              every host's key, plain entries   hosts            "name address fingerprint" lines
+#   (hosts is where the tests and bench/run.sh read the set's addresses: a line per host, efK-hostN, and one for
+#   this machine's leg on the bridge, efK-lan, whose fingerprint is "-")
 #   hostN/                   sshd config, host key, pid, log, and the host's private directories
 # Users: root, efdeploy (passwordless sudo) and efnosudo (no sudo) log in with any of the client keys.
 #
@@ -356,6 +358,7 @@ start_lan() {
     ip -n "$LAN" link set uplink master br0 up
     ip addr add "$SUBNET.1/24" dev "$UPLINK"
     ip link set "$UPLINK" up
+    echo "$UPLINK $SUBNET.1 -" >>"$STATE/hosts"
 }
 
 stop_host() {

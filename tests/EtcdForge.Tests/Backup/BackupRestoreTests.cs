@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using EtcdForge.Tests.Download;
 using EtcdForge.Tests.EndToEnd;
-using EtcdForge.Tests.Support;
 
 namespace EtcdForge.Tests.Backup;
 
@@ -10,38 +9,26 @@ namespace EtcdForge.Tests.Backup;
 // a checked snapshot with its record, a damaged one refused before anything stops, a round trip that keeps what
 // was written before the snapshot and drops what came after, recovery after every data dir is gone. Tests run in name order on one cluster.
 [Collection(BackupClusterCollection.Name)]
-[TestCaseOrderer(ByMethodName.TypeName, ByMethodName.Assembly)]
 public sealed class BackupRestoreTests : IClassFixture<BackupRestoreTests.Cluster34>
 {
-    public sealed class Cluster34 : IDisposable
+    public sealed class Cluster34 : LoopbackCluster
     {
-        public LoopbackCluster Cluster { get; } = new(block: 27, version: EtcdRelease.V34, name: "bk34", firstHost: 11, extraEtcd: "backup: { keep: 2 }");
-        public TempDir Scratch { get; } = new();
-        public ForgeResult FirstRun { get; }
-
-        public Cluster34() => FirstRun = Cluster.Verify();
-
-        public void Dispose()
-        {
-            Cluster.Dispose();
-            Scratch.Dispose();
-        }
+        public Cluster34() : base(block: 27, version: EtcdRelease.V34, name: "bk34", firstHost: 11, sections: ["backup: { keep: 2 }"]) => Verify();
     }
 
-    private readonly Cluster34 _fixture;
-    private LoopbackCluster Cluster => _fixture.Cluster;
+    private Cluster34 Cluster { get; }
 
-    public BackupRestoreTests(Cluster34 fixture)
+    public BackupRestoreTests(Cluster34 cluster)
     {
-        _fixture = fixture;
-        Assert.True(fixture.FirstRun.ExitCode == 0, "bringing up the 3.4.23 cluster failed:\n" + fixture.FirstRun);
+        Cluster = cluster;
+        cluster.FirstRun.Succeeded("bringing up the 3.4.23 cluster");
     }
 
     private ForgeResult Forge(params string[] args) => Cluster.Forge(args);
 
     private string Scratch(params string[] parts)
     {
-        var path = _fixture.Scratch.Combine(parts);
+        var path = Path.Combine([Cluster.Scratch, .. parts]);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         return path;
     }

@@ -1,5 +1,4 @@
 using EtcdForge.Backup;
-using EtcdForge.Tests.Support;
 
 namespace EtcdForge.Tests.Backup;
 

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using EtcdForge.Artifacts;
 using EtcdForge.Tests.Download;
 using EtcdForge.Tests.Pki;
-using EtcdForge.Tests.Support;
 using Xunit.Abstractions;
 
 namespace EtcdForge.Tests.BadInput;

@@ -1,5 +1,4 @@
 using EtcdForge.Tests.Download;
-using EtcdForge.Tests.Support;
 
 namespace EtcdForge.Tests.BadInput;
 

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using EtcdForge.Tests.Support;
 
 namespace EtcdForge.Tests.BadInput;
 

@@ -1,7 +1,6 @@
 using System.Collections;
 using System.Reflection;
 using EtcdForge.Configuration;
-using EtcdForge.Tests.Support;
 using YamlDotNet.RepresentationModel;
 using YamlDotNet.Serialization.NamingConventions;
 

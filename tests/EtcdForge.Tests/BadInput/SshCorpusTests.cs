@@ -1,7 +1,6 @@
 using EtcdForge.Tests.Download;
 using EtcdForge.Tests.Pki;
 using EtcdForge.Tests.Remote;
-using EtcdForge.Tests.Support;
 
 namespace EtcdForge.Tests.BadInput;
 

@@ -3,7 +3,6 @@ using System.Text.Json;
 using System.Xml.Linq;
 using EtcdForge.Client;
 using EtcdForge.Tests.EndToEnd;
-using EtcdForge.Tests.Support;
 using Xunit.Abstractions;
 
 namespace EtcdForge.Tests.Certificates;
@@ -14,7 +13,6 @@ namespace EtcdForge.Tests.Certificates;
 //   link; etcd keeps its PIDs and serves the new certificates on both ports, as openssl sees them;
 // - the Certificates status, its reports, and a member caught serving something else than pki/;
 // - CA rotation last (it changes the CA the earlier tests rely on), with a continuous client throughout.
-[TestCaseOrderer(ByMethodName.TypeName, ByMethodName.Assembly)]
 public abstract class CertificateLifeTests(ICertificateCluster cluster, ITestOutputHelper output)
 {
     private const string Etcdctl = "/usr/bin/etcdctl";
@@ -63,7 +61,7 @@ public abstract class CertificateLifeTests(ICertificateCluster cluster, ITestOut
         var report = await writer.StopAsync();
         output.WriteLine($"renewal writer ({cluster.Version}): {report}");
         Assert.True(report.FailedAttempts == failedBefore, $"{report.FailedAttempts - failedBefore} failed attempts during the renewals: {report}");
-        await report.AssertNoLossAsync(string.Join(",", cluster.Endpoints), cluster.CaCert, cluster.ClientCert, cluster.ClientKey);
+        await report.AssertNoLossAsync(string.Join(",", cluster.Endpoints), cluster.Files.CaCert, cluster.Files.ClientCert, cluster.Files.ClientKey);
     }
 
     [Fact]
@@ -130,17 +128,17 @@ public abstract class CertificateLifeTests(ICertificateCluster cluster, ITestOut
     {
         Assert.True(cluster.Bootstrap.ExitCode == 0, cluster.Bootstrap.ToString());
         var before = CopyClientFiles("client-before-rotation");
-        using var oldCa = X509CertificateLoader.LoadCertificateFromFile(cluster.CaCert);
+        using var oldCa = X509CertificateLoader.LoadCertificateFromFile(cluster.Files.CaCert);
         var oldCaKeyId = KeyIdOf(oldCa);
 
         var first = ContinuousWriter.Start(cluster.Endpoints, before[0], before[1], before[2], prefix: "ef-rotation-1");
         await first.WaitForMoreAsync(20);
 
         // Killed in phase 2: once IssueCerts has written a leaf of the new CA (before DeployNodes swaps it in).
-        var previous = Path.Combine(cluster.Pki, "rotation", "previous-ca.pem");
+        var previous = Path.Combine(cluster.Files.Pki, "rotation", "previous-ca.pem");
         using (var killed = cluster.Launch("--target=RotateCa", "--force"))
         {
-            var leaf = Path.Combine(cluster.Pki, "etcd3.pem");
+            var leaf = Path.Combine(cluster.Files.Pki, "etcd3.pem");
             await WaitFor(() => killed.HasExited || IssuerKeyId(leaf) is { } id && id != oldCaKeyId, "a new-CA leaf in pki/");
             Assert.False(killed.HasExited, "the rotation ended before phase 2 could be interrupted");
             killed.Kill();
@@ -185,18 +183,18 @@ public abstract class CertificateLifeTests(ICertificateCluster cluster, ITestOut
             "-X", "POST", cluster.Endpoints[2] + "/v3/kv/range", "-d", $"{{\"key\":\"{key}\"}}");
         Assert.True(curl.ExitCode == 0 && curl.Stdout.Contains("\"kvs\""), curl.ToString());
         var newCa = new X509Certificate2Collection();
-        newCa.ImportFromPemFile(cluster.CaCert);
-        Assert.True(newCa.Count == 1 && KeyIdOf(newCa[0]) != oldCaKeyId, $"{cluster.CaCert} holds {newCa.Count} certificates, or the old CA");
+        newCa.ImportFromPemFile(cluster.Files.CaCert);
+        Assert.True(newCa.Count == 1 && KeyIdOf(newCa[0]) != oldCaKeyId, $"{cluster.Files.CaCert} holds {newCa.Count} certificates, or the old CA");
         foreach (var node in Nodes)
         {
             foreach (var port in new[] { 2379, 2380 })
             {
-                var served = Run("sh", "-c", $"openssl s_client -connect {cluster.Host(node)}:{port} -cert '{bundle[1]}' -key '{bundle[2]}' </dev/null 2>/dev/null | openssl x509 | openssl verify -CAfile '{cluster.CaCert}'");
+                var served = Run("sh", "-c", $"openssl s_client -connect {cluster.Host(node)}:{port} -cert '{bundle[1]}' -key '{bundle[2]}' </dev/null 2>/dev/null | openssl x509 | openssl verify -CAfile '{cluster.Files.CaCert}'");
                 Assert.True(served.ExitCode == 0 && served.Stdout.Contains("OK"), $"{node}:{port} {served}");
             }
         }
-        Assert.Single(Directory.GetDirectories(Path.Combine(cluster.Pki, "retired")));
-        Assert.False(Directory.Exists(Path.Combine(cluster.Pki, "rotation")));
+        Assert.Single(Directory.GetDirectories(Path.Combine(cluster.Files.Pki, "retired")));
+        Assert.False(Directory.Exists(Path.Combine(cluster.Files.Pki, "rotation")));
 
         // A second run has nothing to do.
         var again = cluster.Forge("--target=RotateCa");
@@ -231,7 +229,7 @@ public abstract class CertificateLifeTests(ICertificateCluster cluster, ITestOut
     {
         var target = Path.Combine(cluster.Artifacts, dir);
         Directory.CreateDirectory(target);
-        return [.. new[] { cluster.CaCert, cluster.ClientCert, cluster.ClientKey }.Select(f => { var to = Path.Combine(target, Path.GetFileName(f)); File.Copy(f, to, true); return to; })];
+        return [.. new[] { cluster.Files.CaCert, cluster.Files.ClientCert, cluster.Files.ClientKey }.Select(f => { var to = Path.Combine(target, Path.GetFileName(f)); File.Copy(f, to, true); return to; })];
     }
 
     // The client bundle as a user picks it up: unpacked from bundles/client.tar.gz.
@@ -248,14 +246,14 @@ public abstract class CertificateLifeTests(ICertificateCluster cluster, ITestOut
     private string ServedSerial(string node, int port)
     {
         var run = Run("sh", "-c",
-            $"openssl s_client -connect {cluster.Host(node)}:{port} -cert '{cluster.ClientCert}' -key '{cluster.ClientKey}' -CAfile '{cluster.CaCert}' </dev/null 2>/dev/null | openssl x509 -noout -serial");
+            $"openssl s_client -connect {cluster.Host(node)}:{port} -cert '{cluster.Files.ClientCert}' -key '{cluster.Files.ClientKey}' -CAfile '{cluster.Files.CaCert}' </dev/null 2>/dev/null | openssl x509 -noout -serial");
         Assert.True(run.ExitCode == 0 && run.Stdout.StartsWith("serial="), $"{node}:{port} {run}");
         return run.Stdout.Trim()["serial=".Length..].ToLowerInvariant();
     }
 
     private string SerialOnDisk(string file)
     {
-        var run = Run("openssl", "x509", "-noout", "-serial", "-in", Path.Combine(cluster.Pki, file));
+        var run = Run("openssl", "x509", "-noout", "-serial", "-in", Path.Combine(cluster.Files.Pki, file));
         Assert.True(run.ExitCode == 0, run.ToString());
         return run.Stdout.Trim()["serial=".Length..].ToLowerInvariant();
     }
@@ -286,7 +284,7 @@ public abstract class CertificateLifeTests(ICertificateCluster cluster, ITestOut
         }
     }
 
-    private static ToolRun Run(string file, params string[] args) => ToolRun.Of(file, null, args);
+    private static ToolResult Run(string file, params string[] args) => ExternalTool.RunWith(file, null, args);
 }
 
 public sealed class CertificateLifeTests34(RenewalSandbox34 cluster, ITestOutputHelper output)

@@ -1,4 +1,3 @@
-using EtcdForge.Tests.Support;
 
 namespace EtcdForge.Tests.Certificates;
 
@@ -7,7 +6,7 @@ namespace EtcdForge.Tests.Certificates;
 // (RenewalHosts). Brought up with BootstrapCluster, not Verify: Verify rightly fails certificates that are always due.
 public interface ICertificateCluster
 {
-    const string ShortLived = "  certValidity: 2h\n  renewBefore: 3h";
+    static readonly string[] ShortLived = ["certValidity: 2h", "renewBefore: 3h"];
 
     // Long enough for a RotateCa run (two rolling restarts) on a loaded machine; it only keeps a hung run from hanging the suite.
     static readonly TimeSpan RotationGuard = TimeSpan.FromMinutes(15);
@@ -18,10 +17,7 @@ public interface ICertificateCluster
     string Version { get; }
     string Artifacts { get; }
     string ClusterDir { get; }
-    string Pki { get; }
-    string CaCert { get; }
-    string ClientCert { get; }
-    string ClientKey { get; }
+    ClusterFiles Files { get; }
     IReadOnlyList<string> Endpoints { get; }
 
     /// <summary>The member's address (client port 2379, peer port 2380).</summary>

@@ -1,6 +1,5 @@
 using EtcdForge.Tests.Download;
 using EtcdForge.Tests.Remote;
-using EtcdForge.Tests.Support;
 
 namespace EtcdForge.Tests.Certificates;
 
@@ -11,20 +10,34 @@ public abstract class RenewalHosts : TestHostCluster, ICertificateCluster
 {
     private readonly ReleaseServer _mirror;
 
-    protected RenewalHosts(string version, int offset) : this(version, new HostSet(offset, count: 3), new ReleaseServer("127.0.32.1"))
+    protected RenewalHosts(string version, int offset) : this(version, Up(new HostSet(offset, count: 3)), new ReleaseServer("127.0.32.1"))
     {
+    }
+
+    // Up before the base class describes the nodes: a set's addresses are read from the hosts file its "up" writes.
+    private static HostSet Up(HostSet hosts)
+    {
+        try
+        {
+            hosts.UpAsync().GetAwaiter().GetResult();
+            return hosts;
+        }
+        catch
+        {
+            hosts.DownAsync().GetAwaiter().GetResult();
+            throw;
+        }
     }
 
     private RenewalHosts(string version, HostSet hosts, ReleaseServer mirror)
         : base("renewal", hosts.Key("id_ed25519"), hosts: hosts, pki: ICertificateCluster.ShortLived,
-            etcd: $"  version: {version}\n  downloadUrl: {mirror.BaseUrl}\n  distributionFallback: false")
+            etcd: [$"version: {version}", $"downloadUrl: {mirror.BaseUrl}", "distributionFallback: false"])
     {
         _mirror = mirror;
         Version = version;
         try
         {
             EtcdRelease.Serve(mirror, version);
-            hosts.UpAsync().GetAwaiter().GetResult();
         }
         catch
         {

@@ -1,4 +1,3 @@
-using EtcdForge.Tests.Support;
 
 namespace EtcdForge.Tests.Certificates;
 
@@ -7,7 +6,7 @@ namespace EtcdForge.Tests.Certificates;
 public abstract class RenewalSandbox : LoopbackCluster, ICertificateCluster
 {
     protected RenewalSandbox(string version, int firstHost)
-        : base(block: 28, version, name: "renewal", firstHost: firstHost, extraPki: ICertificateCluster.ShortLived)
+        : base(block: 28, version, name: "renewal", firstHost: firstHost, pki: ICertificateCluster.ShortLived)
     {
         Bootstrap = Forge("--target=BootstrapCluster");
         RecordPids();

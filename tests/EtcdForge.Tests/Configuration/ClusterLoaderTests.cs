@@ -1,5 +1,4 @@
 using EtcdForge.Configuration;
-using EtcdForge.Tests.Support;
 
 namespace EtcdForge.Tests.Configuration;
 

@@ -9,7 +9,7 @@ public static class DockerEngineRequirement
     public static string? Missing()
     {
         if (!File.Exists("/var/run/docker.sock")) return "no Docker engine: /var/run/docker.sock is missing (start dockerd as .ci/run does)";
-        var version = ToolRun.Of("docker", null, "version", "--format", "{{.Server.Version}}");
+        var version = ExternalTool.RunWith("docker", null, "version", "--format", "{{.Server.Version}}");
         return version.ExitCode == 0 ? null : $"the Docker engine does not answer: {version.Output.Trim()}";
     }
 

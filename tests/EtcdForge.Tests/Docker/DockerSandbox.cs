@@ -1,7 +1,6 @@
 using System.Text.Json;
 using EtcdForge.Tests.Download;
 using EtcdForge.Tests.EndToEnd;
-using EtcdForge.Tests.Support;
 
 namespace EtcdForge.Tests.Docker;
 
@@ -29,13 +28,13 @@ public sealed class DockerSandbox : IDisposable
     public string Config { get; }
     public string Root => _dir.Combine("artifacts");
     public string Cluster => Path.Combine(Root, ClusterName);
-    public string Pki => Path.Combine(Cluster, "pki");
-    public string ImageReport => Path.Combine(Cluster, "reports", "image.json");
+    public ClusterFiles Files => new(Cluster);
+    public string ImageReport => Files.Report("image.json");
     public ForgeResult FirstRun { get; }
 
     public static string Container(string node) => $"etcd-forge-{ClusterName}-{node}";
 
-    public string NodeDir(string node) => Path.Combine(Cluster, "nodes", node);
+    public string NodeDir(string node) => Files.NodeDir(node);
 
     public string WriteConfig(string name, string yaml) => _dir.File(name, yaml);
 
@@ -56,7 +55,7 @@ public sealed class DockerSandbox : IDisposable
         return (root.GetProperty("id").GetString()!, root.GetProperty("digest").GetString()!, root.GetProperty("tag").GetString()!);
     }
 
-    internal static ToolRun Docker(params string[] args) => ToolRun.Of("docker", null, args);
+    internal static ToolResult Docker(params string[] args) => ExternalTool.RunWith("docker", null, args);
 
     public static string Inspect(string container, string format)
     {

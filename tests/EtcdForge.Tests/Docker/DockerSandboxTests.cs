@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using EtcdForge.Tests.EndToEnd;
-using EtcdForge.Tests.Support;
 
 namespace EtcdForge.Tests.Docker;
 
@@ -17,21 +16,10 @@ public sealed class DockerSandboxCollection
 }
 
 [Collection(DockerSandboxCollection.Name)]
-[TestCaseOrderer(ByMethodName.TypeName, ByMethodName.Assembly)]
 public sealed class DockerSandboxTests(DockerSandbox cluster) : IClassFixture<DockerSandbox>
 {
-    private string CaCert => Path.Combine(cluster.Pki, "etcd-root-ca.pem");
-    private string ClientCert => Path.Combine(cluster.Pki, "client.pem");
-    private string ClientKey => Path.Combine(cluster.Pki, "client-key.pem");
 
-    private ForgeResult Up
-    {
-        get
-        {
-            Assert.True(cluster.FirstRun.ExitCode == 0, "bringing up the docker sandbox failed:\n" + cluster.FirstRun);
-            return cluster.FirstRun;
-        }
-    }
+    private ForgeResult Up => cluster.FirstRun.Succeeded("bringing up the docker sandbox");
 
     [DockerFact]
     public void T1_Verify_brings_up_every_member_in_a_container_as_the_issue_describes()
@@ -41,7 +29,7 @@ public sealed class DockerSandboxTests(DockerSandbox cluster) : IClassFixture<Do
         var (id, digest, tag) = cluster.ReportedImage();
         Assert.Contains(run.Lines, l => l.Trim() == $"image {tag}: ID {id}, digest {digest} (dynamically linked; with /lib/x86_64-linux-gnu/libc.so.6, /lib64/ld-linux-x86-64.so.2)");
         Assert.Contains(run.Lines, l => l.Contains($"load image {tag} ({id})"));
-        var etcdUser = ToolRun.Of("id", null, "-u", "etcd").Stdout.Trim() + ":" + ToolRun.Of("id", null, "-g", "etcd").Stdout.Trim();
+        var etcdUser = ExternalTool.RunWith("id", null, "-u", "etcd").Stdout.Trim() + ":" + ExternalTool.RunWith("id", null, "-g", "etcd").Stdout.Trim();
 
         foreach (var node in DockerSandbox.Nodes)
         {
@@ -69,7 +57,7 @@ public sealed class DockerSandboxTests(DockerSandbox cluster) : IClassFixture<Do
         Assert.True(health.ExitCode == 0, health.ToString());
         foreach (var endpoint in DockerSandbox.Endpoints) Assert.Contains($"{endpoint} is healthy", health.Output);
 
-        var put = ToolRun.Of("curl", null, "-sS", "--fail", "--max-time", "60", "--cacert", CaCert, "--cert", ClientCert, "--key", ClientKey,
+        var put = ExternalTool.RunWith("curl", null, "-sS", "--fail", "--max-time", "60", "--cacert", cluster.Files.CaCert, "--cert", cluster.Files.ClientCert, "--key", cluster.Files.ClientKey,
             "https://127.0.25.12:2379/v3/kv/put", "-d", """{"key":"ZG9ja2Vy","value":"b2s="}""");
         Assert.True(put.ExitCode == 0, put.ToString());
         var get = Etcdctl("get", "docker", "--print-value-only");
@@ -180,11 +168,7 @@ public sealed class DockerSandboxTests(DockerSandbox cluster) : IClassFixture<Do
 
         var run = cluster.Forge("--target=BootstrapCluster", $"--config={changed}");
 
-        Assert.True(run.ExitCode == 0, run.ToString());
-        var bootstrap = run.Section("BootstrapCluster");
-        Assert.Contains("restarting etcd1, etcd2, etcd3 one at a time: their files changed since they started", bootstrap.Select(l => l.Trim()));
-        var restarted = bootstrap.Where(l => l.Contains("restarted with its new files; healthy again")).ToList();
-        Assert.Equal(["[etcd1]", "[etcd2]", "[etcd3]"], restarted.Select(l => l[l.IndexOf('[')..(l.IndexOf(']') + 1)]));
+        run.RestartedOneAtATime("etcd1", "etcd2", "etcd3");
         foreach (var node in DockerSandbox.Nodes)
         {
             var after = DockerSandbox.Inspect(DockerSandbox.Container(node), "{{.Id}} {{index .Config.Labels \"io.etcd-forge.fingerprint\"}}").Split(' ');
@@ -195,8 +179,7 @@ public sealed class DockerSandboxTests(DockerSandbox cluster) : IClassFixture<Do
         var get = Etcdctl("get", "before-replace", "--print-value-only");
         Assert.True(get.ExitCode == 0 && get.Stdout.Trim() == "kept", get.ToString());
         var again = cluster.Forge("--target=Verify", $"--config={changed}");
-        Assert.True(again.ExitCode == 0, again.ToString());
-        Assert.Contains("BootstrapCluster: nothing changed", again.Lines);
+        again.ChangedNothing("BootstrapCluster");
     }
 
     [DockerFact]
@@ -232,7 +215,5 @@ public sealed class DockerSandboxTests(DockerSandbox cluster) : IClassFixture<Do
         }
     }
 
-    private ToolRun Etcdctl(params string[] args) =>
-        ToolRun.Of("/usr/bin/etcdctl", new Dictionary<string, string> { ["ETCDCTL_API"] = "3" },
-            [$"--endpoints={string.Join(',', DockerSandbox.Endpoints)}", "--cacert", CaCert, "--cert", ClientCert, "--key", ClientKey, .. args]);
+    private ToolResult Etcdctl(params string[] args) => cluster.Files.Etcdctl(DockerSandbox.Endpoints, args);
 }

@@ -1,5 +1,4 @@
 using EtcdForge.Download;
-using EtcdForge.Tests.Support;
 
 namespace EtcdForge.Tests.Download;
 

@@ -2,7 +2,6 @@ using EtcdForge.Artifacts;
 using EtcdForge.Configuration;
 using EtcdForge.Download;
 using EtcdForge.Reporting;
-using EtcdForge.Tests.Support;
 
 namespace EtcdForge.Tests.Download;
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Xml.Linq;
-using EtcdForge.Tests.Support;
 
 namespace EtcdForge.Tests.EndToEnd;
 
@@ -15,7 +14,6 @@ public sealed class NewUserCluster : LoopbackCluster
 // a CI log (no NO_COLOR, a colour terminal type): plain text and one line per member; the client bundle's
 // etcdctl.env sourced for Debian's etcdctl; a member down during Verify; members that die as they start.
 // Tests run in name order against the one cluster the fixture made.
-[TestCaseOrderer(ByMethodName.TypeName, ByMethodName.Assembly)]
 public sealed class NewUserTests(NewUserCluster cluster) : IClassFixture<NewUserCluster>
 {
     private static readonly ForgeProcess IntoALog = new()
@@ -54,15 +52,15 @@ public sealed class NewUserTests(NewUserCluster cluster) : IClassFixture<NewUser
     {
         Up();
         using var dir = new TempDir();
-        var untar = ToolRun.Of("tar", null, "-xzf", Path.Combine(cluster.ClusterDir, "bundles", "client.tar.gz"), "-C", dir.Path);
+        var untar = ExternalTool.RunWith("tar", null, "-xzf", Path.Combine(cluster.ClusterDir, "bundles", "client.tar.gz"), "-C", dir.Path);
         Assert.True(untar.ExitCode == 0, untar.ToString());
         const string clean = "unset ETCDCTL_API ETCDCTL_ENDPOINTS ETCDCTL_CACERT ETCDCTL_CERT ETCDCTL_KEY; ";
 
         // bash, from another directory: the paths resolve against the file's own directory.
-        var bash = ToolRun.Of("bash", null, "-c",
+        var bash = ExternalTool.RunWith("bash", null, "-c",
             clean + $"cd / && source '{dir.Path}/etcdctl.env' && /usr/bin/etcdctl endpoint health && /usr/bin/etcdctl put new-user sourced");
         // sh (dash), as the file's header says: from the bundle's directory.
-        var sh = ToolRun.Of("sh", null, "-c", clean + $"cd '{dir.Path}' && . ./etcdctl.env && /usr/bin/etcdctl get new-user --print-value-only");
+        var sh = ExternalTool.RunWith("sh", null, "-c", clean + $"cd '{dir.Path}' && . ./etcdctl.env && /usr/bin/etcdctl get new-user --print-value-only");
 
         Assert.True(bash.ExitCode == 0, bash.ToString());
         for (var i = 1; i <= 3; i++) Assert.Contains($"https://127.0.22.1{i}:2379 is healthy", bash.Output);

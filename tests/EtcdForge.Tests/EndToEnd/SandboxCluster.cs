@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using EtcdForge.Tests.Support;
-using Xunit.Abstractions;
-using Xunit.Sdk;
 
 namespace EtcdForge.Tests.EndToEnd;
 
@@ -35,7 +32,7 @@ public sealed class SandboxCluster : ILocalCluster, IDisposable
 
     public string Root => _dir.Combine("artifacts");
     public string Sandbox => Path.Combine(Root, "sandbox");
-    public string Pki => Path.Combine(Sandbox, "pki");
+    public ClusterFiles Files => new(Sandbox);
     public string ClusterDir => Sandbox;
     // config/cluster.yaml asks for 3.5.21 with the Debian fallback, and this machine cannot reach the release host.
     public string Version => "3.4.23";
@@ -72,37 +69,5 @@ public sealed class SandboxCluster : ILocalCluster, IDisposable
             _members.KillLeftovers();
             _dir.Dispose();
         }
-    }
-}
-
-// Runs the tests of a class in the order of their method names (T1_..., T2_...): the cluster is brought up
-// once and torn down by the last test.
-public sealed class ByMethodName : ITestCaseOrderer
-{
-    public const string TypeName = "EtcdForge.Tests.EndToEnd.ByMethodName";
-    public const string Assembly = "EtcdForge.Tests";
-
-    public IEnumerable<TTestCase> OrderTestCases<TTestCase>(IEnumerable<TTestCase> testCases) where TTestCase : ITestCase =>
-        testCases.OrderBy(t => t.TestMethod.Method.Name, StringComparer.Ordinal);
-}
-
-internal sealed record ToolRun(string Command, int ExitCode, string Stdout, string Stderr)
-{
-    public string Output => Stdout + Stderr;
-    public override string ToString() => $"{Command} -> exit {ExitCode}\n--- stdout ---\n{Stdout}\n--- stderr ---\n{Stderr}";
-
-    // A tool the project did not write (Debian's etcdctl, curl), run directly.
-    public static ToolRun Of(string file, IReadOnlyDictionary<string, string>? env, params string[] args)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        foreach (var (k, v) in env ?? new Dictionary<string, string>()) start.Environment[k] = v;
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        // Not a timing assertion: only keeps a hung tool from hanging the run.
-        if (!process.WaitForExit(TimeSpan.FromMinutes(2))) { process.Kill(entireProcessTree: true); process.WaitForExit(); }
-        process.WaitForExit();
-        return new ToolRun($"{file} {string.Join(' ', args)}", process.ExitCode, stdout.Result, stderr.Result);
     }
 }

@@ -1,16 +1,13 @@
-using EtcdForge.Tests.Support;
 
 namespace EtcdForge.Tests.EndToEnd;
 
 // The default config (config/cluster.yaml) end to end: Debian's etcd 3.4.23 on 127.0.0.11-13.
 [Collection(SandboxClusterCollection.Name)]
-[TestCaseOrderer(ByMethodName.TypeName, ByMethodName.Assembly)]
 public sealed class SandboxClusterTests(SandboxCluster cluster) : LocalClusterSuite(cluster), IClassFixture<SandboxCluster>;
 
 // The same suite on real etcd 3.5.30 (EtcdRelease), downloaded through a loopback release host, on 127.0.24.11-13:
 // its own addresses, so it runs in parallel with the default sandbox.
 [Collection(Loopback24Collection.Name)]
-[TestCaseOrderer(ByMethodName.TypeName, ByMethodName.Assembly)]
 public sealed class Sandbox35ClusterTests(Sandbox35Cluster cluster) : LocalClusterSuite(cluster), IClassFixture<Sandbox35Cluster>;
 
 public sealed class Sandbox35Cluster : LoopbackCluster

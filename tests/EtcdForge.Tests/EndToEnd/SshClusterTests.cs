@@ -1,7 +1,6 @@
 using System.Text.Json;
 using EtcdForge.Tests.Pki;
 using EtcdForge.Tests.Remote;
-using EtcdForge.Tests.Support;
 
 namespace EtcdForge.Tests.EndToEnd;
 
@@ -17,7 +16,7 @@ public sealed class SshClusterTests(TestHosts hosts) : IDisposable
 
     private readonly TempDir _scratch = new();
     private string Artifacts => _scratch.Combine("artifacts");
-    private string Pki => Path.Combine(Artifacts, Cluster, "pki");
+    private ClusterFiles Files => new(Path.Combine(Artifacts, Cluster));
     private static string Endpoint(int host) => $"https://{TestHosts.Address(host)}:2379";
 
     [TestHostFact]
@@ -79,7 +78,7 @@ public sealed class SshClusterTests(TestHosts hosts) : IDisposable
         Assert.True(health.ExitCode == 0, "etcdctl endpoint health: " + health.Output);
         for (var host = 1; host <= TestHosts.Count; host++) Assert.Contains($"{Endpoint(host)} is healthy", health.Output);
 
-        var range = Curl("--cert", Path.Combine(Pki, "client.pem"), "--key", Path.Combine(Pki, "client-key.pem"));
+        var range = Curl("--cert", Files.ClientCert, "--key", Files.ClientKey);
         Assert.True(range.ExitCode == 0, "curl with the client certificate: " + range.Output);
         using (var body = JsonDocument.Parse(range.Stdout))
         {
@@ -151,16 +150,11 @@ public sealed class SshClusterTests(TestHosts hosts) : IDisposable
 
     private ForgeResult Forge(params string[] args) => ForgeProcess.Run([.. args, $"--artifacts={Artifacts}"]);
 
-    private ToolResult EtcdctlHealth() => ExternalTool.Run("etcdctl",
-        "--endpoints=" + string.Join(',', Enumerable.Range(1, TestHosts.Count).Select(Endpoint)),
-        "--cacert=" + Path.Combine(Pki, "etcd-root-ca.pem"),
-        "--cert=" + Path.Combine(Pki, "client.pem"),
-        "--key=" + Path.Combine(Pki, "client-key.pem"),
-        "endpoint", "health");
+    private ToolResult EtcdctlHealth() => Files.Etcdctl(Enumerable.Range(1, TestHosts.Count).Select(Endpoint), "endpoint", "health");
 
     // A range request on the grpc gateway of host2, trusting the cluster's CA; extra args add client credentials.
     private ToolResult Curl(params string[] credentials) => ExternalTool.Run("curl",
-        ["-sS", "--fail", "--max-time", "30", "--cacert", Path.Combine(Pki, "etcd-root-ca.pem"), .. credentials,
+        ["-sS", "--fail", "--max-time", "30", "--cacert", Files.CaCert, .. credentials,
          "-X", "POST", "-d", "{\"key\":\"Zm9v\"}", $"{Endpoint(2)}/v3/kv/range"]);
 
     private string Ssh(int host, string command) => ExternalTool.Succeed("ssh",
@@ -172,42 +166,13 @@ public sealed class SshClusterTests(TestHosts hosts) : IDisposable
         $"root@{TestHosts.Address(host)}",
         command);
 
-    private static string ClusterYaml(Func<int, string> fingerprint)
+    // Host keys pinned by fingerprint (the other suites use known_hosts), so a swapped pin can be tried.
+    private static string ClusterYaml(Func<int, string> fingerprint) => new ClusterDescription(Cluster)
     {
-        var yaml = $"""
-            cluster:
-              name: {Cluster}
-              token: {Cluster}-token
-            etcd:
-              version: 3.5.21
-              distributionFallback: true
-            pki:
-              keyAlgorithm: ecdsa-p256
-              ca:
-                commonName: {Cluster} CA
-                organization: etcd-forge
-              clients:
-                - name: client
-                  commonName: root
-            nodes:
-
-            """;
-        for (var host = 1; host <= TestHosts.Count; host++)
-        {
-            yaml += $"""
-                  - name: etcd{host}
-                    address: {TestHosts.Address(host)}
-                    connection:
-                      type: ssh
-                      user: root
-                      keyFile: {TestHosts.Key("id_ed25519")}
-                      hostKey: "{fingerprint(host)}"
-                    service: process
-
-                """;
-        }
-        return yaml;
-    }
+        Etcd = ["version: 3.5.21", "distributionFallback: true"],
+        Nodes = [.. Enumerable.Range(1, TestHosts.Count).Select(h =>
+            DescribedNode.SshPinned($"etcd{h}", TestHosts.Address(h).ToString(), TestHosts.Key("id_ed25519"), fingerprint(h)))],
+    }.Yaml;
 
     public void Dispose() => _scratch.Dispose();
 }

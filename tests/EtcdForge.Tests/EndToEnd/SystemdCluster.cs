@@ -1,7 +1,6 @@
 using EtcdForge.Tests.Download;
 using EtcdForge.Tests.Pki;
 using EtcdForge.Tests.Remote;
-using EtcdForge.Tests.Support;
 
 namespace EtcdForge.Tests.EndToEnd;
 
@@ -31,47 +30,21 @@ public sealed class SystemdCluster : IDisposable
 
     public string Artifacts => _scratch.Combine("artifacts");
     public string ClusterDir => Path.Combine(Artifacts, Name);
-    public string Pki => Path.Combine(ClusterDir, "pki");
-    public string CaCert => Path.Combine(Pki, "etcd-root-ca.pem");
-    public string ClientCert => Path.Combine(Pki, "client.pem");
-    public string ClientKey => Path.Combine(Pki, "client-key.pem");
-    public string Report => Path.Combine(ClusterDir, "reports", "verify.json");
+    public ClusterFiles Files => new(ClusterDir);
+    public string Report => Files.Report("verify.json");
     public string Endpoints => string.Join(',', Enumerable.Range(1, SystemdHosts.Count).Select(SystemdHosts.Endpoint));
 
-    public string Config(string version) => _scratch.File($"cluster-{version}.yaml", $"""
-        cluster:
-          name: {Name}
-          token: {Name}-token
-        etcd:
-          version: {version}
-          downloadUrl: {_mirror.BaseUrl}
-        pki:
-          keyAlgorithm: ecdsa-p256
-          ca:
-            commonName: {Name} CA
-          clients:
-            - name: client
-              commonName: root
-        nodes:
-
-        """ + string.Concat(Enumerable.Range(1, SystemdHosts.Count).Select(h => $"""
-          - name: etcd{h}
-            address: {SystemdHosts.Address(h)}
-            connection:
-              type: ssh
-              user: root
-              keyFile: {SystemdHosts.Key}
-              knownHosts: {SystemdHosts.KnownHosts}
-            service: systemd
-
-        """)));
+    public string Config(string version) => _scratch.File($"cluster-{version}.yaml", new ClusterDescription(Name)
+    {
+        Etcd = [$"version: {version}", $"downloadUrl: {_mirror.BaseUrl}"],
+        Nodes = [.. Enumerable.Range(1, SystemdHosts.Count).Select(h => SystemdHosts.Set.Member(h, service: "systemd"))],
+    }.Yaml);
 
     public ForgeResult Forge(string version, params string[] args) =>
         ForgeProcess.Run([.. args, $"--config={Config(version)}", $"--artifacts={Artifacts}"]);
 
     // Debian's etcdctl (3.4; it speaks to 3.5 members too) with the client certificate, against every member.
-    internal ToolResult Etcdctl(params string[] args) => ExternalTool.Run("/usr/bin/etcdctl",
-        ["--endpoints=" + Endpoints, "--cacert=" + CaCert, "--cert=" + ClientCert, "--key=" + ClientKey, "--command-timeout=20s", .. args]);
+    internal ToolResult Etcdctl(params string[] args) => Files.Etcdctl([Endpoints], args);
 
     public void Dispose()
     {

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text.Json;
 using EtcdForge.Tests.EndToEnd;
 using EtcdForge.Tests.Remote;
-using EtcdForge.Tests.Support;
 using Xunit.Abstractions;
 
 namespace EtcdForge.Tests.Faults;
@@ -15,7 +14,6 @@ namespace EtcdForge.Tests.Faults;
 // (etcd1 was left incomplete; the read had to be retried). The sandbox's killed-member case is
 // EndToEnd/SandboxClusterTests.T6; T4 here does the same over SSH and also checks the member keeps its ID.
 [Collection(TestHostsCollection.Name)]
-[TestCaseOrderer(ByMethodName.TypeName, ByMethodName.Assembly)]
 public sealed class FaultTests(FaultCluster cluster, ITestOutputHelper output) : IClassFixture<FaultCluster>
 {
     private static readonly TimeSpan HangGuard = TimeSpan.FromMinutes(2);
@@ -95,7 +93,7 @@ public sealed class FaultTests(FaultCluster cluster, ITestOutputHelper output) :
             Assert.Contains(run.Lines, l => l.StartsWith($"[{node}] ") && (l.Contains(" bytes uploaded") || l.EndsWith("up to date, nothing uploaded")));
         }
         Assert.Contains("[etcd2] not deployed (failed, see above)", run.Lines);
-        using (var deploy = JsonDocument.Parse(File.ReadAllText(Path.Combine(cluster.Reports, "deploy.json"))))
+        using (var deploy = JsonDocument.Parse(File.ReadAllText(Path.Combine(cluster.Files.Reports, "deploy.json"))))
         {
             var entries = deploy.RootElement.EnumerateArray().ToDictionary(e => e.GetProperty("node").GetString()!);
             Assert.Equal(["etcd1", "etcd2", "etcd3"], entries.Keys.Order().ToArray());
@@ -142,8 +140,7 @@ public sealed class FaultTests(FaultCluster cluster, ITestOutputHelper output) :
         }
 
         var again = cluster.Forge("--target=Verify");
-        Assert.True(again.ExitCode == 0, again.ToString());
-        Assert.Contains("DeployNodes: nothing changed", again.Lines);
+        again.ChangedNothing("DeployNodes");
         Assert.Contains("BootstrapCluster: nothing changed", again.Lines);
     }
 
@@ -197,7 +194,7 @@ public sealed class FaultTests(FaultCluster cluster, ITestOutputHelper output) :
         ForgeResult result;
         try
         {
-            WaitForLine(watch, l => l == sentinel, "the watch to see the sentinel");
+            watch.WaitForLine(l => l == sentinel, "the watch to see the sentinel", HangGuard);
             // Verify asks etcd3 for its status first, on a connection of its own, and later reads through etcd3 on
             // another. etcd3's client port is slow enough that the first connection is surely seen (its TLS
             // handshake takes about a second), and once it has closed, slower still: the read's handshake would take
@@ -208,7 +205,7 @@ public sealed class FaultTests(FaultCluster cluster, ITestOutputHelper output) :
             WaitFor(() => Established(etcd3) > 0 ? "open" : null, verify, "Verify's status connection to etcd3");
             WaitFor(() => Established(etcd3) == 0 ? "closed" : null, verify, "Verify's status connection to etcd3 to close");
             TestHosts.ScriptAsync("rate", "3", "2379", "1kbit").GetAwaiter().GetResult();
-            var written = WaitForLine(watch, l => l.StartsWith("etcd-forge/verify/", StringComparison.Ordinal) && l != sentinel, "Verify's key to be written");
+            var written = watch.WaitForLine(l => l.StartsWith("etcd-forge/verify/", StringComparison.Ordinal) && l != sentinel, "Verify's key to be written", HangGuard);
             output.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} saw {written}");
             // SIGKILL first and wait for the exit only after etcd3 is fast again: waiting on a process that is
             // not our child polls, and the election (about a second) must not be over before the read arrives.
@@ -224,7 +221,7 @@ public sealed class FaultTests(FaultCluster cluster, ITestOutputHelper output) :
         {
             verify?.Dispose();
             TestHosts.ScriptAsync("rate", "3", "none").GetAwaiter().GetResult();
-            if (!watch.HasExited) watch.Kill();
+            watch.Stop();
         }
 
         var report = Report();
@@ -246,7 +243,7 @@ public sealed class FaultTests(FaultCluster cluster, ITestOutputHelper output) :
         Assert.True(healed.ExitCode == 0, healed.ToString());
     }
 
-    private JsonDocument Report() => JsonDocument.Parse(File.ReadAllText(Path.Combine(cluster.Reports, "verify.json")));
+    private JsonDocument Report() => JsonDocument.Parse(File.ReadAllText(Path.Combine(cluster.Files.Reports, "verify.json")));
 
     private static JsonElement Check(JsonDocument report, string member, string name) =>
         report.RootElement.GetProperty("checks").EnumerateArray()
@@ -267,36 +264,8 @@ public sealed class FaultTests(FaultCluster cluster, ITestOutputHelper output) :
         return Assert.Single(leaders);
     }
 
-    private Process StartWatch(string prefix, long revision)
-    {
-        var start = new ProcessStartInfo("etcdctl") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { $"--endpoints={TestHostCluster.Endpoint(1)}", $"--cacert={cluster.CaCert}", $"--cert={cluster.ClientCert}",
-                     $"--key={cluster.ClientKey}", "watch", "--prefix", $"--rev={revision}", prefix })
-        {
-            start.ArgumentList.Add(arg);
-        }
-        return Process.Start(start)!;
-    }
-
-    // Reads the watch's output (PUT / key / value lines) until a line matches.
-    private static string WaitForLine(Process watch, Func<string, bool> match, string what)
-    {
-        using var guard = new CancellationTokenSource(HangGuard);
-        while (true)
-        {
-            string? line;
-            try
-            {
-                line = watch.StandardOutput.ReadLineAsync(guard.Token).AsTask().GetAwaiter().GetResult();
-            }
-            catch (OperationCanceledException)
-            {
-                throw new TimeoutException($"gave up waiting for {what} after {HangGuard}");
-            }
-            if (line is null) throw new InvalidOperationException($"etcdctl watch ended while waiting for {what}: {watch.StandardError.ReadToEnd()}");
-            if (match(line.Trim())) return line.Trim();
-        }
-    }
+    private RunningTool StartWatch(string prefix, long revision) => ExternalTool.Start("etcdctl",
+        [$"--endpoints={TestHostCluster.Endpoint(1)}", .. cluster.Files.EtcdctlTls, "watch", "--prefix", $"--rev={revision}", prefix]);
 
     // TCP connections from this machine to an IPv4 endpoint that are established now, from /proc/net/tcp and
     // tcp6 of this namespace (.NET's dual-mode sockets show IPv4 peers there as ::ffff:a.b.c.d).
@@ -336,7 +305,7 @@ public sealed class FaultTests(FaultCluster cluster, ITestOutputHelper output) :
 
     private static string NamespaceId(int host)
     {
-        var inode = Pki.ExternalTool.Succeed("stat", "-L", "-c", "%i", $"/run/netns/{TestHosts.Namespace(host)}").Trim();
+        var inode = ExternalTool.Succeed("stat", "-L", "-c", "%i", $"/run/netns/{TestHosts.Namespace(host)}").Trim();
         return $"net:[{inode}]";
     }
 

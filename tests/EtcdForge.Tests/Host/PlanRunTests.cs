@@ -1,4 +1,3 @@
-using EtcdForge.Tests.Support;
 
 namespace EtcdForge.Tests.Host;
 

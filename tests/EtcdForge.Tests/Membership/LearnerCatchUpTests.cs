@@ -1,5 +1,4 @@
 using EtcdForge.Tests.Remote;
-using EtcdForge.Tests.Support;
 
 namespace EtcdForge.Tests.Membership;
 
@@ -40,9 +39,8 @@ public sealed class LearnerCatchUpTests(LearnerCatchUpTests.GrowingCluster clust
         var value = new string('x', 100_000);
         for (var i = 0; i < 5; i++) cluster.EtcdctlSucceeds("put", $"ef-bulk/{i}", value);
 
-        var config = File.ReadAllText(cluster.Config);
-        var host3 = config[config.LastIndexOf("  - name: etcd3", StringComparison.Ordinal)..];
-        File.WriteAllText(cluster.GrownConfig, config + host3.Replace("etcd3", "etcd4").Replace(TestHosts.Address(3).ToString(), TestHosts.Address(TestHosts.Spare).ToString()));
+        // nodes: is the description's last section: the spare host joins as etcd4.
+        File.WriteAllText(cluster.GrownConfig, File.ReadAllText(cluster.Config) + cluster.Hosts.Member(TestHosts.Spare).Yaml + "\n");
 
         // Raft entries reach a member posted to its port 2380 or streamed over connections it dialled to its peers' 2380.
         await TestHosts.ScriptAsync("rate", TestHosts.Spare.ToString(), "both:2380", "8kbit");

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using EtcdForge.Tests.EndToEnd;
-using EtcdForge.Tests.Support;
 
 namespace EtcdForge.Tests.Membership;
 
@@ -15,36 +14,25 @@ public abstract class MembershipCluster(string name)
 
     public string Root => Dir.Combine("artifacts");
     public string ClusterDir => Path.Combine(Root, name);
-    public string CaCert => Path.Combine(ClusterDir, "pki", "etcd-root-ca.pem");
-    public string ClientCert => Path.Combine(ClusterDir, "pki", "client.pem");
-    public string ClientKey => Path.Combine(ClusterDir, "pki", "client-key.pem");
+    public ClusterFiles Files => new(ClusterDir);
 
     public abstract string Endpoint(int i);
     public string Endpoints(params int[] nodes) => string.Join(",", nodes.Select(Endpoint));
 
     /// <summary>Node N's entry under nodes: in the description.</summary>
-    protected abstract string NodeYaml(int i);
+    protected abstract DescribedNode Node(int i);
 
     /// <summary>Lines added under etcd: in the description.</summary>
-    protected virtual string EtcdYaml => "";
+    protected virtual IReadOnlyList<string> EtcdLines => [];
 
     public string Config(params int[] nodes)
     {
-        var yaml = $$"""
-            cluster:
-              name: {{name}}
-            etcd:
-              version: 3.5.21
-              distributionFallback: true
-            {{EtcdYaml}}
-            pki:
-              clients:
-                - { name: client, commonName: root }
-            nodes:
-
-            """;
-        foreach (var i in nodes) yaml += NodeYaml(i);
-        return Dir.File($"cluster-{string.Join("", nodes)}.yaml", yaml);
+        var description = new ClusterDescription(name)
+        {
+            Etcd = ["version: 3.5.21", "distributionFallback: true", .. EtcdLines],
+            Nodes = [.. nodes.Select(Node)],
+        };
+        return Dir.File($"cluster-{string.Join("", nodes)}.yaml", description.Yaml);
     }
 
     // A run that adds two members over SSH goes through the whole pipeline twice over: on a machine shared by several
@@ -80,8 +68,7 @@ public abstract class MembershipCluster(string name)
 
     public string Etcdctl(string endpoints, params string[] args)
     {
-        var result = ToolRun.Of("etcdctl", new Dictionary<string, string> { ["ETCDCTL_API"] = "3" },
-            [$"--endpoints={endpoints}", $"--cacert={CaCert}", $"--cert={ClientCert}", $"--key={ClientKey}", "--command-timeout=20s", .. args]);
+        var result = Files.Etcdctl([endpoints], args);
         Assert.True(result.ExitCode == 0, result.ToString());
         return result.Stdout;
     }

@@ -1,7 +1,6 @@
 using System.Net;
 using EtcdForge.Configuration;
 using EtcdForge.Membership;
-using EtcdForge.Tests.Support;
 
 namespace EtcdForge.Tests.Membership;
 

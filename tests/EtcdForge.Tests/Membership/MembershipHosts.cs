@@ -11,9 +11,7 @@ public sealed class MembershipHosts() : MembershipCluster("scaling"), IAsyncLife
 
     public override string Endpoint(int i) => $"https://{Hosts.Address(i)}:2379";
 
-    protected override string NodeYaml(int i) =>
-        $"  - {{ name: etcd{i}, address: {Hosts.Address(i)}, service: process, " +
-        $"connection: {{ type: ssh, user: root, keyFile: {Hosts.Key("id_ed25519")}, knownHosts: {Hosts.KnownHosts} }} }}\n";
+    protected override DescribedNode Node(int i) => Hosts.Member(i);
 
     public Task InitializeAsync() => Hosts.UpAsync();
 

@@ -1,6 +1,5 @@
 using System.Net.Sockets;
 using EtcdForge.Tests.Remote;
-using EtcdForge.Tests.Support;
 
 namespace EtcdForge.Tests.Membership;
 
@@ -15,7 +14,7 @@ public sealed class MembershipHostsTests(MembershipHosts cluster) : IClassFixtur
     public async Task Three_to_five_to_three_over_ssh_removing_the_leader_loses_no_acknowledged_write_and_leaves_no_learner()
     {
         Assert.Contains("Verify: all", cluster.ForgeSucceeds(Three, "--target=Verify").Output);
-        await using var writer = ContinuousWriter.Start(cluster.Endpoints(MembershipCluster.All), cluster.CaCert, cluster.ClientCert, cluster.ClientKey, "ef-scaling");
+        await using var writer = ContinuousWriter.Start(cluster.Endpoints(MembershipCluster.All), cluster.Files.CaCert, cluster.Files.ClientCert, cluster.Files.ClientKey, "ef-scaling");
         await writer.WaitForMoreAsync(20);
 
         // etcd4 and etcd5 in one edit: added one at a time, each promoted before the next is added.
@@ -36,7 +35,7 @@ public sealed class MembershipHostsTests(MembershipHosts cluster) : IClassFixtur
         await writer.WaitForMoreAsync(20);
 
         var report = await writer.StopAsync();
-        await report.AssertNoLossAsync(cluster.Endpoints(kept), cluster.CaCert, cluster.ClientCert, cluster.ClientKey);
+        await report.AssertNoLossAsync(cluster.Endpoints(kept), cluster.Files.CaCert, cluster.Files.ClientCert, cluster.Files.ClientKey);
     }
 
     // Debian's etcdctl lists exactly these nodes, every one a voting member.

@@ -25,9 +25,9 @@ public sealed class MembershipSandbox : MembershipCluster, IDisposable
 
     public override string Endpoint(int i) => $"https://127.0.26.1{i}:2379";
 
-    protected override string NodeYaml(int i) => $"  - {{ name: etcd{i}, address: 127.0.26.1{i}, connection: {{ type: local }} }}\n";
+    protected override DescribedNode Node(int i) => DescribedNode.Local($"etcd{i}", $"127.0.26.1{i}");
 
-    protected override string EtcdYaml => $"  quotaBackendBytes: {QuotaBytes}";
+    protected override IReadOnlyList<string> EtcdLines => [$"quotaBackendBytes: {QuotaBytes}"];
 
     public int? PidOf(int i) =>
         int.TryParse(File.ReadAllText(Path.Combine(NodeDir(i), "run", "etcd", "etcd.pid")).Trim(), out var pid) ? pid : null;

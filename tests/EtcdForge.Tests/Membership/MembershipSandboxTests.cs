@@ -3,7 +3,6 @@ using EtcdForge.Client;
 using EtcdForge.Tests.EndToEnd;
 using Etcdserverpb;
 using Google.Protobuf;
-using EtcdForge.Tests.Support;
 using Grpc.Core;
 
 namespace EtcdForge.Tests.Membership;
@@ -11,7 +10,6 @@ namespace EtcdForge.Tests.Membership;
 // Membership changes on a real TLS sandbox cluster of its own (127.0.26.x), in order: 3 -> 5 -> 3 with a writer
 // running throughout and the leader among the removed pair, a change refused while a member is unhealthy, and a
 // member rebuilt by ReplaceMember after its data dir was deleted, and a change refused while etcd holds a real NOSPACE alarm.
-[TestCaseOrderer(ByMethodName.TypeName, ByMethodName.Assembly)]
 public sealed class MembershipSandboxTests(MembershipSandbox sandbox) : IClassFixture<MembershipSandbox>
 {
     private static readonly int[] Three = [1, 2, 3];
@@ -22,7 +20,7 @@ public sealed class MembershipSandboxTests(MembershipSandbox sandbox) : IClassFi
     {
         sandbox.ForgeSucceeds(Three, "--target=Verify");
         var firstPids = Three.Select(sandbox.PidOf).ToList();
-        await using var writer = ContinuousWriter.Start(sandbox.Endpoints(Five), sandbox.CaCert, sandbox.ClientCert, sandbox.ClientKey, "ef-membership");
+        await using var writer = ContinuousWriter.Start(sandbox.Endpoints(Five), sandbox.Files.CaCert, sandbox.Files.ClientCert, sandbox.Files.ClientKey, "ef-membership");
         await writer.WaitForMoreAsync(20);
 
         // Plan shows both additions and makes neither.
@@ -61,7 +59,7 @@ public sealed class MembershipSandboxTests(MembershipSandbox sandbox) : IClassFi
         await writer.WaitForMoreAsync(20);
 
         var report = await writer.StopAsync();
-        await report.AssertNoLossAsync(sandbox.Endpoints(kept), sandbox.CaCert, sandbox.ClientCert, sandbox.ClientKey);
+        await report.AssertNoLossAsync(sandbox.Endpoints(kept), sandbox.Files.CaCert, sandbox.Files.ClientCert, sandbox.Files.ClientKey);
 
         // A second run changes nothing.
         var again = sandbox.ForgeSucceeds(kept, "--target=BootstrapCluster", "--yes");
@@ -75,7 +73,7 @@ public sealed class MembershipSandboxTests(MembershipSandbox sandbox) : IClassFi
         var kept = sandbox.Kept;
         var frozen = sandbox.PidOf(kept[0])!.Value;
         var added = Five.Except(kept).First();
-        System.Diagnostics.Process.Start("kill", ["-STOP", frozen.ToString()])!.WaitForExit();
+        ExternalTool.Succeed("kill", "-STOP", frozen.ToString());
         try
         {
             var refused = sandbox.Forge([.. kept, added], "--target=BootstrapCluster", "--bootstrap-timeout=3");
@@ -86,7 +84,7 @@ public sealed class MembershipSandboxTests(MembershipSandbox sandbox) : IClassFi
         }
         finally
         {
-            System.Diagnostics.Process.Start("kill", ["-CONT", frozen.ToString()])!.WaitForExit();
+            ExternalTool.Succeed("kill", "-CONT", frozen.ToString());
         }
         var members = sandbox.MemberList(sandbox.Endpoints(kept));
         Assert.Equal(3, members.Count);
@@ -132,7 +130,7 @@ public sealed class MembershipSandboxTests(MembershipSandbox sandbox) : IClassFi
 
         // 1 MB values until the backend reaches the description's quota and etcd raises NOSPACE itself.
         var filled = 0;
-        using (var client = EtcdConnection.Open(endpoints, new TlsIdentity(sandbox.CaCert, sandbox.ClientCert, sandbox.ClientKey)))
+        using (var client = EtcdConnection.Open(endpoints, new TlsIdentity(sandbox.Files.CaCert, sandbox.Files.ClientCert, sandbox.Files.ClientKey)))
         {
             var value = ByteString.CopyFrom(new byte[1_000_000]);
             for (; filled <= 2 * MembershipSandbox.QuotaBytes / 1_000_000; filled++)

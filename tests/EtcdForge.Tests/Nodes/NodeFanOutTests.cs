@@ -3,7 +3,6 @@ using EtcdForge.Configuration;
 using EtcdForge.Nodes;
 using EtcdForge.Remote;
 using EtcdForge.Tests.Download;
-using EtcdForge.Tests.Support;
 
 namespace EtcdForge.Tests.Nodes;
 

@@ -24,37 +24,31 @@ public sealed class EtcdStartTests
         BundleSet.Write(f.Cluster, f.Layout, f.Etcd);
         var unpacked = f.Temp.Combine("unpacked");
         Directory.CreateDirectory(unpacked);
-        Shell.Run("tar", ["-xzf", f.Layout.NodeBundle("etcd1"), "-C", unpacked]);
-        Shell.Run("sh", [Path.Combine(unpacked, "install.sh")]);
+        ExternalTool.Succeed("tar", "-xzf", f.Layout.NodeBundle("etcd1"), "-C", unpacked);
+        ExternalTool.Succeed("sh", Path.Combine(unpacked, "install.sh"));
         var paths = NodePaths.For(f.Node("etcd1"), f.Cluster, f.Layout);
 
-        var psi = new ProcessStartInfo(Path.Combine(paths.BinDir, "etcd")) { RedirectStandardError = true, RedirectStandardOutput = true };
-        psi.ArgumentList.Add("--config-file");
-        psi.ArgumentList.Add(paths.ConfigFile);
-        using var etcd = Process.Start(psi)!;
-        var log = etcd.StandardError.ReadToEndAsync();
+        using var etcd = ExternalTool.Start(Path.Combine(paths.BinDir, "etcd"), "--config-file", paths.ConfigFile);
         try
         {
             var endpoint = f.Node("etcd1").ClientUrl;
             var deadline = Stopwatch.StartNew();
-            Shell.Result health;
+            ToolResult health;
             do
             {
                 await Task.Delay(250);
                 Assert.False(etcd.HasExited, "etcd exited");
-                health = Shell.Run(Path.Combine(paths.BinDir, "etcdctl"),
-                    ["--endpoints", endpoint, "--cacert", f.Layout.CaCert, "--cert", f.Layout.ClientCert("client"),
-                     "--key", f.Layout.ClientKey("client"), "--command-timeout", "2s", "endpoint", "health"],
-                    new Dictionary<string, string> { ["ETCDCTL_API"] = "3" }, check: false);
+                health = ExternalTool.RunWith(Path.Combine(paths.BinDir, "etcdctl"), new Dictionary<string, string> { ["ETCDCTL_API"] = "3" },
+                    "--endpoints", endpoint, "--cacert", f.Layout.CaCert, "--cert", f.Layout.ClientCert("client"),
+                    "--key", f.Layout.ClientKey("client"), "--command-timeout", "2s", "endpoint", "health");
             } while (health.ExitCode != 0 && deadline.Elapsed < TimeSpan.FromSeconds(20));
-            Assert.True(health.ExitCode == 0, health.StdErr);
-            Assert.Contains("is healthy", health.StdOut + health.StdErr);
+            Assert.True(health.ExitCode == 0, health.Stderr);
+            Assert.Contains("is healthy", health.Stdout + health.Stderr);
         }
         finally
         {
-            if (!etcd.HasExited) etcd.Kill();
-            etcd.WaitForExit();
+            etcd.Stop();
         }
-        Assert.DoesNotContain("\"level\":\"fatal\"", await log);
+        Assert.DoesNotContain("\"level\":\"fatal\"", etcd.Log);
     }
 }

@@ -14,12 +14,12 @@ public sealed class InstallScriptTests : PackagingTest
         Directory.CreateDirectory(bundle);
         var tar = Path.Combine(bundle, "..", $"{name}.tar.gz");
         File.WriteAllBytes(tar, Packed.Pack(NodeBundleBuilder.Build(node, Packed.Cluster, Packed.Layout, Packed.Etcd)));
-        Shell.Run("tar", ["-xzf", tar, "-C", bundle]);
+        ExternalTool.Succeed("tar", "-xzf", tar, "-C", bundle);
         return (bundle, Packed.Temp.Combine("root"));
     }
 
-    private static Shell.Result Install(string bundle, string destDir) =>
-        Shell.Run("sh", [Path.Combine(bundle, "install.sh")], new Dictionary<string, string> { ["DESTDIR"] = destDir }, check: false);
+    private static ToolResult Install(string bundle, string destDir) =>
+        ExternalTool.RunWith("sh", new Dictionary<string, string> { ["DESTDIR"] = destDir }, Path.Combine(bundle, "install.sh"));
 
     private static string Mode(string path) => Convert.ToString((int)File.GetUnixFileMode(path), 8);
 
@@ -28,14 +28,14 @@ public sealed class InstallScriptTests : PackagingTest
     {
         var (bundle, dest) = Unpack();
         var first = Install(bundle, dest);
-        Assert.True(first.ExitCode == 0, first.StdErr);
+        Assert.True(first.ExitCode == 0, first.Stderr);
         string D(string path) => dest + path;
         // etcd reads its leaf files through ssl/leaf, a link to the generation directory of this bundle.
         var generation = Path.GetFileName(Directory.GetDirectories(Path.Combine(bundle, "ssl")).Single());
         Assert.StartsWith("leaf-", generation);
         Assert.Equal(generation, new FileInfo(D("/etc/etcd/ssl/leaf")).LinkTarget);
-        Assert.Contains($"install.sh: installed {dest}/etc/etcd/ssl/{generation}/etcd1-key.pem", first.StdOut);
-        Assert.Contains($"install.sh: pointed {dest}/etc/etcd/ssl/leaf at {generation}", first.StdOut);
+        Assert.Contains($"install.sh: installed {dest}/etc/etcd/ssl/{generation}/etcd1-key.pem", first.Stdout);
+        Assert.Contains($"install.sh: pointed {dest}/etc/etcd/ssl/leaf at {generation}", first.Stdout);
         Assert.Equal("755", Mode(D("/usr/local/bin/etcd")));
         Assert.Equal("755", Mode(D("/usr/local/bin/etcdctl")));
         Assert.False(File.Exists(D("/usr/local/bin/etcdutl")));
@@ -56,15 +56,15 @@ public sealed class InstallScriptTests : PackagingTest
 
         var stamp = File.GetLastWriteTimeUtc(D("/usr/local/bin/etcd"));
         var second = Install(bundle, dest);
-        Assert.True(second.ExitCode == 0, second.StdErr);
-        Assert.Equal("install.sh: nothing changed\n", second.StdOut);
+        Assert.True(second.ExitCode == 0, second.Stderr);
+        Assert.Equal("install.sh: nothing changed\n", second.Stdout);
         Assert.Equal(stamp, File.GetLastWriteTimeUtc(D("/usr/local/bin/etcd")));
 
         File.SetUnixFileMode(D($"/etc/etcd/ssl/{generation}/etcd1-key.pem"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
         File.AppendAllText(D("/etc/etcd/etcd.conf.yml"), "# local edit\n");
         var repair = Install(bundle, dest);
         Assert.Equal($"install.sh: mode of {dest}/etc/etcd/ssl/{generation}/etcd1-key.pem set to 600\ninstall.sh: installed {dest}/etc/etcd/etcd.conf.yml\ninstall.sh: 2 change(s)\n",
-            repair.StdOut);
+            repair.Stdout);
     }
 
     // A renewed bundle installs its certificates beside the running ones, then one rename of the link swaps
@@ -81,12 +81,12 @@ public sealed class InstallScriptTests : PackagingTest
         Assert.NotEqual(old, generation);
 
         var run = Install(renewed, dest);
-        Assert.True(run.ExitCode == 0, run.StdErr);
+        Assert.True(run.ExitCode == 0, run.Stderr);
         var ssl = $"{dest}/etc/etcd/ssl";
         Assert.Equal(
             [$"install.sh: created {ssl}/{generation}", .. new[] { "etcd1.pem", "etcd1-key.pem", "etcd1-peer.pem", "etcd1-peer-key.pem" }.Select(f => $"install.sh: installed {ssl}/{generation}/{f}"),
              $"install.sh: pointed {ssl}/leaf at {generation}", $"install.sh: removed {ssl}/{old}", "install.sh: 7 change(s)"],
-            run.StdOut.TrimEnd('\n').Split('\n'));
+            run.Stdout.TrimEnd('\n').Split('\n'));
         Assert.Equal(File.ReadAllBytes(Packed.Layout.ServerCert("etcd1")), File.ReadAllBytes($"{ssl}/leaf/etcd1.pem"));
         Assert.False(Directory.Exists($"{ssl}/{old}"));
     }
@@ -98,7 +98,7 @@ public sealed class InstallScriptTests : PackagingTest
         File.AppendAllText(Directory.GetFiles(Path.Combine(bundle, "ssl"), "etcd1.pem", SearchOption.AllDirectories).Single(), "tampered");
         var result = Install(bundle, dest);
         Assert.NotEqual(0, result.ExitCode);
-        Assert.Contains("nothing installed", result.StdErr);
+        Assert.Contains("nothing installed", result.Stderr);
         Assert.False(Directory.Exists(dest));
     }
 }

@@ -58,13 +58,13 @@ public sealed class NodeBundleTests : PackagingTest
         BundleSet.Write(Packed.Cluster, Packed.Layout, Packed.Etcd);
         var dir = Packed.Temp.Combine("unpacked");
         Directory.CreateDirectory(dir);
-        Shell.Run("tar", ["-xzf", Packed.Layout.NodeBundle("etcd1"), "-C", dir]);
+        ExternalTool.Succeed("tar", "-xzf", Packed.Layout.NodeBundle("etcd1"), "-C", dir);
 
         var listed = File.ReadAllLines(Path.Combine(dir, "SHA256SUMS")).Select(l => l[66..]).ToList();
         var files = Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories)
             .Select(p => Path.GetRelativePath(dir, p)).Where(p => p != "SHA256SUMS").Order(StringComparer.Ordinal).ToList();
         Assert.Equal(files, listed);
-        Assert.Equal(0, Shell.Run("sh", ["-c", $"cd '{dir}' && sha256sum -c --quiet --strict SHA256SUMS"], check: false).ExitCode);
+        Assert.Equal(0, ExternalTool.Run("sh", "-c", $"cd '{dir}' && sha256sum -c --quiet --strict SHA256SUMS").ExitCode);
     }
 
     [Fact]

@@ -5,7 +5,6 @@ using System.Net;
 using EtcdForge.Artifacts;
 using EtcdForge.Configuration;
 using EtcdForge.Download;
-using EtcdForge.Tests.Support;
 
 namespace EtcdForge.Tests.Packaging;
 
@@ -81,7 +80,7 @@ public sealed class PackagingFixture : IDisposable
         File.SetUnixFileMode(key, AtomicFile.PrivateMode);
     }
 
-    private static void Openssl(params string[] args) => Shell.Run("openssl", args);
+    private static void Openssl(params string[] args) => ExternalTool.Succeed("openssl", args);
 
     public Node Node(string name) => Cluster.Nodes.Single(n => n.Name == name);
 
@@ -103,22 +102,3 @@ public sealed class PackagingFixture : IDisposable
 }
 
 public sealed record TarEntrySnapshot(string Name, TarEntryType Type, UnixFileMode Mode, int Uid, int Gid, DateTimeOffset Mtime, byte[] Content, TarEntryFormat Format);
-
-public static class Shell
-{
-    public sealed record Result(int ExitCode, string StdOut, string StdErr);
-
-    public static Result Run(string file, string[] args, IDictionary<string, string>? env = null, bool check = true)
-    {
-        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        if (env is not null) foreach (var (k, v) in env) psi.Environment[k] = v;
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        p.WaitForExit();
-        var result = new Result(p.ExitCode, stdout.Result, stderr.Result);
-        if (check && p.ExitCode != 0) throw new InvalidOperationException($"{file} {string.Join(' ', args)} exited {p.ExitCode}: {result.StdErr}");
-        return result;
-    }
-}

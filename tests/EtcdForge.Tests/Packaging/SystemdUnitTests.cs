@@ -14,8 +14,8 @@ public sealed class SystemdUnitTests : PackagingTest
         Directory.CreateDirectory(dir);
         var unit = Path.Combine(dir, SystemdUnit.FileName);
         File.WriteAllText(unit, unitText);
-        var result = Shell.Run("systemd-analyze", ["verify", unit], check: false);
-        return result.StdErr.Split('\n').Where(l => l.Contains(SystemdUnit.FileName)).ToList();
+        var result = ExternalTool.Run("systemd-analyze", "verify", unit);
+        return result.Stderr.Split('\n').Where(l => l.Contains(SystemdUnit.FileName)).ToList();
     }
 
     [Fact]

@@ -1,7 +1,6 @@
 using EtcdForge.Artifacts;
 using EtcdForge.Configuration;
 using EtcdForge.Pki;
-using EtcdForge.Tests.Support;
 
 namespace EtcdForge.Tests.Pki;
 
@@ -23,34 +22,15 @@ internal sealed class PkiWorkspace : IDisposable
 
     public Cluster Configure(string algorithm, params NodeSpec[] nodes)
     {
-        var nodeYaml = string.Concat(nodes.Select(n => $"""
-              - name: {n.Name}
-                address: {n.Address}
-                hostnames: [{string.Join(", ", n.Hostnames)}]
-                extraSans: [{string.Join(", ", n.ExtraSans ?? [])}]
-                connection: {"{ type: local }"}
-
-            """));
-        var yaml = $"""
-            cluster:
-              name: test
-              token: etcd-forge-test
-            etcd:
-              version: 3.5.21
-              distributionFallback: true
-            pki:
-              keyAlgorithm: {algorithm}
-              ca:
-                commonName: etcd-forge test CA
-                organization: etcd-forge
-              certValidity: 8760h
-              renewBefore: 720h
-              clients:
-                - name: client
-                  commonName: root
-            nodes:
-
-            """ + nodeYaml;
+        var yaml = new ClusterDescription("test")
+        {
+            Token = "etcd-forge-test",
+            CaName = "etcd-forge test CA",
+            KeyAlgorithm = algorithm,
+            Etcd = ["version: 3.5.21", "distributionFallback: true"],
+            Pki = ["certValidity: 8760h", "renewBefore: 720h"],
+            Nodes = [.. nodes.Select(n => DescribedNode.Local(n.Name, n.Address) with { Hostnames = n.Hostnames, ExtraSans = n.ExtraSans ?? [] })],
+        }.Yaml;
         Cluster = ClusterLoader.Load(_dir.File("cluster.yaml", yaml)).Cluster;
         return Cluster;
     }

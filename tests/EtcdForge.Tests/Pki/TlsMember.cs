@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 
 namespace EtcdForge.Tests.Pki;
 
@@ -12,12 +10,11 @@ namespace EtcdForge.Tests.Pki;
 internal sealed class TlsMember : IDisposable
 {
     private const string Etcd = "/usr/bin/etcd";
-    private readonly Process _etcd;
-    private readonly StringBuilder _log = new();
+    private readonly RunningTool _etcd;
 
     public PkiWorkspace Pki { get; }
     public string Endpoint { get; }
-    public string Log { get { lock (_log) return _log.ToString(); } }
+    public string Log => _etcd.Log;
 
     public TlsMember(string address = "127.0.0.1")
     {
@@ -27,7 +24,7 @@ internal sealed class TlsMember : IDisposable
         var l = Pki.Layout;
         Endpoint = $"https://{address}:{FreePort()}";
         var peerUrl = $"https://{address}:{FreePort()}";
-        _etcd = Start(
+        _etcd = ExternalTool.Start(Etcd,
             "--name", "etcd1", "--data-dir", Pki.Temp("data"), "--logger=zap",
             "--listen-client-urls", Endpoint, "--advertise-client-urls", Endpoint,
             "--listen-peer-urls", peerUrl, "--initial-advertise-peer-urls", peerUrl,
@@ -56,26 +53,8 @@ internal sealed class TlsMember : IDisposable
 
     public void Dispose()
     {
-        if (!_etcd.HasExited)
-        {
-            _etcd.Kill(entireProcessTree: true);
-            _etcd.WaitForExit();
-        }
         _etcd.Dispose();
         Pki.Dispose();
-    }
-
-    private Process Start(params string[] args)
-    {
-        var start = new ProcessStartInfo(Etcd) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        var process = Process.Start(start)!;
-        // Drained continuously so a chatty etcd never blocks on a full pipe; kept for failure messages.
-        process.OutputDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
     }
 
     // Polls until etcd answers; the deadline only bounds a broken run and is no assertion about speed.

@@ -1,7 +1,6 @@
 using System.Net;
 using EtcdForge.Configuration;
 using EtcdForge.Remote;
-using EtcdForge.Tests.Support;
 
 namespace EtcdForge.Tests.Remote;
 

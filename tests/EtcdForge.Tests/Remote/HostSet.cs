@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using System.Net;
 using EtcdForge.Tests.Pki;
-using EtcdForge.Tests.Support;
 
 namespace EtcdForge.Tests.Remote;
 
@@ -26,22 +24,36 @@ public sealed class HostSet
     public int Count { get; }
     public string StateDir { get; }
 
-    public string Namespace(int host) => (Net == 0 ? "ef" : $"ef{Net}") + $"-host{host}";
-    public IPAddress Address(int host) => IPAddress.Parse($"198.18.{Net}.1{host}");
+    // The set's layout has one home: the "name address fingerprint" lines testhosts.sh writes to StateDir/hosts as
+    // it brings the set up (efK-hostN per host, efK-lan for this machine's leg on the bridge); bench/run.sh reads
+    // the same file.
+    private string[] Entry(string suffix)
+    {
+        var file = Path.Combine(StateDir, "hosts");
+        if (!File.Exists(file)) throw new InvalidOperationException($"{file} is missing: this host set is not up (tests/hosts/testhosts.sh up N)");
+        return File.ReadLines(file).Select(l => l.Split(' ')).FirstOrDefault(f => f.Length == 3 && f[0].EndsWith(suffix, StringComparison.Ordinal))
+            ?? throw new InvalidOperationException($"{file} has no line for *{suffix}: bring the set up with more hosts");
+    }
+
+    public string Namespace(int host) => Entry($"-host{host}")[0];
+    public IPAddress Address(int host) => IPAddress.Parse(Entry($"-host{host}")[1]);
     public string Endpoint(int host) => $"https://{Address(host)}:2379";
 
     /// <summary>This machine's address on the hosts' bridge: what a process here listens on to be reached by the hosts.</summary>
-    public IPAddress Gateway => IPAddress.Parse($"198.18.{Net}.1");
+    public IPAddress Gateway => IPAddress.Parse(Entry("-lan")[1]);
 
     public string Key(string name) => Path.Combine(StateDir, "keys", name);
     public string KnownHosts => Path.Combine(StateDir, "known_hosts");
+
+    /// <summary>Host N as member etcdN of a cluster description, reached as root with this set's key (or another) and its known_hosts.</summary>
+    public DescribedNode Member(int host, string service = "process", string? keyFile = null) =>
+        DescribedNode.Ssh($"etcd{host}", Address(host).ToString(), keyFile ?? Key("id_ed25519"), KnownHosts, service);
 
     /// <summary>Where host N's private directories really live on this machine (PrivateRoot(1) + "/etc/etcd" is host 1's /etc/etcd).</summary>
     public string PrivateRoot(int host) => Path.Combine(StateDir, $"host{host}", "root");
 
     /// <summary>The host key fingerprint as ssh-keygen -lf printed it.</summary>
-    public string Fingerprint(int host) =>
-        File.ReadLines(Path.Combine(StateDir, "hosts")).Select(l => l.Split(' ')).Single(f => f[0] == Namespace(host))[2];
+    public string Fingerprint(int host) => Entry($"-host{host}")[2];
 
     public Task UpAsync() => ScriptAsync("up", Count.ToString());
     public Task DownAsync() => ScriptAsync("down");
@@ -50,31 +62,14 @@ public sealed class HostSet
     public async Task ScriptAsync(params string[] args)
     {
         if (TestHostsRequirement.Missing() is { } missing && args is ["up", ..]) throw new InvalidOperationException(missing);
-        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(RepoPaths.Root, "tests", "hosts", "testhosts.sh"));
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        start.Environment["EF_TESTHOSTS_NET"] = Net.ToString();
-        start.Environment["EF_TESTHOSTS_DIR"] = StateDir;
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        // Not a timing assertion: a first systemd "up" builds the cached root (about 20 s alone, minutes on a busy
-        // machine); the bound only keeps a hung script from hanging the run.
-        using (var guard = new CancellationTokenSource(TimeSpan.FromMinutes(15)))
+        var environment = new Dictionary<string, string> { ["EF_TESTHOSTS_NET"] = Net.ToString(), ["EF_TESTHOSTS_DIR"] = StateDir };
+        // A longer guard than a tool's: a first systemd "up" builds the cached root (about 20 s alone, minutes on a
+        // busy machine).
+        var script = await Task.Run(() => ExternalTool.RunWithin(TimeSpan.FromMinutes(15), "bash", environment,
+            [Path.Combine(RepoPaths.Root, "tests", "hosts", "testhosts.sh"), .. args]));
+        if (script.ExitCode != 0)
         {
-            try
-            {
-                await process.WaitForExitAsync(guard.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync();
-            }
-        }
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"testhosts.sh {string.Join(' ', args)} (net {Net}) failed (exit {process.ExitCode}): {await stderr}{await stdout}");
+            throw new InvalidOperationException($"testhosts.sh {string.Join(' ', args)} (net {Net}) failed (exit {script.ExitCode}): {script.Stderr}{script.Stdout}");
         }
     }
 

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using EtcdForge.Remote;
-using EtcdForge.Tests.Support;
 
 namespace EtcdForge.Tests.Remote;
 

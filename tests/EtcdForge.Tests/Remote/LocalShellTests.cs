@@ -2,7 +2,6 @@ using System.Net;
 using System.Text;
 using EtcdForge.Configuration;
 using EtcdForge.Remote;
-using EtcdForge.Tests.Support;
 
 namespace EtcdForge.Tests.Remote;
 

@@ -7,13 +7,11 @@ namespace EtcdForge.Tests.Remote;
 [Collection(TestHostsCollection.Name)]
 public sealed class NodeShellPoolTests(TestHosts hosts)
 {
-    private static readonly SshOptions Options = new() { ConnectTimeout = TimeSpan.FromSeconds(10) };
-
     [TestHostFact]
     public async Task Tasks_share_one_connection_per_node()
     {
         var node = TestHosts.Node(2, "root", TestHosts.Key("id_ed25519"), knownHosts: hosts.KnownHosts);
-        await using var pool = new NodeShellPool(Options);
+        await using var pool = new NodeShellPool(TestHosts.Ssh);
 
         var connections = await ConnectionsTo(2, async () =>
         {
@@ -27,7 +25,7 @@ public sealed class NodeShellPoolTests(TestHosts hosts)
     public async Task A_dropped_or_forgotten_connection_is_replaced()
     {
         var node = TestHosts.Node(3, "root", TestHosts.Key("id_ed25519"), knownHosts: hosts.KnownHosts);
-        await using var pool = new NodeShellPool(Options);
+        await using var pool = new NodeShellPool(TestHosts.Ssh);
         var first = await pool.GetAsync(node, default);
 
         // The command's nearest sshd ancestor serves this connection alone: killing it drops the connection.

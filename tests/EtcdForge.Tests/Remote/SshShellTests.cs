@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using System.Text;
 using EtcdForge.Remote;
-using EtcdForge.Tests.Support;
 
 namespace EtcdForge.Tests.Remote;
 
@@ -9,8 +7,6 @@ namespace EtcdForge.Tests.Remote;
 [Collection(TestHostsCollection.Name)]
 public sealed class SshShellTests(TestHosts hosts)
 {
-    private static readonly SshOptions Options = new() { ConnectTimeout = TimeSpan.FromSeconds(10) };
-
     [TestHostTheory]
     [InlineData("root", "id_ed25519")]
     [InlineData("root", "id_rsa")]
@@ -18,7 +14,7 @@ public sealed class SshShellTests(TestHosts hosts)
     [InlineData("efdeploy", "id_ed25519")]
     public async Task Runs_commands_as_root_on_the_hosts_address(string user, string key)
     {
-        await using var shell = await SshShell.OpenAsync(TestHosts.Node(1, user, TestHosts.Key(key), hostKey: hosts.Fingerprint(1)), Options);
+        await using var shell = await SshShell.OpenAsync(TestHosts.Node(1, user, TestHosts.Key(key), hostKey: hosts.Fingerprint(1)), TestHosts.Ssh);
 
         var result = (await shell.RunAsync("id -u; hostname -I")).EnsureSuccess("probe");
 
@@ -32,7 +28,7 @@ public sealed class SshShellTests(TestHosts hosts)
     [InlineData("efdeploy")]
     public async Task Exit_code_and_stderr_reach_the_error(string user)
     {
-        await using var shell = await SshShell.OpenAsync(TestHosts.Node(2, user, TestHosts.Key("id_ed25519"), knownHosts: hosts.KnownHosts), Options);
+        await using var shell = await SshShell.OpenAsync(TestHosts.Node(2, user, TestHosts.Key("id_ed25519"), knownHosts: hosts.KnownHosts), TestHosts.Ssh);
 
         var result = await shell.RunAsync("echo partial; echo 'it'\"'\"'s broken' >&2; exit 3");
 
@@ -47,7 +43,7 @@ public sealed class SshShellTests(TestHosts hosts)
     [InlineData("efdeploy")]
     public async Task Upload_puts_content_and_mode_in_place_without_leftovers(string user)
     {
-        await using var shell = await SshShell.OpenAsync(TestHosts.Node(1, user, TestHosts.Key("id_rsa_pem"), knownHosts: hosts.KnownHosts), Options);
+        await using var shell = await SshShell.OpenAsync(TestHosts.Node(1, user, TestHosts.Key("id_rsa_pem"), knownHosts: hosts.KnownHosts), TestHosts.Ssh);
         var dir = $"/etc/etcd/ssl-{user}-{Guid.NewGuid():N}";
         var path = $"{dir}/server key.pem";
         var content = Encoding.UTF8.GetBytes("-----BEGIN PRIVATE KEY-----\nnot really\n");
@@ -66,7 +62,7 @@ public sealed class SshShellTests(TestHosts hosts)
     [TestHostFact]
     public async Task Many_files_upload_with_as_many_commands_as_one_and_land_with_their_modes()
     {
-        await using var shell = await SshShell.OpenAsync(TestHosts.Node(3, "efdeploy", TestHosts.Key("id_ed25519"), knownHosts: hosts.KnownHosts), Options);
+        await using var shell = await SshShell.OpenAsync(TestHosts.Node(3, "efdeploy", TestHosts.Key("id_ed25519"), knownHosts: hosts.KnownHosts), TestHosts.Ssh);
         var dir = $"/etc/etcd/batch-{Guid.NewGuid():N}";
         const UnixFileMode secret = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         const UnixFileMode open = secret | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
@@ -96,7 +92,7 @@ public sealed class SshShellTests(TestHosts hosts)
     [TestHostFact]
     public async Task A_file_that_cannot_be_installed_is_named_and_the_files_before_it_are_in_place()
     {
-        await using var shell = await SshShell.OpenAsync(TestHosts.Node(1, "root", TestHosts.Key("id_ed25519"), knownHosts: hosts.KnownHosts), Options);
+        await using var shell = await SshShell.OpenAsync(TestHosts.Node(1, "root", TestHosts.Key("id_ed25519"), knownHosts: hosts.KnownHosts), TestHosts.Ssh);
         var good = $"/etc/etcd/before-{Guid.NewGuid():N}";
 
         var error = await Assert.ThrowsAsync<NodeError>(() => shell.UploadAsync(
@@ -109,7 +105,7 @@ public sealed class SshShellTests(TestHosts hosts)
     [TestHostFact]
     public async Task Failed_install_reports_exit_code_and_stderr()
     {
-        await using var shell = await SshShell.OpenAsync(TestHosts.Node(1, "root", TestHosts.Key("id_ed25519"), knownHosts: hosts.KnownHosts), Options);
+        await using var shell = await SshShell.OpenAsync(TestHosts.Node(1, "root", TestHosts.Key("id_ed25519"), knownHosts: hosts.KnownHosts), TestHosts.Ssh);
 
         var error = await Assert.ThrowsAsync<NodeError>(() =>
             shell.UploadAsync(new MemoryStream([1, 2, 3]), "/proc/etcd-forge/x", UnixFileMode.UserRead));
@@ -124,7 +120,7 @@ public sealed class SshShellTests(TestHosts hosts)
         var wrong = hosts.Fingerprint(2);
 
         var error = await Assert.ThrowsAsync<NodeError>(() =>
-            SshShell.OpenAsync(TestHosts.Node(1, "root", TestHosts.Key("id_ed25519"), hostKey: wrong), Options));
+            SshShell.OpenAsync(TestHosts.Node(1, "root", TestHosts.Key("id_ed25519"), hostKey: wrong), TestHosts.Ssh));
 
         Assert.Contains("does not match", error.Message);
         Assert.Contains(hosts.Fingerprint(1), error.Message);
@@ -139,7 +135,7 @@ public sealed class SshShellTests(TestHosts hosts)
         await RunAsync("ssh-keygen", "-H", "-f", knownHosts);
         Assert.StartsWith("|1|", File.ReadAllText(knownHosts));
 
-        await using var shell = await SshShell.OpenAsync(TestHosts.Node(3, "root", TestHosts.Key("id_ed25519"), knownHosts: knownHosts), Options);
+        await using var shell = await SshShell.OpenAsync(TestHosts.Node(3, "root", TestHosts.Key("id_ed25519"), knownHosts: knownHosts), TestHosts.Ssh);
 
         Assert.Equal("ok\n", (await shell.RunAsync("echo ok")).Stdout);
     }
@@ -152,7 +148,7 @@ public sealed class SshShellTests(TestHosts hosts)
         var knownHosts = temp.File("known_hosts", $"{TestHosts.Address(1)} {host2Key}\n");
 
         var error = await Assert.ThrowsAsync<NodeError>(() =>
-            SshShell.OpenAsync(TestHosts.Node(1, "root", TestHosts.Key("id_ed25519"), knownHosts: knownHosts), Options));
+            SshShell.OpenAsync(TestHosts.Node(1, "root", TestHosts.Key("id_ed25519"), knownHosts: knownHosts), TestHosts.Ssh));
 
         Assert.Contains("HAS CHANGED", error.Message);
         Assert.Contains(hosts.Fingerprint(1), error.Message);
@@ -166,15 +162,15 @@ public sealed class SshShellTests(TestHosts hosts)
         var knownHosts = temp.File("known_hosts", "");
         var node = TestHosts.Node(2, "root", TestHosts.Key("id_ed25519"), knownHosts: knownHosts);
 
-        var error = await Assert.ThrowsAsync<NodeError>(() => SshShell.OpenAsync(node, Options));
+        var error = await Assert.ThrowsAsync<NodeError>(() => SshShell.OpenAsync(node, TestHosts.Ssh));
         Assert.Contains("is unknown", error.Message);
         Assert.Contains(hosts.Fingerprint(2), error.Message);
         Assert.Equal("", File.ReadAllText(knownHosts));
 
-        await using (await SshShell.OpenAsync(node, Options with { TrustOnFirstUse = true })) { }
+        await using (await SshShell.OpenAsync(node, TestHosts.Ssh with { TrustOnFirstUse = true })) { }
         Assert.Equal(hosts.KnownHostsLine(2) + "\n", File.ReadAllText(knownHosts));
 
-        await using var again = await SshShell.OpenAsync(node, Options);
+        await using var again = await SshShell.OpenAsync(node, TestHosts.Ssh);
         Assert.Equal(0, (await again.RunAsync("true")).ExitCode);
     }
 
@@ -182,7 +178,7 @@ public sealed class SshShellTests(TestHosts hosts)
     public async Task User_without_sudo_gets_a_clear_error()
     {
         var error = await Assert.ThrowsAsync<NodeError>(() =>
-            SshShell.OpenAsync(TestHosts.Node(1, "efnosudo", TestHosts.Key("id_ed25519"), knownHosts: hosts.KnownHosts), Options));
+            SshShell.OpenAsync(TestHosts.Node(1, "efnosudo", TestHosts.Key("id_ed25519"), knownHosts: hosts.KnownHosts), TestHosts.Ssh));
 
         Assert.StartsWith("host1: user efnosudo cannot sudo without a password on host1", error.Message);
     }
@@ -193,7 +189,7 @@ public sealed class SshShellTests(TestHosts hosts)
         var node = TestHosts.Node(1, "root", TestHosts.Key("id_ed25519"), knownHosts: hosts.KnownHosts, port: 2222);
 
         var error = await Assert.ThrowsAsync<NodeError>(() =>
-            SshShell.OpenAsync(node, Options with { ConnectAttempts = 3, FirstRetryDelay = TimeSpan.FromMilliseconds(50) }));
+            SshShell.OpenAsync(node, TestHosts.Ssh with { ConnectAttempts = 3, FirstRetryDelay = TimeSpan.FromMilliseconds(50) }));
 
         Assert.Contains($"cannot connect to root@[{TestHosts.Address(1)}]:2222 after 3 attempt(s)", error.Message);
         Assert.Contains("refused", error.Message, StringComparison.OrdinalIgnoreCase);
@@ -207,7 +203,7 @@ public sealed class SshShellTests(TestHosts hosts)
         await RunAsync("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key);
 
         var error = await Assert.ThrowsAsync<NodeError>(() =>
-            SshShell.OpenAsync(TestHosts.Node(1, "root", key, knownHosts: hosts.KnownHosts), Options));
+            SshShell.OpenAsync(TestHosts.Node(1, "root", key, knownHosts: hosts.KnownHosts), TestHosts.Ssh));
 
         Assert.Contains($"refused key {key}", error.Message);
     }
@@ -217,10 +213,10 @@ public sealed class SshShellTests(TestHosts hosts)
     {
         var node = TestHosts.Node(1, "root", TestHosts.Key("id_ed25519_encrypted"), knownHosts: hosts.KnownHosts);
 
-        var error = await Assert.ThrowsAsync<NodeError>(() => SshShell.OpenAsync(node, Options));
+        var error = await Assert.ThrowsAsync<NodeError>(() => SshShell.OpenAsync(node, TestHosts.Ssh));
         Assert.Contains("is encrypted", error.Message);
 
-        await using var shell = await SshShell.OpenAsync(node, Options with { KeyPassphrase = "forge" });
+        await using var shell = await SshShell.OpenAsync(node, TestHosts.Ssh with { KeyPassphrase = "forge" });
         Assert.Equal(0, (await shell.RunAsync("true")).ExitCode);
     }
 
@@ -228,8 +224,8 @@ public sealed class SshShellTests(TestHosts hosts)
     public async Task Each_host_has_private_etcd_directories()
     {
         var name = $"/etc/etcd/private-{Guid.NewGuid():N}";
-        await using var host1 = await SshShell.OpenAsync(TestHosts.Node(1, "root", TestHosts.Key("id_ed25519"), knownHosts: hosts.KnownHosts), Options);
-        await using var host2 = await SshShell.OpenAsync(TestHosts.Node(2, "root", TestHosts.Key("id_ed25519"), knownHosts: hosts.KnownHosts), Options);
+        await using var host1 = await SshShell.OpenAsync(TestHosts.Node(1, "root", TestHosts.Key("id_ed25519"), knownHosts: hosts.KnownHosts), TestHosts.Ssh);
+        await using var host2 = await SshShell.OpenAsync(TestHosts.Node(2, "root", TestHosts.Key("id_ed25519"), knownHosts: hosts.KnownHosts), TestHosts.Ssh);
 
         (await host1.RunAsync($"echo host1 > {name}")).EnsureSuccess("writing");
 
@@ -248,10 +244,5 @@ public sealed class SshShellTests(TestHosts hosts)
         return Count() - before;
     }
 
-    private static async Task RunAsync(string program, params string[] args)
-    {
-        using var process = Process.Start(program, args);
-        await process.WaitForExitAsync();
-        Assert.Equal(0, process.ExitCode);
-    }
+    private static Task RunAsync(string program, params string[] args) => Task.Run(() => ExternalTool.Succeed(program, args));
 }

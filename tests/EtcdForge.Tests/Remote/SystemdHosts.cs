@@ -9,7 +9,7 @@ public static class SystemdHosts
 {
     public const int Count = 3;
 
-    private static readonly HostSet Set = new(offset: 100, Count, stateSuffix: "systemd");
+    public static HostSet Set { get; } = new(offset: 100, Count, stateSuffix: "systemd");
 
     public static int Net => Set.Net;
     public static string StateDir => Set.StateDir;

@@ -2,7 +2,6 @@ using System.Formats.Tar;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using EtcdForge.Tests.Pki;
-using EtcdForge.Tests.Support;
 
 namespace EtcdForge.Tests.Remote;
 
@@ -18,18 +17,22 @@ public class TestHostCluster : IDisposable
     private readonly IReadOnlyDictionary<string, string?> _environment;
 
     // service: how etcd runs on the hosts (process: they have no systemd; docker: needs testhosts.sh docker N up).
-    // hosts: the shared set unless a suite brought up its own. etcd: the etcd section's lines, indented two spaces
-    // (by default whatever 3.5.21 the machine gets, Debian's 3.4.23 without internet); pki: more pki lines.
+    // hosts: the shared set unless a suite brought up its own. etcd: the etcd section's lines (by default whatever
+    // 3.5.21 the machine gets, Debian's 3.4.23 without internet); pki: more pki lines.
     protected TestHostCluster(string name, string keyFile, IReadOnlyDictionary<string, string?>? environment = null, string service = "process",
-        HostSet? hosts = null, string? etcd = null, string pki = "")
+        HostSet? hosts = null, IReadOnlyList<string>? etcd = null, IReadOnlyList<string>? pki = null)
     {
         Name = name;
         Hosts = hosts ?? TestHosts.Default;
         _environment = environment ?? new Dictionary<string, string?>();
-        Config = _scratch.File("cluster.yaml", ClusterYaml(name, keyFile, service, Hosts, etcd ?? DefaultEtcd, pki));
+        var description = new ClusterDescription(name)
+        {
+            Etcd = etcd ?? ["version: 3.5.21", "distributionFallback: true"],
+            Pki = pki ?? [],
+            Nodes = [.. Enumerable.Range(1, Nodes.Length).Select(h => Hosts.Member(h, service, keyFile))],
+        };
+        Config = _scratch.File("cluster.yaml", description.Yaml);
     }
-
-    private const string DefaultEtcd = "  version: 3.5.21\n  distributionFallback: true";
 
     public string Name { get; }
     public HostSet Hosts { get; }
@@ -37,11 +40,7 @@ public class TestHostCluster : IDisposable
     public string Scratch => _scratch.Path;
     public string Artifacts => _scratch.Combine("artifacts");
     public string ClusterDir => Path.Combine(Artifacts, Name);
-    public string Pki => Path.Combine(ClusterDir, "pki");
-    public string Reports => Path.Combine(ClusterDir, "reports");
-    public string CaCert => Path.Combine(Pki, "etcd-root-ca.pem");
-    public string ClientCert => Path.Combine(Pki, "client.pem");
-    public string ClientKey => Path.Combine(Pki, "client-key.pem");
+    public ClusterFiles Files => new(ClusterDir);
 
     public static string Endpoint(int host) => $"https://{TestHosts.Address(host)}:2379";
     public static string PeerUrl(int host) => $"https://{TestHosts.Address(host)}:2380";
@@ -60,9 +59,7 @@ public class TestHostCluster : IDisposable
     private string[] WithPaths(string[] args) => [.. args, $"--config={Config}", $"--artifacts={Artifacts}"];
 
     /// <summary>Debian's etcdctl with the operator's client certificate, against all members unless --endpoints is given.</summary>
-    internal ToolResult Etcdctl(params string[] args) => ExternalTool.Run("etcdctl",
-        [.. args.Any(a => a.StartsWith("--endpoints=", StringComparison.Ordinal)) ? [] : new[] { "--endpoints=" + string.Join(',', Enumerable.Range(1, Nodes.Length).Select(Endpoint)) },
-         "--cacert=" + CaCert, "--cert=" + ClientCert, "--key=" + ClientKey, "--command-timeout=20s", .. args]);
+    internal ToolResult Etcdctl(params string[] args) => Files.Etcdctl(Enumerable.Range(1, Nodes.Length).Select(Endpoint), args);
 
     internal string EtcdctlSucceeds(params string[] args)
     {
@@ -122,43 +119,6 @@ public class TestHostCluster : IDisposable
         .SelectMany(d => Directory.EnumerateFiles(d, "*", SearchOption.AllDirectories))
         .Where(f => Path.GetFileName(f).StartsWith('.') && f.EndsWith(".tmp", StringComparison.Ordinal))
         .ToList();
-
-    private static string ClusterYaml(string name, string keyFile, string service, HostSet hosts, string etcd, string pki)
-    {
-        var yaml = $"""
-            cluster:
-              name: {name}
-              token: {name}-token
-            etcd:
-            {etcd}
-            pki:
-              keyAlgorithm: ecdsa-p256
-            {pki}
-              ca:
-                commonName: {name} CA
-                organization: etcd-forge
-              clients:
-                - name: client
-                  commonName: root
-            nodes:
-
-            """;
-        for (var host = 1; host <= Nodes.Length; host++)
-        {
-            yaml += $"""
-                  - name: etcd{host}
-                    address: {hosts.Address(host)}
-                    connection:
-                      type: ssh
-                      user: root
-                      keyFile: {keyFile}
-                      knownHosts: {hosts.KnownHosts}
-                    service: {service}
-
-                """;
-        }
-        return yaml;
-    }
 
     public virtual void Dispose()
     {

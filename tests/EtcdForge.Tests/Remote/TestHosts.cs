@@ -1,6 +1,6 @@
 using System.Net;
 using EtcdForge.Configuration;
-using EtcdForge.Tests.Support;
+using EtcdForge.Remote;
 
 namespace EtcdForge.Tests.Remote;
 
@@ -43,6 +43,9 @@ public sealed class TestHosts : IAsyncLifetime
     public string Fingerprint(int host) => Default.Fingerprint(host);
 
     public string KnownHostsLine(int host) => File.ReadLines(KnownHosts).Single(l => l.StartsWith(Address(host) + " "));
+
+    /// <summary>How the tests' own SSH sessions to the hosts connect (a busy machine may take seconds to answer).</summary>
+    public static SshOptions Ssh { get; } = new() { ConnectTimeout = TimeSpan.FromSeconds(10) };
 
     public static Node Node(int host, string user, string key, string? hostKey = null, string? knownHosts = null, int port = 22) =>
         TestNode.At($"host{host}", Address(host), new Connection(ConnectionType.Ssh, user, port, key, hostKey, knownHosts), ServiceKind.Systemd);

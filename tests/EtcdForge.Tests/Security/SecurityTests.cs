@@ -15,7 +15,6 @@ namespace EtcdForge.Tests.Security;
 // refusal comes with a control that must succeed with the same command, so a broken setup cannot pass.
 // S6 scans for secrets last, so the logs it reads include everything the other tests made the members say.
 [Collection(TestHostsCollection.Name)]
-[TestCaseOrderer(ByMethodName.TypeName, ByMethodName.Assembly)]
 public sealed class SecurityTests(SecurityCluster cluster) : IClassFixture<SecurityCluster>
 {
     private static readonly TimeSpan HangGuard = TimeSpan.FromMinutes(2);
@@ -41,7 +40,7 @@ public sealed class SecurityTests(SecurityCluster cluster) : IClassFixture<Secur
         }
 
         var me = ExternalTool.Succeed("id", "-un").Trim();
-        var pkiKeys = Directory.GetFiles(cluster.Pki, "*-key.pem");
+        var pkiKeys = Directory.GetFiles(cluster.Files.Pki, "*-key.pem");
         Assert.Equal(1 + 1 + 2 * 3, pkiKeys.Length); // CA, client, server and peer per node
         foreach (var key in pkiKeys) Assert.Equal($"600 {me}", ExternalTool.Succeed("stat", "-c", "%a %U", key).Trim());
         // A bundle holds private keys, so the bundle file itself is private too, and so are the keys inside it.
@@ -68,15 +67,14 @@ public sealed class SecurityTests(SecurityCluster cluster) : IClassFixture<Secur
         Assert.Contains(run.Lines, l => l.Contains($"[etcd1] chown {key} (root -> etcd)"));
         Assert.Equal("600 etcd etcd", TestHostCluster.Ssh(1, $"stat -c '%a %U %G' {key}").Trim());
         var again = cluster.Forge("--target=DeployNodes");
-        Assert.True(again.ExitCode == 0, again.ToString());
-        Assert.Contains("DeployNodes: nothing changed", again.Lines);
+        again.ChangedNothing("DeployNodes");
     }
 
     [TestHostFact]
     public void S2_No_bundle_holds_the_CA_key_or_another_members_key()
     {
         Up();
-        var allKeys = Directory.GetFiles(cluster.Pki, "*-key.pem").ToDictionary(f => Path.GetFileName(f), f => File.ReadAllBytes(f));
+        var allKeys = Directory.GetFiles(cluster.Files.Pki, "*-key.pem").ToDictionary(f => Path.GetFileName(f), f => File.ReadAllBytes(f));
         foreach (var bundle in Bundles())
         {
             var owner = Path.GetFileName(bundle)[..^".tar.gz".Length];
@@ -102,10 +100,10 @@ public sealed class SecurityTests(SecurityCluster cluster) : IClassFixture<Secur
     public void S3_The_CA_key_is_nowhere_on_any_node()
     {
         Up();
-        var caKey = File.ReadAllText(Path.Combine(cluster.Pki, "etcd-root-ca-key.pem"));
+        var caKey = File.ReadAllText(Path.Combine(cluster.Files.Pki, "etcd-root-ca-key.pem"));
         for (var host = 1; host <= 3; host++)
         {
-            var ownKey = File.ReadAllText(Path.Combine(cluster.Pki, $"etcd{host}-key.pem"));
+            var ownKey = File.ReadAllText(Path.Combine(cluster.Files.Pki, $"etcd{host}-key.pem"));
             var files = TestHosts.PrivateDirs.Select(d => TestHosts.PrivateRoot(host) + d).Where(Directory.Exists)
                 .SelectMany(d => Directory.EnumerateFiles(d, "*", SearchOption.AllDirectories)).ToList();
             Assert.Contains(files, f => f.EndsWith("/usr/local/bin/etcd", StringComparison.Ordinal));
@@ -137,30 +135,26 @@ public sealed class SecurityTests(SecurityCluster cluster) : IClassFixture<Secur
             // Debian's etcd, told everything right (cluster, token, the cluster's CA to trust), except that its
             // own certificate comes from another CA. Client side on this suite's loopback range.
             var initialCluster = string.Join(',', Enumerable.Range(1, 3).Select(h => $"etcd{h}={TestHostCluster.PeerUrl(h)}")) + $",intruder={peerUrl}";
-            var start = new ProcessStartInfo("/usr/bin/etcd") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var arg in new[]
-                     {
-                         "--name=intruder", $"--data-dir={data}", $"--listen-peer-urls={peerUrl}", $"--initial-advertise-peer-urls={peerUrl}",
-                         "--listen-client-urls=https://127.0.3.1:2379", "--advertise-client-urls=https://127.0.3.1:2379",
-                         $"--initial-cluster={initialCluster}", "--initial-cluster-state=existing", $"--initial-cluster-token={cluster.Name}-token",
-                         $"--peer-cert-file={foreign.Cert}", $"--peer-key-file={foreign.Key}", $"--peer-trusted-ca-file={cluster.CaCert}",
-                         "--peer-client-cert-auth", $"--cert-file={foreign.Cert}", $"--key-file={foreign.Key}",
-                         "--logger=zap", "--log-outputs=stderr",
-                     })
+            using var intruder = ExternalTool.Start("/usr/bin/etcd",
+                "--name=intruder", $"--data-dir={data}", $"--listen-peer-urls={peerUrl}", $"--initial-advertise-peer-urls={peerUrl}",
+                "--listen-client-urls=https://127.0.3.1:2379", "--advertise-client-urls=https://127.0.3.1:2379",
+                $"--initial-cluster={initialCluster}", "--initial-cluster-state=existing", $"--initial-cluster-token={cluster.Name}-token",
+                $"--peer-cert-file={foreign.Cert}", $"--peer-key-file={foreign.Key}", $"--peer-trusted-ca-file={cluster.Files.CaCert}",
+                "--peer-client-cert-auth", $"--cert-file={foreign.Cert}", $"--key-file={foreign.Key}",
+                "--logger=zap", "--log-outputs=stderr");
+            // It gives up on its own once every member has refused it; the guard only stops a hung test (whose log
+            // the assertions below then show).
+            ToolResult ran;
+            try
             {
-                start.ArgumentList.Add(arg);
+                ran = intruder.Wait(HangGuard);
             }
-            using var intruder = Process.Start(start)!;
-            var stderr = intruder.StandardError.ReadToEndAsync();
-            var stdout = intruder.StandardOutput.ReadToEndAsync();
-            // It gives up on its own once every member has refused it; the guard only stops a hung test.
-            if (!intruder.WaitForExit(HangGuard))
+            catch (TimeoutException)
             {
-                intruder.Kill();
-                intruder.WaitForExit();
+                ran = intruder.Stop();
             }
-            exit = intruder.ExitCode;
-            log = stdout.Result + stderr.Result;
+            exit = ran.ExitCode;
+            log = ran.Output;
 
             // It never became a started member: it is still listed without a name (etcdctl's "unstarted").
             using var members = JsonDocument.Parse(cluster.EtcdctlSucceeds("member", "list", "-w", "json"));
@@ -201,9 +195,9 @@ public sealed class SecurityTests(SecurityCluster cluster) : IClassFixture<Secur
         for (var host = 1; host <= 3; host++)
         {
             var url = $"{TestHostCluster.Endpoint(host)}/v3/kv/range";
-            string[] post = ["-sS", "--max-time", "30", "--cacert", cluster.CaCert, "-X", "POST", "-d", "{\"key\":\"Zm9v\"}"];
+            string[] post = ["-sS", "--max-time", "30", "--cacert", cluster.Files.CaCert, "-X", "POST", "-d", "{\"key\":\"Zm9v\"}"];
 
-            var control = ExternalTool.Run("curl", [.. post, "--cert", cluster.ClientCert, "--key", cluster.ClientKey, url]);
+            var control = ExternalTool.Run("curl", [.. post, "--cert", cluster.Files.ClientCert, "--key", cluster.Files.ClientKey, url]);
             Assert.True(control.ExitCode == 0 && control.Stdout.Contains("\"cluster_id\""), $"curl with the client certificate: {control.Output}");
 
             var anonymous = ExternalTool.Run("curl", [.. post, url]);
@@ -219,7 +213,7 @@ public sealed class SecurityTests(SecurityCluster cluster) : IClassFixture<Secur
                 Assert.Contains("alert bad certificate", SClient(host, port, []).Output);
                 Assert.Contains("alert bad certificate", SClient(host, port, ["-cert", foreign.Cert, "-key", foreign.Key]).Output);
 
-                string[] weak = ["-cipher", "DEFAULT@SECLEVEL=0", "-cert", cluster.ClientCert, "-key", cluster.ClientKey];
+                string[] weak = ["-cipher", "DEFAULT@SECLEVEL=0", "-cert", cluster.Files.ClientCert, "-key", cluster.Files.ClientKey];
                 var tls12 = SClient(host, port, ["-tls1_2", .. weak]);
                 Assert.True(tls12.ExitCode == 0 && tls12.Output.Contains("Protocol  : TLSv1.2"), $"TLS 1.2 control on {host}:{port}: {tls12.Output}");
                 foreach (var old in new[] { "-tls1", "-tls1_1" })
@@ -246,7 +240,7 @@ public sealed class SecurityTests(SecurityCluster cluster) : IClassFixture<Secur
             ("the wrong passphrase", cluster.WrongPassphrase),
             ("a PEM private key header", "PRIVATE KEY"),
         };
-        foreach (var key in Directory.GetFiles(cluster.Pki, "*-key.pem"))
+        foreach (var key in Directory.GetFiles(cluster.Files.Pki, "*-key.pem"))
         {
             secrets.AddRange(BodyLines(File.ReadAllText(key)).Select(l => ($"a line of {Path.GetFileName(key)}", l)));
         }
@@ -260,9 +254,9 @@ public sealed class SecurityTests(SecurityCluster cluster) : IClassFixture<Secur
             places.Add(($"stdout of {string.Join(' ', run.Args)}", run.Stdout));
             places.Add(($"stderr of {string.Join(' ', run.Args)}", run.Stderr));
         }
-        var reports = Directory.GetFiles(cluster.Reports).Select(Path.GetFileName).Order().ToList();
+        var reports = Directory.GetFiles(cluster.Files.Reports).Select(Path.GetFileName).Order().ToList();
         Assert.Equal(["deploy.json", "image.json", "verify.json", "verify.junit.xml"], reports);
-        places.AddRange(Directory.GetFiles(cluster.Reports).Select(f => (f, File.ReadAllText(f))));
+        places.AddRange(Directory.GetFiles(cluster.Files.Reports).Select(f => (f, File.ReadAllText(f))));
         places.AddRange(Directory.GetFiles(cluster.Artifacts, "*.log", SearchOption.AllDirectories).Select(f => (f, File.ReadAllText(f))));
         for (var host = 1; host <= 3; host++)
         {
@@ -334,39 +328,14 @@ public sealed class SecurityTests(SecurityCluster cluster) : IClassFixture<Secur
         return needles.Any(n => bytes.AsSpan().IndexOf(n) >= 0);
     }
 
-    // etcd holds an exclusive lock on its database, which .NET's File.Read* honours; cat does not care.
-    private static byte[] ReadLocked(string file)
-    {
-        var start = new ProcessStartInfo("cat") { RedirectStandardOutput = true, UseShellExecute = false };
-        start.ArgumentList.Add(file);
-        using var cat = Process.Start(start)!;
-        using var bytes = new MemoryStream();
-        cat.StandardOutput.BaseStream.CopyTo(bytes);
-        cat.WaitForExit();
-        Assert.True(cat.ExitCode == 0, $"cat {file} failed");
-        return bytes.ToArray();
-    }
+    // etcd holds an exclusive lock on its database, which .NET's File.Read* honours; base64 does not care
+    // (base64 because the runner captures text.)
+    private static byte[] ReadLocked(string file) => Convert.FromBase64String(ExternalTool.Succeed("base64", "-w0", file).Trim());
 
-    private ToolResult SClient(int host, int port, string[] args)
-    {
-        // -ign_eof with a request on stdin: a refusal that TLS 1.3 sends after the handshake is read too.
-        var start = new ProcessStartInfo("openssl") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
-        foreach (var arg in new[] { "s_client", "-connect", $"{TestHosts.Address(host)}:{port}", "-CAfile", cluster.CaCert, "-ign_eof" }.Concat(args))
-        {
-            start.ArgumentList.Add(arg);
-        }
-        using var process = Process.Start(start)!;
-        process.StandardInput.Write("GET /version HTTP/1.1\r\nHost: etcd\r\nConnection: close\r\n\r\n");
-        process.StandardInput.Close();
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEnd();
-        if (!process.WaitForExit(TimeSpan.FromSeconds(60)))
-        {
-            process.Kill();
-            throw new TimeoutException($"openssl s_client to {host}:{port} did not finish");
-        }
-        return new ToolResult(process.ExitCode, stdout, stderr.Result);
-    }
+    // -ign_eof with a request on stdin: a refusal that TLS 1.3 sends after the handshake is read too.
+    private ToolResult SClient(int host, int port, string[] args) => ExternalTool.RunWithInput("openssl",
+        "GET /version HTTP/1.1\r\nHost: etcd\r\nConnection: close\r\n\r\n",
+        ["s_client", "-connect", $"{TestHosts.Address(host)}:{port}", "-CAfile", cluster.Files.CaCert, "-ign_eof", .. args]);
 
     // A CA the cluster has never seen, with a certificate for this machine's bridge address and this suite's
     // loopback address, good as client and server (what an etcd peer needs). Made with openssl.

@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using EtcdForge.Services;
-using EtcdForge.Tests.Support;
 
 namespace EtcdForge.Tests.Services;
 
@@ -49,25 +47,16 @@ public sealed class EtcdLogLineTests : IDisposable
     // Runs Debian's etcd until it exits on its own and returns everything it wrote.
     private static string DyingEtcd(string address, string dataDir, params string[] extra)
     {
-        var start = new ProcessStartInfo("/usr/bin/etcd") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[]
-                 {
-                     "--name", "x", "--data-dir", dataDir,
-                     "--listen-client-urls", $"http://{address}:2379", "--advertise-client-urls", $"http://{address}:2379",
-                     "--listen-peer-urls", $"http://{address}:2380", "--initial-advertise-peer-urls", $"http://{address}:2380",
-                     "--initial-cluster", $"x=http://{address}:2380",
-                 }.Concat(extra))
-        {
-            start.ArgumentList.Add(arg);
-        }
-        using var etcd = Process.Start(start)!;
-        var stdout = etcd.StandardOutput.ReadToEndAsync();
-        var stderr = etcd.StandardError.ReadToEndAsync();
-        // Not a timing assertion: an etcd that did not die is killed and the test fails below.
-        if (!etcd.WaitForExit(TimeSpan.FromSeconds(30))) etcd.Kill();
-        etcd.WaitForExit();
+        // An etcd that does not die is killed by the runner's hang guard, which fails the test.
+        var etcd = ExternalTool.Run("/usr/bin/etcd",
+        [
+            "--name", "x", "--data-dir", dataDir,
+            "--listen-client-urls", $"http://{address}:2379", "--advertise-client-urls", $"http://{address}:2379",
+            "--listen-peer-urls", $"http://{address}:2380", "--initial-advertise-peer-urls", $"http://{address}:2380",
+            "--initial-cluster", $"x=http://{address}:2380", .. extra,
+        ]);
         Assert.NotEqual(0, etcd.ExitCode);
-        return stdout.Result + stderr.Result;
+        return etcd.Stdout + etcd.Stderr;
     }
 
     public void Dispose() => _dir.Dispose();

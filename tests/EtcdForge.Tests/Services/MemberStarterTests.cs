@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using EtcdForge.Artifacts;
 using EtcdForge.Remote;
 using EtcdForge.Services;
-using EtcdForge.Tests.Support;
 
 namespace EtcdForge.Tests.Services;
 

@@ -200,15 +200,8 @@ public sealed record WriterReport(string Prefix, IReadOnlyList<WriterAck> Acks, 
 
     private static async Task<string> EtcdctlAsync(string[] args)
     {
-        var start = new ProcessStartInfo("/usr/bin/etcdctl") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        start.Environment["ETCDCTL_API"] = "3";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(guard.Token);
-        Assert.True(process.ExitCode == 0, $"etcdctl {string.Join(' ', args.SkipWhile(a => a != "get"))} exited {process.ExitCode}: {await stderr}");
-        return await stdout;
+        var result = await Task.Run(() => ExternalTool.Run("/usr/bin/etcdctl", args));
+        Assert.True(result.ExitCode == 0, $"etcdctl {string.Join(' ', args.SkipWhile(a => a != "get"))} exited {result.ExitCode}: {result.Stderr}");
+        return result.Stdout;
     }
 }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using EtcdForge.Tests.Download;
 
 namespace EtcdForge.Tests.Support;
@@ -64,20 +63,13 @@ public sealed class EtcdRelease
     private static EtcdRelease Fetch(string version)
     {
         var script = Path.Combine(RepoPaths.Root, "tests", "hosts", "etcd-release.sh");
-        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(script);
-        start.ArgumentList.Add(version);
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start bash");
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEnd();
-        // Not a timing assertion: only keeps a hung apt-get from hanging the run.
-        if (!process.WaitForExit(TimeSpan.FromMinutes(10))) process.Kill(entireProcessTree: true);
-        process.WaitForExit();
-        if (process.ExitCode != 0)
+        // A longer guard than a tool's: apt-get may wait on a slow mirror.
+        var fetched = ExternalTool.RunWithin(TimeSpan.FromMinutes(10), "bash", null, script, version);
+        if (fetched.ExitCode != 0)
         {
-            throw new InvalidOperationException($"etcd {version} could not be obtained ({script} exited {process.ExitCode}): {stderr.Result.Trim()}");
+            throw new InvalidOperationException($"etcd {version} could not be obtained ({script} exited {fetched.ExitCode}): {fetched.Stderr.Trim()}");
         }
-        var directory = stdout.Trim().Split('\n').Last();
+        var directory = fetched.Stdout.Trim().Split('\n').Last();
         var release = new EtcdRelease(version, directory);
         if (!File.Exists(release.ArchivePath) || !File.Exists(release.SumsPath))
         {

@@ -95,6 +95,13 @@ public sealed record ForgeResult(IReadOnlyList<string> Args, int ExitCode, strin
 {
     public string Output => Stdout + Stderr;
 
+    /// <summary>Fails the test with the whole run unless it exited 0, e.g. a fixture's first run: "bringing up the sandbox".</summary>
+    public ForgeResult Succeeded(string what)
+    {
+        Assert.True(ExitCode == 0, $"{what} failed:\n{this}");
+        return this;
+    }
+
     public IReadOnlyList<string> Lines => Output.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
 
     public IReadOnlyList<string> ErrorLines => Stderr.Split('\n').Select(l => l.TrimEnd('\r'))
@@ -109,6 +116,24 @@ public sealed record ForgeResult(IReadOnlyList<string> Args, int ExitCode, strin
         var end = lines.FindIndex(start, l => l.StartsWith(task + ":"));
         Assert.True(end >= 0, $"no {task} summary line:\n{this}");
         return lines.Skip(start).Take(end - start + 1).ToList();
+    }
+
+    /// <summary>Asserts a successful run in which each of these tasks reported that it changed nothing.</summary>
+    public void ChangedNothing(params string[] tasks)
+    {
+        Assert.True(ExitCode == 0, ToString());
+        foreach (var task in tasks) Assert.Contains($"{task}: nothing changed", Lines);
+    }
+
+    /// <summary>Asserts a successful BootstrapCluster that restarted these members one at a time because their files
+    /// changed, in this order, each reported healthy again before the next was touched.</summary>
+    public void RestartedOneAtATime(params string[] nodes)
+    {
+        Assert.True(ExitCode == 0, ToString());
+        var bootstrap = Section("BootstrapCluster");
+        Assert.Contains($"restarting {string.Join(", ", nodes)} one at a time: their files changed since they started", bootstrap.Select(l => l.Trim()));
+        var restarted = bootstrap.Where(l => l.Contains("restarted with its new files; healthy again")).ToList();
+        Assert.Equal(nodes.Select(n => $"[{n}]"), restarted.Select(l => l[l.IndexOf('[')..(l.IndexOf(']') + 1)]));
     }
 
     // For assertion messages: what ran and everything it printed.

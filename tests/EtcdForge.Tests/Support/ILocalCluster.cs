@@ -7,7 +7,7 @@ public interface ILocalCluster
     ForgeResult FirstRun { get; }
     string Version { get; }
     string ClusterDir { get; }
-    string Pki { get; }
+    ClusterFiles Files { get; }
     IReadOnlyList<string> Endpoints { get; }
     IReadOnlyCollection<int> SeenPids { get; }
     string NodeDir(string node);

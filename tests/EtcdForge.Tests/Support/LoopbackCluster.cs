@@ -21,8 +21,8 @@ public class LoopbackCluster : ILocalCluster, IDisposable
     private readonly ReleaseServer _mirror;
     private readonly LocalMembers _members;
 
-    /// <param name="extraPki">YAML lines for the pki section, indented two spaces (e.g. a short certValidity).</param>
-    public LoopbackCluster(int block, string version = EtcdRelease.V35, string name = "loopback", int firstHost = 11, string extraEtcd = "", string extraPki = "")
+    /// <param name="etcd">more lines for the etcd section; <paramref name="sections"/>: top-level sections (e.g. backup); <paramref name="pki"/>: more pki lines.</param>
+    public LoopbackCluster(int block, string version = EtcdRelease.V35, string name = "loopback", int firstHost = 11, IReadOnlyList<string>? etcd = null, IReadOnlyList<string>? sections = null, IReadOnlyList<string>? pki = null)
     {
         if (block is < 1 or > 254) throw new ArgumentOutOfRangeException(nameof(block), block, "a loopback block is 127.0.B.0/24, B in 1-254");
         if (firstHost is < 2 or > 252) throw new ArgumentOutOfRangeException(nameof(firstHost), firstHost, "members are 127.0.B.firstHost..+2");
@@ -35,8 +35,8 @@ public class LoopbackCluster : ILocalCluster, IDisposable
         _mirror = new ReleaseServer($"127.0.{block}.1");
         _members = new LocalMembers(ClusterDir);
         Version = version;
-        _extraPki = extraPki;
-        Config = ConfigFor(version, extraEtcd);
+        _description = new ClusterDescription(name) { Sections = sections ?? [], Pki = pki ?? [], Nodes = [.. Enumerable.Range(1, Nodes.Length).Select(m => DescribedNode.Local(Nodes[m - 1], Address(m)))] };
+        Config = ConfigFor(version, etcd ?? []);
     }
 
     public static LoopbackCluster Up(int block, string version = EtcdRelease.V35, string name = "loopback", int firstHost = 11)
@@ -62,52 +62,34 @@ public class LoopbackCluster : ILocalCluster, IDisposable
     public string Version { get; }
     public string Config { get; }
     private ForgeResult? _firstRun;
-    private readonly string _extraPki;
+    private readonly ClusterDescription _description;
     public ForgeResult FirstRun => _firstRun ?? throw new InvalidOperationException("the cluster has not been brought up: call Verify() first");
     public string Artifacts => _dir.Combine("artifacts");
+    /// <summary>A directory beside the artifacts for a test's own files (copies, damaged snapshots).</summary>
+    public string Scratch => _dir.Combine("scratch");
     public string ClusterDir => Path.Combine(Artifacts, Name);
-    public string Pki => Path.Combine(ClusterDir, "pki");
-    public string CaCert => Path.Combine(Pki, "etcd-root-ca.pem");
-    public string ClientCert => Path.Combine(Pki, "client.pem");
-    public string ClientKey => Path.Combine(Pki, "client-key.pem");
+    public ClusterFiles Files => new(ClusterDir);
     public string MirrorUrl => _mirror.BaseUrl;
     public IReadOnlyCollection<int> SeenPids => _members.Seen;
     public string NodeDir(string node) => _members.NodeDir(node);
     public int? PidOf(string node) => _members.PidOf(node);
     public bool IsOurEtcd(int pid) => _members.IsOurEtcd(pid);
     public void RecordPids() => _members.Record();
-    public string ConfigWithEtcdSetting(string setting) => ConfigFor(Version, "  " + setting);
+    public string ConfigWithEtcdSetting(string setting) => ConfigFor(Version, [setting]);
     public string Address(int member) => $"127.0.{Block}.{FirstHost - 1 + member}";
     public IReadOnlyList<string> Endpoints => Enumerable.Range(1, Nodes.Length).Select(m => $"https://{Address(m)}:2379").ToList();
 
-    // A description of this cluster on another etcd version (or with other etcd settings, as YAML lines indented
-    // two spaces), written beside the first; the mirror starts serving that version.
-    public string ConfigFor(string version, string extraEtcd = "")
+    // A description of this cluster on another etcd version (or with more etcd settings), written beside the first;
+    // the mirror starts serving that version.
+    public string ConfigFor(string version, IReadOnlyList<string>? etcd = null)
     {
         EtcdRelease.Serve(_mirror, version);
-        var nodes = string.Concat(Enumerable.Range(1, Nodes.Length).Select(m =>
-            $"  - name: {Nodes[m - 1]}\n    address: {Address(m)}\n    connection: {{ type: local }}\n"));
-        return _dir.File($"cluster-{version}-{Math.Abs(extraEtcd.GetHashCode()):x}.yaml", $$"""
-            cluster:
-              name: {{Name}}
-              token: {{Name}}-token
-            etcd:
-              version: {{version}}
-              downloadUrl: {{_mirror.BaseUrl}}
-              distributionFallback: false
-            {{extraEtcd}}
-            pki:
-              keyAlgorithm: ecdsa-p256
-            {{_extraPki}}
-              ca:
-                commonName: {{Name}} CA
-                organization: etcd-forge
-              clients:
-                - name: client
-                  commonName: root
-            nodes:
-
-            """ + nodes);
+        var lines = (etcd ?? []).ToList();
+        var description = _description with
+        {
+            Etcd = [$"version: {version}", $"downloadUrl: {_mirror.BaseUrl}", "distributionFallback: false", .. lines],
+        };
+        return _dir.File($"cluster-{version}-{Math.Abs(string.Join('\n', lines).GetHashCode()):x}.yaml", description.Yaml);
     }
 
     // Everything installed on the members (binaries, config, certificates) with mtimes; not the data dirs and logs,
@@ -132,11 +114,10 @@ public class LoopbackCluster : ILocalCluster, IDisposable
 
     // etcdctl of the newest release the cluster has run (3.5's understands 3.4 members too), with the client
     // certificate, against every member unless the args name --endpoints.
-    internal EtcdForge.Tests.Pki.ToolResult Etcdctl(params string[] args)
+    internal ToolResult Etcdctl(params string[] args)
     {
         var etcdctl = Version == EtcdRelease.V34 ? "/usr/bin/etcdctl" : EtcdRelease.Get(Version).Tool("etcdctl");
-        string[] endpoints = args.Any(a => a.StartsWith("--endpoints=", StringComparison.Ordinal)) ? [] : ["--endpoints=" + string.Join(',', Endpoints)];
-        return EtcdForge.Tests.Pki.ExternalTool.Run(etcdctl, [.. endpoints, "--cacert=" + CaCert, "--cert=" + ClientCert, "--key=" + ClientKey, "--command-timeout=20s", .. args]);
+        return Files.EtcdctlOf(etcdctl, Endpoints, args);
     }
 
     private string[] WithPaths(string[] args) =>

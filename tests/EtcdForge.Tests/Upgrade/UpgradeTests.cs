@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using EtcdForge.Tests.Backup;
 using EtcdForge.Tests.EndToEnd;
-using EtcdForge.Tests.Support;
 
 namespace EtcdForge.Tests.Upgrade;
 
@@ -11,29 +10,23 @@ namespace EtcdForge.Tests.Upgrade;
 // then a downgrade refused before any node changes, and a Backup/Restore round trip on
 // 3.5.30 (etcdutl). Tests run in name order on one cluster.
 [Collection(BackupClusterCollection.Name)]
-[TestCaseOrderer(ByMethodName.TypeName, ByMethodName.Assembly)]
 public sealed class UpgradeTests : IClassFixture<UpgradeTests.Cluster34>
 {
-    public sealed class Cluster34 : IDisposable
+    public sealed class Cluster34 : LoopbackCluster
     {
-        public LoopbackCluster Cluster { get; } = new(block: 27, version: EtcdRelease.V34, name: "up", firstHost: 21, extraEtcd: "backup: { keep: 3 }");
-        public ForgeResult FirstRun { get; }
-
-        public Cluster34() => FirstRun = Cluster.Verify();
-
-        public void Dispose() => Cluster.Dispose();
+        public Cluster34() : base(block: 27, version: EtcdRelease.V34, name: "up", firstHost: 21, sections: ["backup: { keep: 3 }"]) => Verify();
     }
 
     private readonly LoopbackCluster _cluster;
 
-    public UpgradeTests(Cluster34 fixture)
+    public UpgradeTests(Cluster34 cluster)
     {
-        _cluster = fixture.Cluster;
-        Assert.True(fixture.FirstRun.ExitCode == 0, "bringing up the 3.4.23 cluster failed:\n" + fixture.FirstRun);
+        _cluster = cluster;
+        cluster.FirstRun.Succeeded("bringing up the 3.4.23 cluster");
     }
 
-    private string Config35 => _cluster.ConfigFor(EtcdRelease.V35, "backup: { keep: 3 }");
-    private string Config34 => _cluster.ConfigFor(EtcdRelease.V34, "backup: { keep: 3 }");
+    private string Config35 => _cluster.ConfigFor(EtcdRelease.V35);
+    private string Config34 => _cluster.ConfigFor(EtcdRelease.V34);
     private string Backups => Path.Combine(_cluster.ClusterDir, "backups");
 
     [Fact]
@@ -63,14 +56,14 @@ public sealed class UpgradeTests : IClassFixture<UpgradeTests.Cluster34>
 
         ForgeResult run;
         WriterReport report;
-        await using (var writer = ContinuousWriter.Start(_cluster.Endpoints, _cluster.CaCert, _cluster.ClientCert, _cluster.ClientKey, prefix: "ef-upgrade"))
+        await using (var writer = ContinuousWriter.Start(_cluster.Endpoints, _cluster.Files.CaCert, _cluster.Files.ClientCert, _cluster.Files.ClientKey, prefix: "ef-upgrade"))
         {
             await writer.WaitForMoreAsync(20);
             run = await Task.Run(() => _cluster.Forge("--target=Verify", $"--config={Config35}"));
             await writer.WaitForMoreAsync(20);
             report = await writer.StopAsync();
         }
-        await report.AssertNoLossAsync(string.Join(',', _cluster.Endpoints), _cluster.CaCert, _cluster.ClientCert, _cluster.ClientKey);
+        await report.AssertNoLossAsync(string.Join(',', _cluster.Endpoints), _cluster.Files.CaCert, _cluster.Files.ClientCert, _cluster.Files.ClientKey);
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains(run.Lines, l => l.StartsWith("upgrade: backup first: ", StringComparison.Ordinal));
