@@ -125,6 +125,13 @@ public sealed record ForgeResult(IReadOnlyList<string> Args, int ExitCode, strin
         foreach (var task in tasks) Assert.Contains($"{task}: nothing changed", Lines);
     }
 
+    /// <summary>Asserts a successful Plan that found nothing to change.</summary>
+    public void PlannedNothing()
+    {
+        Assert.True(ExitCode == 0, ToString());
+        Assert.Contains("Plan: nothing to change", Lines);
+    }
+
     /// <summary>Asserts a successful BootstrapCluster that restarted these members one at a time because their files
     /// changed, in this order, each reported healthy again before the next was touched.</summary>
     public void RestartedOneAtATime(params string[] nodes)
