@@ -131,7 +131,7 @@ public sealed class ConcurrentRunTests(ITestOutputHelper output) : IDisposable
         var staging = Path.Combine(etcdDir, $".staging-{run.Pid}");
         while (!Directory.Exists(staging) && !run.HasExited) Thread.Sleep(2);
         Assert.False(run.HasExited, "the run ended before it unpacked etcd; nothing to interrupt");
-        ExternalTool.Succeed("kill", "-INT", run.Pid.ToString());
+        run.Interrupt();
         var result = run.Wait();
 
         Assert.NotEqual(0, result.ExitCode);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 
 namespace EtcdForge.Tests.Support;
 
@@ -70,6 +71,17 @@ public sealed class RunningForge(Process process, IReadOnlyList<string> args, Ti
     public bool HasExited => process.HasExited;
 
     public void Kill() => process.Kill(entireProcessTree: true);
+
+    /// <summary>SIGINT, as Ctrl+C sends it, straight from this process: spawning kill(1) took long enough on a loaded
+    /// machine that the run had finished before the signal came.</summary>
+    public void Interrupt()
+    {
+        const int sigint = 2;
+        if (SendSignal(process.Id, sigint) != 0) throw new InvalidOperationException($"kill(2) of {process.Id} failed: errno {Marshal.GetLastPInvokeError()}");
+    }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
 
     public ForgeResult Wait()
     {
