@@ -165,7 +165,8 @@ public abstract class CertificateLifeTests(ICertificateCluster cluster, ITestOut
         output.WriteLine($"RotateCa ({cluster.Version}) writer with the new client bundle: {secondReport}");
         await firstReport.AssertNoLossAsync(string.Join(",", cluster.Endpoints), bundle[0], bundle[1], bundle[2]);
         await secondReport.AssertNoLossAsync(string.Join(",", cluster.Endpoints), bundle[0], bundle[1], bundle[2]);
-        Assert.DoesNotContain(firstReport.Errors.Concat(secondReport.Errors), IsTrustFailure);
+        Assert.Empty(TrustFailures(firstReport.Errors));
+        Assert.Empty(TrustFailures(secondReport.Errors));
 
         // Only the new CA is trusted now: the old client certificate is refused (as a trust failure, which also
         // shows the check above can see one), the new one accepted by Debian's etcdctl and curl with the new client
@@ -206,9 +207,19 @@ public abstract class CertificateLifeTests(ICertificateCluster cluster, ITestOut
     // cause; when the server refuses the client certificate after a TLS 1.3 handshake, only as an HTTP/2 handshake
     // whose SslStream was disposed (seen here on 3.4.23 and 3.5.30). A member restarting shows as refused or cut
     // connections instead.
-    private static bool IsTrustFailure(string error) =>
-        error.Contains("certificate", StringComparison.OrdinalIgnoreCase) || error.Contains("alert", StringComparison.OrdinalIgnoreCase)
-        || error.Contains("'System.Net.Security.SslStream'", StringComparison.Ordinal);
+    private static bool IsTrustFailure(string error) => NamesTrust(error) || IsCutHandshake(error);
+
+    private static bool NamesTrust(string error) =>
+        error.Contains("certificate", StringComparison.OrdinalIgnoreCase) || error.Contains("alert", StringComparison.OrdinalIgnoreCase);
+
+    private static bool IsCutHandshake(string error) => error.Contains("'System.Net.Security.SslStream'", StringComparison.Ordinal);
+
+    // A writer's errors that are refused certificates. A member that stops in the middle of a TLS handshake cuts it
+    // exactly like the TLS 1.3 refusal above (seen once in a full run: one such error, on the member that restarted
+    // last, with the old client files it still trusted); a member that refuses the certificate refuses every attempt
+    // on it. So a cut handshake counts when the same member ("12.345s ENDPOINT n=..." ) cut more than one.
+    private static IEnumerable<string> TrustFailures(IReadOnlyList<string> errors) =>
+        errors.Where(NamesTrust).Concat(errors.Where(IsCutHandshake).GroupBy(e => e.Split(' ')[1]).Where(g => g.Count() > 1).SelectMany(g => g));
 
     // One request with the old client certificate through the project's own client: null when it is answered.
     private async Task<string?> OldClientErrorAsync(string ca, string cert, string key)
