@@ -93,7 +93,9 @@ cleanup() {
     trap - EXIT INT TERM
     for scenario in "${!forge_configs[@]}"; do
         [[ $scenario == certs ]] && continue # never deployed
-        if [[ -d $work/art-$scenario ]]; then
+        # Only a cluster that still has its bundles (fallback3's repetitions end by removing its cluster dir and
+        # keeping the cached .debs beside it: nothing is left to destroy).
+        if compgen -G "$work/art-$scenario/*/bundles" >/dev/null; then
             ./build.sh --target=Destroy --yes --config="${forge_configs[$scenario]}" --artifacts="$work/art-$scenario" \
                 >>"$work/logs/cleanup.log" 2>&1 || log "cleanup: Destroy of $scenario failed (see $work/logs/cleanup.log)"
         fi
