@@ -119,6 +119,11 @@ public sealed class ConcurrentRunTests(ITestOutputHelper output) : IDisposable
         Assert.Empty(before.Differences(DirSnapshot.Of(artifacts)));
     }
 
+    // The host as Ctrl+C finds it in a terminal: SIGINT at its default action. A suite started as a background job
+    // (e.g. `cmd &` in a script) inherits SIGINT ignored, and the host then ran on to exit 0 (seen in two full runs:
+    // the testhost's SigIgn had SIGINT set). perl is part of every Debian system (perl-base is Essential).
+    private static readonly string[] SigintAtDefault = ["perl", "-e", "$SIG{INT} = 'DEFAULT'; exec { $ARGV[0] } @ARGV or die \"exec $ARGV[0]: $!\\n\""];
+
     // SIGINT in the middle of unpacking etcd (the moment is watched for: the staging directory appears): the run
     // ends, and its temporary files go with it, the staging directory included.
     [Fact]
@@ -127,7 +132,7 @@ public sealed class ConcurrentRunTests(ITestOutputHelper output) : IDisposable
         var config = Description(Archive(ReleaseArchives.Release));
         var artifacts = _dir.Combine("artifacts");
         var etcdDir = Path.Combine(artifacts, "concurrent", "etcd");
-        using var run = new ForgeProcess().Launch("--target=Package", $"--config={config}", $"--artifacts={artifacts}");
+        using var run = new ForgeProcess { Launcher = SigintAtDefault }.Launch("--target=Package", $"--config={config}", $"--artifacts={artifacts}");
         var staging = Path.Combine(etcdDir, $".staging-{run.Pid}");
         while (!Directory.Exists(staging) && !run.HasExited) Thread.Sleep(2);
         Assert.False(run.HasExited, "the run ended before it unpacked etcd; nothing to interrupt");
