@@ -44,21 +44,13 @@ public sealed class ClusterLoaderTests : IDisposable
     [Fact]
     public void Duplicate_node_names_are_rejected_at_the_second_one()
     {
-        var error = ConfigFixture.Fails(_dir, ConfigFixture.Valid.Replace("name: etcd2", "name: etcd1"));
-        var problem = Assert.Single(error.Problems);
-        Assert.Equal("nodes[1].name", problem.Field);
+        var problem = OneProblem(ConfigFixture.Valid.Replace("name: etcd2", "name: etcd1"), "nodes[1].name", "used twice");
         Assert.Equal(16, problem.Line);
-        Assert.Contains("used twice", problem.Message);
     }
 
     [Fact]
-    public void Duplicate_addresses_name_the_node_that_has_it_already()
-    {
-        var error = ConfigFixture.Fails(_dir, ConfigFixture.Valid.Replace("127.0.0.13", "127.0.0.12"));
-        var problem = Assert.Single(error.Problems);
-        Assert.Equal("nodes[2].address", problem.Field);
-        Assert.Contains("already used by node 'etcd2'", problem.Message);
-    }
+    public void Duplicate_addresses_name_the_node_that_has_it_already() =>
+        OneProblem(ConfigFixture.Valid.Replace("127.0.0.13", "127.0.0.12"), "nodes[2].address", "already used by node 'etcd2'");
 
     [Theory]
     [InlineData("127.0.0.300")]
@@ -66,11 +58,8 @@ public sealed class ClusterLoaderTests : IDisposable
     [InlineData("etcd1.example.com")]
     public void A_bad_ip_address_is_rejected(string address)
     {
-        var error = ConfigFixture.Fails(_dir, ConfigFixture.Valid.Replace("127.0.0.11", address));
-        var problem = Assert.Single(error.Problems);
-        Assert.Equal("nodes[0].address", problem.Field);
+        var problem = OneProblem(ConfigFixture.Valid.Replace("127.0.0.11", address), "nodes[0].address", "is not an IPv4 or IPv6 address");
         Assert.Equal(13, problem.Line);
-        Assert.Contains("is not an IPv4 or IPv6 address", problem.Message);
     }
 
     [Fact]
@@ -78,10 +67,7 @@ public sealed class ClusterLoaderTests : IDisposable
     {
         var yaml = ConfigFixture.Valid.Replace("connection: { type: local }\n  - name: etcd2",
             "connection: { type: ssh, user: root, keyFile: keys/missing, hostKey: \"SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\" }\n  - name: etcd2");
-        var error = ConfigFixture.Fails(_dir, yaml);
-        var problem = Assert.Single(error.Problems);
-        Assert.Equal("nodes[0].connection.keyFile", problem.Field);
-        Assert.Contains(_dir.Combine("keys", "missing"), problem.Message);
+        OneProblem(yaml, "nodes[0].connection.keyFile", _dir.Combine("keys", "missing"));
     }
 
     [Fact]
@@ -115,11 +101,8 @@ public sealed class ClusterLoaderTests : IDisposable
     [InlineData("latest", "is not a version")]
     public void An_unsupported_etcd_version_is_rejected(string version, string expected)
     {
-        var error = ConfigFixture.Fails(_dir, ConfigFixture.Valid.Replace("3.5.21", version));
-        var problem = Assert.Single(error.Problems);
-        Assert.Equal("etcd.version", problem.Field);
+        var problem = OneProblem(ConfigFixture.Valid.Replace("3.5.21", version), "etcd.version", expected);
         Assert.Equal(5, problem.Line);
-        Assert.Contains(expected, problem.Message);
     }
 
     [Fact]
@@ -139,12 +122,16 @@ public sealed class ClusterLoaderTests : IDisposable
     }
 
     [Fact]
-    public void A_value_of_the_wrong_type_is_named()
+    public void A_value_of_the_wrong_type_is_named() =>
+        OneProblem(ConfigFixture.Valid.Replace("version: 3.5.21", "version: 3.5.21\n  clientPort: twenty"), "etcd.clientPort", "'twenty' is not a whole number");
+
+    // The description fails to load with exactly one problem, on this field, saying this.
+    private ConfigProblem OneProblem(string yaml, string field, string message)
     {
-        var error = ConfigFixture.Fails(_dir, ConfigFixture.Valid.Replace("version: 3.5.21", "version: 3.5.21\n  clientPort: twenty"));
-        var problem = Assert.Single(error.Problems);
-        Assert.Equal("etcd.clientPort", problem.Field);
-        Assert.Contains("'twenty' is not a whole number", problem.Message);
+        var problem = Assert.Single(ConfigFixture.Fails(_dir, yaml).Problems);
+        Assert.Equal(field, problem.Field);
+        Assert.Contains(message, problem.Message);
+        return problem;
     }
 
     [Fact]

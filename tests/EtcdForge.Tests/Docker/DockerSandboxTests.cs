@@ -95,8 +95,7 @@ public sealed class DockerSandboxTests(DockerSandbox cluster) : IClassFixture<Do
         }
         Assert.Equal(["true", "1"], state[..2]); // running again, restarted once by the engine, with no etcd-forge run
 
-        var verify = cluster.Forge("--target=Verify", "--exclusive");
-        Assert.True(verify.ExitCode == 0, verify.ToString());
+        cluster.Forge("--target=Verify", "--exclusive").Succeeded("Verify");
     }
 
     [DockerFact]
@@ -113,13 +112,11 @@ public sealed class DockerSandboxTests(DockerSandbox cluster) : IClassFixture<Do
         Assert.True(degraded.ExitCode != 0, "Verify passed with etcd2 killed:\n" + degraded);
         Assert.Contains("degraded but serving", degraded.Output);
 
-        var bootstrap = cluster.Forge("--target=BootstrapCluster");
-        Assert.True(bootstrap.ExitCode == 0, bootstrap.ToString());
+        var bootstrap = cluster.Forge("--target=BootstrapCluster").Succeeded("BootstrapCluster");
         Assert.Contains(bootstrap.Lines, l => l.Contains("[etcd2] started again as an existing member"));
         Assert.Equal($"{id} true", DockerSandbox.Inspect(container, "{{.Id}} {{.State.Running}}")); // the same container, started again
 
-        var healed = cluster.Forge("--target=Verify", "--exclusive");
-        Assert.True(healed.ExitCode == 0, healed.ToString());
+        cluster.Forge("--target=Verify", "--exclusive").Succeeded("Verify");
     }
 
     [DockerFact]
@@ -145,10 +142,8 @@ public sealed class DockerSandboxTests(DockerSandbox cluster) : IClassFixture<Do
         // Stopped, not left looping under its restart policy; its log is still there for `docker logs`.
         Assert.Equal("false false", DockerSandbox.Inspect(container, "{{.State.Running}} {{.State.Restarting}}"));
 
-        var healed = cluster.Forge("--target=BootstrapCluster");
-        Assert.True(healed.ExitCode == 0, healed.ToString());
-        var verify = cluster.Forge("--target=Verify", "--exclusive");
-        Assert.True(verify.ExitCode == 0, verify.ToString());
+        cluster.Forge("--target=BootstrapCluster").Succeeded("BootstrapCluster");
+        cluster.Forge("--target=Verify", "--exclusive").Succeeded("Verify");
     }
 
     [DockerFact]
@@ -193,8 +188,7 @@ public sealed class DockerSandboxTests(DockerSandbox cluster) : IClassFixture<Do
 
         // Package again from scratch: the same bytes. Then the docker CLI loads it under the ID Package reported.
         File.Delete(archive);
-        var package = cluster.Forge("--target=Package");
-        Assert.True(package.ExitCode == 0, package.ToString());
+        cluster.Forge("--target=Package").Succeeded("Package");
         Assert.Equal(bytes, File.ReadAllBytes(archive));
         var load = DockerSandbox.Docker("load", "--input", archive);
         try

@@ -21,26 +21,22 @@ public sealed class ConfigErrorTests : IDisposable
     }
 
     [Fact]
-    public void Unknown_key_names_file_line_and_field()
-    {
-        var (config, line) = ConfigWith("  token: etcd-forge-sandbox", "  colour: blue", insertAfter: true);
-
-        var run = ForgeProcess.Run($"--config={config}", "--target=Package", $"--artifacts={Artifacts}");
-
-        var error = HostAssert.OneLineError(run);
-        Assert.Contains($"{config}:{line}: cluster.colour: unknown key 'colour'", error);
-        HostAssert.Empty(Artifacts);
-    }
+    public void Unknown_key_names_file_line_and_field() =>
+        OneLineNamingFileLineAndField("  token: etcd-forge-sandbox", "  colour: blue", insertAfter: true, "cluster.colour: unknown key 'colour'");
 
     [Fact]
-    public void Duplicate_node_names_file_line_and_field()
+    public void Duplicate_node_names_file_line_and_field() =>
+        OneLineNamingFileLineAndField("  - name: etcd2", "  - name: etcd1", insertAfter: false, "nodes[1].name: node name 'etcd1' is used twice");
+
+    // The edited description fails Package with one line "FILE:LINE: FIELD: what", and writes no artifact.
+    private void OneLineNamingFileLineAndField(string find, string replacement, bool insertAfter, string fieldAndMessage)
     {
-        var (config, line) = ConfigWith("  - name: etcd2", "  - name: etcd1");
+        var (config, line) = ConfigWith(find, replacement, insertAfter);
 
         var run = ForgeProcess.Run($"--config={config}", "--target=Package", $"--artifacts={Artifacts}");
 
         var error = HostAssert.OneLineError(run);
-        Assert.Contains($"{config}:{line}: nodes[1].name: node name 'etcd1' is used twice", error);
+        Assert.Contains($"{config}:{line}: {fieldAndMessage}", error);
         HostAssert.Empty(Artifacts);
     }
 

@@ -1,3 +1,4 @@
+using EtcdForge.Artifacts;
 using EtcdForge.Pki;
 
 namespace EtcdForge.Tests.Pki;
@@ -26,28 +27,28 @@ public sealed class CaInitializationTests
     [Fact]
     public void CaWithoutItsKeyIsRefused()
     {
-        using var pki = new PkiWorkspace();
-        pki.InitCa();
-        File.Delete(pki.Layout.CaKey);
+        var (message, pkiDir) = RefusedWithout(layout => layout.CaKey);
 
-        var error = Assert.Throws<ForgeError>(() => pki.InitCa());
-
-        Assert.Contains("is missing", error.Message);
-        Assert.Contains($"delete {pki.Layout.Pki}", error.Message);
-        Assert.False(File.Exists(pki.Layout.CaKey));
+        Assert.Contains("is missing", message);
+        Assert.Contains($"delete {pkiDir}", message);
     }
 
     [Fact]
-    public void CaKeyWithoutItsCertificateIsRefused()
+    public void CaKeyWithoutItsCertificateIsRefused() =>
+        Assert.Contains("exists without its certificate", RefusedWithout(layout => layout.CaCert).Message);
+
+    // InitCa again after one of the CA's two files was deleted: refused, and the deleted file is not made anew.
+    private static (string Message, string PkiDir) RefusedWithout(Func<ArtifactLayout, string> file)
     {
         using var pki = new PkiWorkspace();
         pki.InitCa();
-        File.Delete(pki.Layout.CaCert);
+        var deleted = file(pki.Layout);
+        File.Delete(deleted);
 
         var error = Assert.Throws<ForgeError>(() => pki.InitCa());
 
-        Assert.Contains("exists without its certificate", error.Message);
-        Assert.False(File.Exists(pki.Layout.CaCert));
+        Assert.False(File.Exists(deleted));
+        return (error.Message, pki.Layout.Pki);
     }
 
     // A run that died after the CA key got its name but before the certificate did (which InitCa writes in full
