@@ -9,20 +9,21 @@ namespace EtcdForge.Tests.BadInput;
 // naming etcd2, what is wrong and what to do; artifacts do not change; etcd2 is untouched (or, for a full disk,
 // holds no temporary file); etcd1 and etcd3 are deployed anyway; and with the mistake fixed a re-run deploys
 // etcd2 while etcd1 and etcd3 stay up to date. Each test removes etcd2's files again at the end, so the next
-// one starts from an etcd2 that holds nothing; the fixture removes the rest after the last test.
-[Collection(TestHostsCollection.Name)]
-public sealed class SshCorpusTests(TestHosts hosts, SshCorpusArtifacts shared) : IClassFixture<SshCorpusArtifacts>, IDisposable
+// one starts from an etcd2 that holds nothing; the fixture removes the rest after the last test. The cases run on
+// three SSH test hosts of their own (EF_TESTHOSTS_NET + 20), beside the shared "test hosts" collection.
+public sealed class SshCorpusTests(SshCorpusArtifacts shared) : IClassFixture<SshCorpusArtifacts>, IDisposable
 {
+    private static HostSet Hosts => SshCorpusArtifacts.Hosts;
     private const string FinishedOthers = "(finished on etcd1, etcd3; a re-run converges the rest)";
     private readonly TempDir _scratch = new();
     private string Artifacts => shared.Artifacts;
-    private static string Address2 => TestHosts.Address(2).ToString();
+    private static string Address2 => Hosts.Address(2).ToString();
     private string Good => SshCorpusArtifacts.Good;
 
     [TestHostFact]
     public async Task Unreachable_host()
     {
-        await TestHosts.ScriptAsync("link", "2", "down");
+        await Hosts.ScriptAsync("link", "2", "down");
         string error;
         ForgeResult run;
         try
@@ -31,7 +32,7 @@ public sealed class SshCorpusTests(TestHosts hosts, SshCorpusArtifacts shared) :
         }
         finally
         {
-            await TestHosts.ScriptAsync("link", "2", "up");
+            await Hosts.ScriptAsync("link", "2", "up");
         }
         ErrorContract.Says(error, run, $"etcd2: cannot connect to root@{Address2} after 4 attempt(s)",
             "check that the host is up, reachable from here and runs sshd on port 22");
@@ -44,7 +45,7 @@ public sealed class SshCorpusTests(TestHosts hosts, SshCorpusArtifacts shared) :
         var stranger = _scratch.Combine("stranger");
         ExternalTool.Succeed("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", stranger);
 
-        var (error, run) = FailsOnEtcd2(Connection("root", stranger, hosts.KnownHosts));
+        var (error, run) = FailsOnEtcd2(Connection("root", stranger, Hosts.KnownHosts));
 
         ErrorContract.Says(error, run, $"etcd2: root@{Address2} refused key {stranger}", "has the key's public half in its authorized_keys");
         Converges(Good);
@@ -53,7 +54,7 @@ public sealed class SshCorpusTests(TestHosts hosts, SshCorpusArtifacts shared) :
     [TestHostFact]
     public void Refused_login_unknown_user()
     {
-        var (error, run) = FailsOnEtcd2(Connection("nosuchuser", TestHosts.Key("id_ed25519"), hosts.KnownHosts));
+        var (error, run) = FailsOnEtcd2(Connection("nosuchuser", Hosts.Key("id_ed25519"), Hosts.KnownHosts));
 
         ErrorContract.Says(error, run, $"etcd2: nosuchuser@{Address2} refused key", "check that user nosuchuser exists there");
         Converges(Good);
@@ -63,49 +64,49 @@ public sealed class SshCorpusTests(TestHosts hosts, SshCorpusArtifacts shared) :
     public void Changed_host_key()
     {
         // host2's address listed with host3's key, as after a reinstall (or an impostor).
-        var knownHosts = _scratch.File("known_hosts", string.Join('\n', File.ReadAllLines(hosts.KnownHosts)
+        var knownHosts = _scratch.File("known_hosts", string.Join('\n', File.ReadAllLines(Hosts.KnownHosts)
             .Select(l => l.StartsWith(Address2 + " ", StringComparison.Ordinal)
-                ? Address2 + " " + hosts.KnownHostsLine(3).Split(' ', 2)[1]
+                ? Address2 + " " + Hosts.KnownHostsLine(3).Split(' ', 2)[1]
                 : l)) + "\n");
 
-        var (error, run) = FailsOnEtcd2(Connection("root", TestHosts.Key("id_ed25519"), knownHosts));
+        var (error, run) = FailsOnEtcd2(Connection("root", Hosts.Key("id_ed25519"), knownHosts));
 
-        ErrorContract.Says(error, run, $"etcd2: HOST KEY OF {Address2} HAS CHANGED", $"presented ssh-ed25519 {hosts.Fingerprint(2)}",
-            $"expects ssh-ed25519 {hosts.Fingerprint(3)}", "then fix known_hosts");
+        ErrorContract.Says(error, run, $"etcd2: HOST KEY OF {Address2} HAS CHANGED", $"presented ssh-ed25519 {Hosts.Fingerprint(2)}",
+            $"expects ssh-ed25519 {Hosts.Fingerprint(3)}", "then fix known_hosts");
         Converges(Good);
     }
 
     [TestHostFact]
     public void Unknown_host_key_until_trusted_on_first_use()
     {
-        var knownHosts = _scratch.File("known_hosts", string.Join('\n', File.ReadAllLines(hosts.KnownHosts)
+        var knownHosts = _scratch.File("known_hosts", string.Join('\n', File.ReadAllLines(Hosts.KnownHosts)
             .Where(l => !l.StartsWith(Address2 + " ", StringComparison.Ordinal))) + "\n");
-        var broken = Connection("root", TestHosts.Key("id_ed25519"), knownHosts);
+        var broken = Connection("root", Hosts.Key("id_ed25519"), knownHosts);
 
         var (error, run) = FailsOnEtcd2(broken);
 
-        ErrorContract.Says(error, run, $"etcd2: host key of {Address2} is unknown", hosts.Fingerprint(2), "--trust-new-host-keys");
+        ErrorContract.Says(error, run, $"etcd2: host key of {Address2} is unknown", Hosts.Fingerprint(2), "--trust-new-host-keys");
         Converges(broken, "--trust-new-host-keys");
-        Assert.Contains(hosts.KnownHostsLine(2), File.ReadAllLines(knownHosts));
+        Assert.Contains(Hosts.KnownHostsLine(2), File.ReadAllLines(knownHosts));
     }
 
     [TestHostFact]
     public void Non_root_user_without_sudo()
     {
-        var (error, run) = FailsOnEtcd2(Connection("efnosudo", TestHosts.Key("id_ed25519"), hosts.KnownHosts));
+        var (error, run) = FailsOnEtcd2(Connection("efnosudo", Hosts.Key("id_ed25519"), Hosts.KnownHosts));
 
         ErrorContract.Says(error, run, "etcd2: user efnosudo cannot sudo without a password", "connect as root or grant NOPASSWD sudo");
-        Converges(Connection("efdeploy", TestHosts.Key("id_ed25519"), hosts.KnownHosts));
+        Converges(Connection("efdeploy", Hosts.Key("id_ed25519"), Hosts.KnownHosts));
     }
 
     [TestHostFact]
     public void Encrypted_key_without_passphrase()
     {
-        var encrypted = Connection("root", TestHosts.Key("id_ed25519_encrypted"), hosts.KnownHosts);
+        var encrypted = Connection("root", Hosts.Key("id_ed25519_encrypted"), Hosts.KnownHosts);
 
         var (error, run) = FailsOnEtcd2(encrypted);
 
-        ErrorContract.Says(error, run, $"etcd2: key file {TestHosts.Key("id_ed25519_encrypted")} is encrypted and no passphrase was given",
+        ErrorContract.Says(error, run, $"etcd2: key file {Hosts.Key("id_ed25519_encrypted")} is encrypted and no passphrase was given",
             "set ETCD_FORGE_SSH_KEY_PASSPHRASE to its passphrase");
         Converges(encrypted, environment: new Dictionary<string, string?> { ["ETCD_FORGE_SSH_KEY_PASSPHRASE"] = "forge" });
     }
@@ -115,7 +116,7 @@ public sealed class SshCorpusTests(TestHosts hosts, SshCorpusArtifacts shared) :
     {
         var notAKey = _scratch.File("id_ed25519", "-----BEGIN OPENSSH PRIVATE KEY-----\nbm90IGEga2V5\n-----END OPENSSH PRIVATE KEY-----\n");
 
-        var (error, run) = FailsOnEtcd2(Connection("root", notAKey, hosts.KnownHosts));
+        var (error, run) = FailsOnEtcd2(Connection("root", notAKey, Hosts.KnownHosts));
 
         ErrorContract.Says(error, run, $"etcd2: cannot load key file {notAKey}", "expected an OpenSSH or PEM ed25519, ecdsa or RSA private key");
         Converges(Good);
@@ -124,7 +125,7 @@ public sealed class SshCorpusTests(TestHosts hosts, SshCorpusArtifacts shared) :
     [TestHostFact]
     public void Ssh_port_that_refuses()
     {
-        var (error, run) = FailsOnEtcd2(Connection("root", TestHosts.Key("id_ed25519"), hosts.KnownHosts, port: 2222));
+        var (error, run) = FailsOnEtcd2(Connection("root", Hosts.Key("id_ed25519"), Hosts.KnownHosts, port: 2222));
 
         ErrorContract.Says(error, run, $"etcd2: cannot connect to root@[{Address2}]:2222 after 4 attempt(s)", "refused", "runs sshd on port 2222");
         Converges(Good);
@@ -133,7 +134,7 @@ public sealed class SshCorpusTests(TestHosts hosts, SshCorpusArtifacts shared) :
     [TestHostFact]
     public async Task Full_disk_on_the_node()
     {
-        await TestHosts.ScriptAsync("disk", "2", "/usr/local/bin", "64k");
+        await Hosts.ScriptAsync("disk", "2", "/usr/local/bin", "64k");
         try
         {
             var (error, run) = FailsOnEtcd2(Good, nodeUntouched: false);
@@ -144,7 +145,7 @@ public sealed class SshCorpusTests(TestHosts hosts, SshCorpusArtifacts shared) :
         }
         finally
         {
-            await TestHosts.ScriptAsync("disk", "2", "/usr/local/bin", "none");
+            await Hosts.ScriptAsync("disk", "2", "/usr/local/bin", "none");
         }
         Converges(Good);
     }
@@ -195,7 +196,7 @@ public sealed class SshCorpusTests(TestHosts hosts, SshCorpusArtifacts shared) :
         SshCorpusArtifacts.Forge(config, ["--target=DeployNodes", .. args], Artifacts, environment);
 
     // The node's private directories, seen from the build machine (testhosts.sh binds them from here).
-    private static DirSnapshot NodeFiles(int host) => DirSnapshot.Of(Path.Combine(TestHosts.StateDir, $"host{host}", "root"));
+    private static DirSnapshot NodeFiles(int host) => DirSnapshot.Of(Path.Combine(Hosts.StateDir, $"host{host}", "root"));
 
     private static string Connection(string user, string keyFile, string knownHosts, int port = 22) =>
         SshCorpusArtifacts.Connection(user, keyFile, knownHosts, port);
@@ -203,8 +204,8 @@ public sealed class SshCorpusTests(TestHosts hosts, SshCorpusArtifacts shared) :
     private string Config(string etcd2Connection) => shared.Config(_scratch, etcd2Connection);
 
     private string Ssh(int host, string command) => ExternalTool.Succeed("ssh",
-        "-i", TestHosts.Key("id_ed25519"), "-o", "UserKnownHostsFile=" + hosts.KnownHosts, "-o", "StrictHostKeyChecking=yes",
-        "-o", "BatchMode=yes", "-o", "ConnectTimeout=10", $"root@{TestHosts.Address(host)}", command);
+        "-i", Hosts.Key("id_ed25519"), "-o", "UserKnownHostsFile=" + Hosts.KnownHosts, "-o", "StrictHostKeyChecking=yes",
+        "-o", "BatchMode=yes", "-o", "ConnectTimeout=10", $"root@{Hosts.Address(host)}", command);
 
     public void Dispose()
     {
@@ -229,12 +230,16 @@ public sealed class SshCorpusArtifacts : IDisposable
     public SshCorpusArtifacts()
     {
         _packaged = new(() => Forge(Config(_dir, Good), ["--target=Package"], Artifacts, null));
+        // Outside CI without root the cases are skipped (TestHostFact); in CI "up" fails with the reason instead.
+        if (TestHostsRequirement.SkipReason() is null) Hosts.UpAsync().GetAwaiter().GetResult();
     }
+
+    public static HostSet Hosts { get; } = new(offset: 20, count: 3, stateSuffix: "corpus");
 
     public string Artifacts => _dir.Combine("artifacts");
     public ForgeResult Packaged => _packaged.Value;
 
-    public static string Good => Connection("root", TestHosts.Key("id_ed25519"), Path.Combine(TestHosts.StateDir, "known_hosts"));
+    public static string Good => Connection("root", Hosts.Key("id_ed25519"), Path.Combine(Hosts.StateDir, "known_hosts"));
 
     public static string Connection(string user, string keyFile, string knownHosts, int port = 22) =>
         $"{{ type: ssh, user: {user}, port: {port}, keyFile: {keyFile}, knownHosts: {knownHosts} }}";
@@ -257,7 +262,7 @@ public sealed class SshCorpusArtifacts : IDisposable
         }
         var nodes = string.Concat(Enumerable.Range(1, 3).Where(n => only is null || only == $"etcd{n}").Select(n => $"""
               - name: etcd{n}
-                address: {TestHosts.Address(n)}
+                address: {Hosts.Address(n)}
                 service: process
                 connection: {(n == 2 ? etcd2Connection : Good)}
 
@@ -291,6 +296,7 @@ public sealed class SshCorpusArtifacts : IDisposable
         finally
         {
             _dir.Dispose();
+            if (TestHostsRequirement.SkipReason() is null) Hosts.DownAsync().GetAwaiter().GetResult();
         }
     }
 }

@@ -55,6 +55,9 @@ public sealed class HostSet
     /// <summary>The host key fingerprint as ssh-keygen -lf printed it.</summary>
     public string Fingerprint(int host) => Entry($"-host{host}")[2];
 
+    /// <summary>Host N's line in known_hosts.</summary>
+    public string KnownHostsLine(int host) => File.ReadLines(KnownHosts).Single(l => l.StartsWith(Address(host) + " ", StringComparison.Ordinal));
+
     public Task UpAsync() => ScriptAsync("up", Count.ToString());
     public Task DownAsync() => ScriptAsync("down");
 

@@ -42,7 +42,7 @@ public sealed class TestHosts : IAsyncLifetime
     /// <summary>The host key fingerprint as ssh-keygen -lf printed it.</summary>
     public string Fingerprint(int host) => Default.Fingerprint(host);
 
-    public string KnownHostsLine(int host) => File.ReadLines(KnownHosts).Single(l => l.StartsWith(Address(host) + " "));
+    public string KnownHostsLine(int host) => Default.KnownHostsLine(host);
 
     /// <summary>How the tests' own SSH sessions to the hosts connect (a busy machine may take seconds to answer).</summary>
     public static SshOptions Ssh { get; } = new() { ConnectTimeout = TimeSpan.FromSeconds(10) };
