@@ -13,10 +13,8 @@ public sealed record ServedCertificate(string Serial, DateTimeOffset NotAfter, s
     /// <exception cref="IOException">nothing was served: the port is closed or silent, or TLS failed before the server's certificate.</exception>
     public static async Task<ServedCertificate> ReadAsync(string host, int port, TlsIdentity identity, CancellationToken ct)
     {
-        // Generous: a refused port fails at once, and only a silent one waits this out; 5 s was too short for six
-        // handshakes at once with a loaded machine's sshd-hosted members (seen at load 22 on 2 CPUs: 8-10 s).
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(TimeSpan.FromSeconds(15));
+        timeout.CancelAfter(MemberPatience.Answer);
         using var tcp = new TcpClient();
         try
         {

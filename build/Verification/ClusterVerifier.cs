@@ -19,9 +19,7 @@ public sealed class ClusterVerifier(
     CertificateChecks certificateChecks,
     TimeProvider clock)
 {
-    // Each call opens a TLS channel of its own; on a loaded machine (load 13-22 on 2 CPUs) a live member took over
-    // 5 s to answer and was reported unreachable. A stopped member refuses at once; only a silent one waits this out.
-    private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan CallTimeout = MemberPatience.Answer;
     // etcd's leader re-checks the members' versions every few seconds; a cluster started moments ago says 3.0.0 until then.
     private static readonly TimeSpan ClusterVersionGrace = TimeSpan.FromSeconds(15);
     private readonly List<CheckResult> _checks = [];

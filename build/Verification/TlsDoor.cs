@@ -12,14 +12,10 @@ public static class TlsDoor
 {
     public sealed record Knock(bool Reached, bool Served, string Detail);
 
-    // Generous, as for ServedCertificate: a loaded machine's members took 8-10 s for a handshake; only a silent
-    // port waits it out.
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
-
     public static async Task<Knock> KnockAsync(string host, int port, Client.TlsIdentity identity, CancellationToken ct)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(Patience);
+        timeout.CancelAfter(Client.MemberPatience.Answer);
         using var tcp = new TcpClient();
         try
         {
@@ -50,7 +46,7 @@ public static class TlsDoor
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            return new Knock(true, false, $"TLS handshake stalled for {Patience.TotalSeconds:0} s (no answer, not a refusal)");
+            return new Knock(true, false, $"TLS handshake stalled for {Client.MemberPatience.Answer.TotalSeconds:0} s (no answer, not a refusal)");
         }
     }
 }
