@@ -1,4 +1,4 @@
-namespace EtcdForge;
+namespace EtcdForge.Errors;
 
 // A user-fixable problem on one node (unreachable, refused key, failed command). It knows its node, so the
 // fan-out over nodes can report one line per failed node without reading the node's name out of the text.

@@ -1,4 +1,4 @@
-namespace EtcdForge;
+namespace EtcdForge.Errors;
 
 // A mistake the user can fix (bad config, unreachable host, wrong checksum). The host prints its message
 // as one line without a stack trace.

@@ -1,4 +1,6 @@
-namespace EtcdForge;
+using EtcdForge.Errors;
+
+namespace EtcdForge.Commands;
 
 // What a command printed and how it ended: a remote or local shell command on a node (NodeName set), or a
 // program run on the build machine (NodeName null).
