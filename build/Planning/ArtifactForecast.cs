@@ -2,6 +2,7 @@ using EtcdForge.Artifacts;
 using EtcdForge.Configuration;
 using EtcdForge.Deploy;
 using EtcdForge.Download;
+using EtcdForge.Nodes;
 using EtcdForge.Packaging;
 using EtcdForge.Pki;
 
