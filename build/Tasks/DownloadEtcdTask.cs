@@ -1,5 +1,6 @@
 using Cake.Common;
 using EtcdForge.Download;
+using EtcdForge.Planning;
 using EtcdForge.Reporting;
 
 namespace EtcdForge.Tasks;
@@ -27,7 +28,11 @@ public sealed class DownloadEtcdTask : AsyncFrostingTask<BuildContext>
 
         var package = await source.ObtainAsync(context.Cluster.Etcd, summary);
         var binaries = await new EtcdInstaller(layout).InstallAsync(package, context.Cluster.Etcd.Version, summary);
-        if (binaries.Save(layout)) summary.Record($"wrote {layout.EtcdRecord}", $"etcd {binaries.Version} from {binaries.Source}");
+        if (binaries.Save(layout))
+        {
+            summary.Record($"wrote {layout.EtcdRecord}", $"etcd {binaries.Version} from {binaries.Source}");
+            context.Applied.Done(PlanStep.Obtain($"obtain etcd {binaries.Version} from {binaries.Origin}"));
+        }
 
         summary.Finish();
     }
