@@ -42,11 +42,9 @@ public sealed class BuildContext : FrostingContext
     private Task<Planning.ConvergencePlan>? _plan;
 
     /// <summary>This run's plan, made once by the planner at its first use (DeployNodes, after the local tasks, in
-    /// an ordinary run) from what the artifacts and the nodes show then; every target carries out its part of it.</summary>
-    public Task<Planning.ConvergencePlan> PlanAsync() => _plan ??= MakePlanAsync(rotation: false);
-
-    /// <summary>Plan's view: the same plan, with a CA rotation's phases when one is under way, due or forced.</summary>
-    public Task<Planning.ConvergencePlan> PlanWithRotationAsync() => MakePlanAsync(rotation: true);
+    /// an ordinary run; Plan itself) from what the artifacts and the nodes show then; every target carries out its
+    /// part of it. Plan --for=RotateCa adds the rotation's phases.</summary>
+    public Task<Planning.ConvergencePlan> PlanAsync() => _plan ??= MakePlanAsync(rotation: Options.PlanFor is not null && Options.PlansRotation);
 
     /// <summary>After a step that changes the artifacts within the run (a CA rotation's phase), the next task plans
     /// afresh.</summary>
@@ -55,8 +53,8 @@ public sealed class BuildContext : FrostingContext
     private async Task<Planning.ConvergencePlan> MakePlanAsync(bool rotation)
     {
         var seen = await new Planning.ClusterObserver(Cluster, Artifacts, Clock, Nodes, PathsOf, ContainerOf)
-            .ObserveAsync(rotation, Options.Force, default);
-        return Planning.ConvergencePlanner.Plan(Cluster, Artifacts, seen, Options.Yes);
+            .ObserveAsync(rotation, Options.ForcesRotation, Options.RenewsAllLeaves, default);
+        return Planning.ConvergencePlanner.Plan(Cluster, Artifacts, seen, Options.Yes, rotation);
     }
 
     /// <summary>The steps this run carried out (reports/applied.json).</summary>

@@ -30,14 +30,14 @@ public sealed class ArtifactForecast
     /// known yet. Known even when only the node's leaf certificates are reissued: they are not part of it.</returns>
     public NodeInstallPlan? StartupPlanOf(Node node) => _startupPlans[node.Name];
 
-    public static ArtifactForecast Make(Cluster cluster, ArtifactLayout layout, TimeProvider clock)
+    public static ArtifactForecast Make(Cluster cluster, ArtifactLayout layout, TimeProvider clock, bool renewAllLeaves = false)
     {
         var download = DownloadForecast.WouldDo(layout, cluster.Etcd);
         var forecast = new ArtifactForecast { DownloadPending = download is not null };
         if (download is not null) forecast.Steps.Add(PlanStep.Obtain(download));
         var (ca, caChange) = new CaInitialization(layout, cluster.Pki, clock).Forecast();
         if (caChange is not null) forecast.Steps.Add(PlanStep.Ca(caChange));
-        var certs = new CertificateIssuance(layout, cluster.Pki, cluster.Nodes, clock).Forecast(ca);
+        var certs = new CertificateIssuance(layout, cluster.Pki, cluster.Nodes, clock).Forecast(ca, renewAllLeaves);
         forecast.Steps.AddRange(certs.Select(PlanStep.Certificate));
 
         // A new etcd or a new CA goes into every bundle; a reissued certificate into its owner's.

@@ -19,9 +19,11 @@ namespace EtcdForge.Planning;
 public sealed class ClusterObserver(Cluster cluster, ArtifactLayout layout, TimeProvider clock, NodeFanOut nodes,
     Func<Node, NodePaths> pathsOf, Func<Node, MemberContainer?> containerOf)
 {
-    public async Task<ClusterObservation> ObserveAsync(bool rotation, bool forceRotation, CancellationToken ct)
+    /// <param name="rotation">read a CA rotation's progress too (Plan for RotateCa).</param>
+    /// <param name="renewAllLeaves">IssueCerts would renew every leaf (--force with RenewCerts).</param>
+    public async Task<ClusterObservation> ObserveAsync(bool rotation, bool forceRotation, bool renewAllLeaves, CancellationToken ct)
     {
-        var forecast = ArtifactForecast.Make(cluster, layout, clock);
+        var forecast = ArtifactForecast.Make(cluster, layout, clock, renewAllLeaves);
         // The version DownloadEtcd leaves in place: what obtained.json records, or the one described.
         var target = forecast.DownloadPending ? cluster.Etcd.Version : EtcdBinaries.Load(layout).ParsedVersion;
         var identity = ClusterIdentities.Operator(cluster, layout);
@@ -31,6 +33,8 @@ public sealed class ClusterObserver(Cluster cluster, ArtifactLayout layout, Time
         var versions = facts?.Members.Select(m => new UpgradeDecision.Member(m.Node.Name,
             EtcdVersion.TryParse(m.Version, out var v) ? v : null, m.Healthy, m.IsLeader, m.Detail)).ToList() ?? [];
 
+        // Compared with what DeployNodes would install: an upgrading member's new binaries are staged.
+        var upgrade = UpgradeDecision.Decide(versions, target, facts?.Alarms ?? []);
         var applied = AppliedNodes.Read(layout, cluster.Etcd);
         var endpoints = cluster.Nodes.Concat(applied).Select(n => n.ClientUrl).Distinct().ToList();
         var members = new ClusterMembers(identity, clock);
@@ -49,17 +53,18 @@ public sealed class ClusterObserver(Cluster cluster, ArtifactLayout layout, Time
                 return new NodeObservation(node, state, null, startup, image);
             }
             install = install with { ImageId = container?.Image?.Id };
-            var compared = await new NodeDeployer(shell, install).PlanAsync(ct);
+            var compared = await new NodeDeployer(shell, StagedBinaries.AsDeployed(install, upgrade)).PlanAsync(ct);
             return new NodeObservation(node, state, compared, install.Fingerprint, image);
         });
         return new ClusterObservation(forecast, target, versions, facts?.Alarms ?? [], live, alarms, applied,
-            [.. observed.Select(o => o.Result)], rotation && hasPki ? await RotationAsync(forceRotation, ct) : null);
+            [.. observed.Select(o => o.Result)], File.Exists(layout.CaCert) ? await RotationAsync(forceRotation, probe: rotation && hasPki, ct) : null);
     }
 
-    private async Task<RotationObservation> RotationAsync(bool force, CancellationToken ct)
+    // The members are asked only when the rotation's steps are planned: the probe makes a TLS handshake per member.
+    private async Task<RotationObservation> RotationAsync(bool force, bool probe, CancellationToken ct)
     {
         var rotation = new CaRotation(layout, cluster.Pki, clock);
-        var served = rotation.Stage == CaStage.None ? null : await new RotationProbe(cluster, layout, clock).LookAsync(rotation, ct);
-        return new RotationObservation(rotation.Stage, force || rotation.Due(CertificateAuthority.Load(layout)), served);
+        var served = rotation.Stage == CaStage.None || !probe ? null : await new RotationProbe(cluster, layout, clock).LookAsync(rotation, ct);
+        return new RotationObservation(rotation.Stage, rotation.Requested(force), served);
     }
 }

@@ -15,7 +15,9 @@ namespace EtcdForge.Planning;
 public static class ConvergencePlanner
 {
     /// <param name="confirmed">--yes: changes that drop data may go ahead.</param>
-    public static ConvergencePlan Plan(Cluster cluster, ArtifactLayout layout, ClusterObservation seen, bool confirmed)
+    /// <param name="rotation">the run is RotateCa's (or Plan's for it): a rotation's phases are steps; otherwise one
+    /// under way or due is a warning.</param>
+    public static ConvergencePlan Plan(Cluster cluster, ArtifactLayout layout, ClusterObservation seen, bool confirmed, bool rotation = false)
     {
         var steps = new List<PlanStep>(seen.Artifacts.Steps);
         var refusals = new List<PlanRefusal>();
@@ -64,7 +66,12 @@ public static class ConvergencePlanner
             warnings.Add("no member answered: membership changes are decided once the members run");
         }
 
-        if (seen.Rotation is { } rotation) steps.AddRange(RotationSteps(cluster, layout, rotation));
+        if (seen.Rotation is { } ca)
+        {
+            if (rotation) steps.AddRange(RotationSteps(cluster, layout, ca));
+            else if (ca.Stage != CaStage.None) warnings.Add($"a CA rotation is under way ({ca.Stage}): finish it with --target=RotateCa (Plan --for=RotateCa shows its steps)");
+            else if (ca.Requested) warnings.Add("the CA is within renewBefore: rotate it with --target=RotateCa (Plan --for=RotateCa shows its steps)");
+        }
         return new ConvergencePlan(steps, refusals, warnings, new MemberDecisions(founders, upgrade, membership, installs), seen);
     }
 

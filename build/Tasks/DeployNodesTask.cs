@@ -28,8 +28,7 @@ public sealed class DeployNodesTask : AsyncFrostingTask<BuildContext>
         var runs = await context.NodesOf(installs).RunEachAsync(async (node, shell) =>
         {
             // An upgrading member's new binaries wait beside the old ones until its turn in BootstrapCluster.
-            var install = context.InstallPlans.Of(node);
-            var staged = upgrade.Changes(node.Name) ? StagedBinaries.Stage(install) : install;
+            var staged = StagedBinaries.AsDeployed(context.InstallPlans.Of(node), upgrade);
             var outcome = await new NodeDeployer(shell, staged).DeployAsync(default);
             if (context.ContainerOf(node) is not { } container) return outcome;
             var before = shell.BytesUploaded;

@@ -14,7 +14,7 @@ public sealed class IssueCertsTask : FrostingTask<BuildContext>
         var summary = new ChangeSummary("IssueCerts", context.Log);
         var ca = CertificateAuthority.Load(context.Artifacts);
         var issuance = new CertificateIssuance(context.Artifacts, context.Cluster.Pki, context.Cluster.Nodes, context.Clock);
-        foreach (var change in issuance.Run(ca, context.Options.Force))
+        foreach (var change in issuance.Run(ca, context.Options.RenewsAllLeaves))
         {
             summary.Record(change.What, change.Reason);
             context.Applied.Done(PlanStep.Certificate(change));

@@ -4,12 +4,12 @@ namespace EtcdForge.Tasks;
 
 // Read-only on the nodes and in the artifacts: it writes only reports/plan.json.
 [TaskName("Plan")]
-[TaskDescription("Shows the plan: every step the targets up to BootstrapCluster (and a due or forced CA rotation) would carry out, locally and on each node, from read-only checks; writes reports/plan.json")]
+[TaskDescription("Shows the plan: every step a run would carry out, locally and on each node, from read-only checks (--for=RenewCerts or RotateCa: that target's run); writes reports/plan.json")]
 public sealed class PlanTask : AsyncFrostingTask<BuildContext>
 {
     public override async Task RunAsync(BuildContext context)
     {
-        var plan = await context.PlanWithRotationAsync();
+        var plan = await context.PlanAsync();
         var upgrade = plan.Members.Upgrade;
         if (upgrade.IsUpgrade)
         {
@@ -43,7 +43,7 @@ public sealed class PlanTask : AsyncFrostingTask<BuildContext>
         {
             context.Log.Warning("{0} would refuse, before changing anything: {1}", refusal.Task, refusal.Message);
         }
-        PlanReport.Write(context.Artifacts, context.Cluster.Name, "Plan", plan, context.Clock.GetUtcNow());
+        PlanReport.Write(context.Artifacts, context.Cluster.Name, context.Options.PlanFor ?? "Verify", plan, context.Clock.GetUtcNow());
         context.Log.Information(plan.HasChanges ? $"Plan: {plan.Steps.Count} change(s); nothing was changed" : "Plan: nothing to change");
     }
 }

@@ -20,7 +20,7 @@ public sealed class RotateCaTask : AsyncFrostingTask<BuildContext>
         var summary = new ChangeSummary("RotateCa", context.Log);
         var rotation = new CaRotation(context.Artifacts, context.Cluster.Pki, context.Clock);
         var probe = new RotationProbe(context.Cluster, context.Artifacts, context.Clock);
-        var requested = context.Options.Force || rotation.Due(CertificateAuthority.Load(context.Artifacts));
+        var requested = rotation.Requested(context.Options.ForcesRotation);
         while (true)
         {
             var served = rotation.Stage == CaStage.None ? null : await probe.LookAsync(rotation, default);
