@@ -22,6 +22,7 @@ public sealed class DeployNodesTask : AsyncFrostingTask<BuildContext>
         {
             context.Log.Information("upgrade: {0}", upgrade.Reason);
             var backup = await context.NewBackupRun().RunAsync(default);
+            context.Log.Information("upgrade: backup first: {0} (revision {1})", backup.Snapshot, backup.Record.Revision);
             context.Applied.Done(plan.StepOf(s => s.Action == "backup", "the backup before the upgrade"), $"{backup.Snapshot}, revision {backup.Record.Revision}");
         }
         var installs = context.Cluster.Nodes.Where(n => plan.Members.Installs.Contains(n.Name)).ToList();
