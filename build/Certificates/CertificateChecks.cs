@@ -3,7 +3,8 @@ using System.Security.Cryptography.X509Certificates;
 using EtcdForge.Artifacts;
 using EtcdForge.Client;
 using EtcdForge.Configuration;
-using EtcdForge.Verification;
+using EtcdForge.Pki;
+using EtcdForge.Reporting;
 
 namespace EtcdForge.Certificates;
 
@@ -20,7 +21,7 @@ public sealed class CertificateChecks(Cluster cluster, ArtifactLayout layout, Tl
 
     public IReadOnlyList<CheckResult> Expiries(IEnumerable<PkiCertificate> certificates) => certificates.Select(cert =>
     {
-        var ok = cert.Left > cluster.Pki.RenewBefore;
+        var ok = !cluster.Pki.DueForRenewal(cert.NotAfter.UtcDateTime, clock.GetUtcNow().UtcDateTime);
         // A CA cannot be renewed in place: every member and client trusts it by its key, so it is rotated.
         var fix = cert.IsCa
             ? "a CA cannot be renewed in place: run --target=RotateCa (three phases, two rolling restarts; docs/operations.md, Renewal and CA rotation)"

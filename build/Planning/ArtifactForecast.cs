@@ -3,6 +3,7 @@ using EtcdForge.Configuration;
 using EtcdForge.Deploy;
 using EtcdForge.Download;
 using EtcdForge.Image;
+using EtcdForge.Nodes;
 using EtcdForge.Packaging;
 using EtcdForge.Pki;
 
@@ -32,7 +33,7 @@ public sealed class ArtifactForecast
 
     public static ArtifactForecast Make(Cluster cluster, ArtifactLayout layout, TimeProvider clock, bool renewAllLeaves = false)
     {
-        var download = DownloadForecast.WouldDo(layout, cluster.Etcd);
+        var download = DownloadForecast.WouldDo(layout, cluster.Etcd, clock);
         var forecast = new ArtifactForecast { DownloadPending = download is not null };
         if (download is not null) forecast.Steps.Add(PlanStep.Obtain(download));
         var (ca, caChange) = new CaInitialization(layout, cluster.Pki, clock).Forecast();

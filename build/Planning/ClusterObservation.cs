@@ -1,6 +1,7 @@
 using EtcdForge.Configuration;
 using EtcdForge.Deploy;
 using EtcdForge.Membership;
+using EtcdForge.Pki;
 using EtcdForge.Rotation;
 using EtcdForge.Services;
 using EtcdForge.Upgrade;

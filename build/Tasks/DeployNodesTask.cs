@@ -1,7 +1,6 @@
 using EtcdForge.Deploy;
 using EtcdForge.Docker;
 using EtcdForge.Nodes;
-using EtcdForge.Planning;
 using EtcdForge.Reporting;
 using EtcdForge.Upgrade;
 
