@@ -24,6 +24,10 @@ public sealed record ForgeOptions
         public OptionHelp Help => new(IsSwitch ? $"--{Name}" : $"--{Name}={Placeholder}", Meaning);
     }
 
+    // The targets Plan can plan for (--for): those whose chain ends in BootstrapCluster or carries out its plan.
+    private static readonly string[] Plannable = ["BootstrapCluster", "Verify", "RenewCerts", "RotateCa", "ReplaceMember"];
+
+    // Static fields initialize in this order: Plannable is read below.
     private static readonly Option[] Known =
     [
         new("config", $"the cluster description (default: {DefaultConfig} in the checkout)", "FILE", DefaultConfig),
@@ -34,6 +38,7 @@ public sealed record ForgeOptions
         new("force", "IssueCerts/RenewCerts renew every leaf now; RotateCa rotates a CA not yet within renewBefore"),
         new("trust-new-host-keys", "accepts an unknown SSH host key and records it in the node's knownHosts file"),
         new("bootstrap-timeout", "how long BootstrapCluster waits for the members to become healthy (default: 60)", "SECONDS", "120"),
+        new("for", $"with --target=Plan: the target whose run Plan shows ({string.Join(", ", Plannable)})", "TARGET", "RotateCa"),
         new("detailed-exitcode", "with --target=Plan only: exit 2 when changes are pending, 0 when there is nothing to do"),
         new("task-report", "writes each task's outcome, seconds and peak memory as JSON to FILE", "FILE", "tasks.json"),
     ];
@@ -65,11 +70,35 @@ public sealed record ForgeOptions
     // Where each task's seconds and peak memory are written as JSON (RecordsTaskTimes); null: nowhere.
     public string? TaskReport { get; private init; }
 
-    // IssueCerts renews every leaf certificate now, whatever its expiry (RenewCerts --force).
+    // With RenewCerts: every leaf certificate renewed now, whatever its expiry; with RotateCa: a rotation now.
     public bool Force { get; private init; }
 
     // Plan --detailed-exitcode: exit 2 when changes are pending (BuildContext.ChangesPending), as Terraform's plan.
     public bool DetailedExitCode { get; private init; }
+
+    /// <summary>The target asked for (--target; Cake's default when none).</summary>
+    public string Target { get; private init; } = "Default";
+
+    /// <summary>Plan --for=TARGET: the target whose run Plan shows (default: the BootstrapCluster chain, as Verify runs it).</summary>
+    public string? PlanFor { get; private init; }
+
+    // --force belongs to the target it is given with, so that a forced rotation does not also renew every leaf under
+    // the old CA first, and Plan --for=T --force shows what T --force would do.
+    private string Acting => PlanFor ?? Target;
+
+    /// <summary>IssueCerts renews every leaf now: RenewCerts --force or IssueCerts --force (or Plan --for=RenewCerts --force).</summary>
+    public bool RenewsAllLeaves => Force && (Is(Acting, "RenewCerts") || Is(Acting, "IssueCerts"));
+
+    /// <summary>A CA rotation starts now, whether or not the CA is due: RotateCa --force (or Plan --for=RotateCa --force).</summary>
+    public bool ForcesRotation => Force && Is(Acting, "RotateCa");
+
+    /// <summary>The plan is ReplaceMember's (or Plan's for it): --node's member rebuilt instead of BootstrapCluster's steps.</summary>
+    public bool PlansReplacement => Is(Acting, "ReplaceMember");
+
+    /// <summary>The plan covers a CA rotation's phases (RotateCa, or Plan --for=RotateCa).</summary>
+    public bool PlansRotation => Is(Acting, "RotateCa");
+
+    private static bool Is(string target, string name) => string.Equals(target, name, StringComparison.OrdinalIgnoreCase);
 
     // name -> values as given (a bare --name arrives as "true"), the shape of Cake's ICakeArguments.GetArguments().
     // callerDirectory: where the user ran build.sh from (CallerDirectoryVariable); null: the working directory.
@@ -98,19 +127,29 @@ public sealed record ForgeOptions
             Node = ValueOf(arguments, "node"),
             TaskReport = PathOf("task-report"),
             DetailedExitCode = FlagOf(arguments, "detailed-exitcode"),
+            Target = ValuesOf(arguments, "target").LastOrDefault() ?? "Default",
+            PlanFor = ValueOf(arguments, "for"),
         };
         if (options.TaskReport is { } report && Directory.Exists(report))
         {
             throw new ForgeError($"--task-report={report} is a directory; pass a file to write, e.g. --task-report={Path.Combine(report, "tasks.json")}");
         }
-        var target = ValuesOf(arguments, "target").LastOrDefault() ?? "Default";
-        if (options.DetailedExitCode && !target.Equals("Plan", StringComparison.OrdinalIgnoreCase))
+        if (options.DetailedExitCode && !Is(options.Target, "Plan"))
         {
-            throw new ForgeError($"--detailed-exitcode is for --target=Plan only (exit 2 when changes are pending), not --target={target}; drop it or plan first with --target=Plan");
+            throw new ForgeError($"--detailed-exitcode is for --target=Plan only (exit 2 when changes are pending), not --target={options.Target}; drop it or plan first with --target=Plan");
+        }
+        if (options.PlanFor is { } planFor)
+        {
+            if (!Is(options.Target, "Plan")) throw new ForgeError($"--for={planFor} only goes with --target=Plan (it says which target's run Plan shows)");
+            options = options with
+            {
+                PlanFor = Plannable.FirstOrDefault(t => Is(t, planFor))
+                          ?? throw new ForgeError($"--for={planFor}: Plan shows the run of one of {string.Join(", ", Plannable)}"),
+            };
         }
         // Refused before any task runs: ReplaceMember's dependencies (Package, DeployNodes) must not run for a
         // replacement that was never going to happen.
-        if (target.Equals("ReplaceMember", StringComparison.OrdinalIgnoreCase))
+        if (Is(options.Target, "ReplaceMember"))
         {
             if (options.Node is null) throw new ForgeError("--target=ReplaceMember needs --node=NAME (the member to rebuild) and --yes");
             if (!options.Yes) throw new ForgeError($"--target=ReplaceMember --node={options.Node} removes member {options.Node}, deletes its data dir and adds it again under a new member ID; add --yes to confirm");
