@@ -57,7 +57,7 @@ public sealed class UpgradeTests(Upgrade34Cluster cluster) : LoopbackClusterTest
         Assert.Contains(run.Lines, l => l == "upgrade: every member runs 3.5.30; cluster version 3.5.0");
         // What Plan showed is what the run did, step by step: the download, the bundles and the image, the backup,
         // each node's install, then the upgrade member by member in Plan's order.
-        var steps = PlannedSteps.AssertAppliedAsPlanned(_cluster.Files);
+        var steps = PlannedSteps.AssertAppliedAsPlanned(Cluster.Files);
         Assert.Equal(order.Select(n => $"BootstrapCluster/upgrade/{n}"), steps.Where(s => s.StartsWith("BootstrapCluster/", StringComparison.Ordinal)));
         // Nothing staged is left, and what runs is what is installed.
         foreach (var node in LoopbackCluster.Nodes)
