@@ -1,5 +1,6 @@
 using Cake.Common;
 using EtcdForge.Download;
+using EtcdForge.EtcdFlags;
 using EtcdForge.Reporting;
 
 namespace EtcdForge.Tasks;
@@ -28,6 +29,8 @@ public sealed class DownloadEtcdTask : AsyncFrostingTask<BuildContext>
         var package = await source.ObtainAsync(context.Cluster.Etcd, summary);
         var binaries = await new EtcdInstaller(layout).InstallAsync(package, context.Cluster.Etcd.Version, summary);
         if (binaries.Save(layout)) summary.Record($"wrote {layout.EtcdRecord}", $"etcd {binaries.Version} from {binaries.Source}");
+        // extraFlags refused here, before InitCa, IssueCerts or Package write anything (see CheckedExtraFlags).
+        CheckedExtraFlags.CheckAndRecord(context.Cluster, binaries, layout, summary);
 
         summary.Finish();
     }
