@@ -29,7 +29,7 @@ public abstract class CertificateLifeTests(ICertificateCluster cluster, ITestOut
         .ToDictionary(p => p.Item1, p => p.Item2);
 
     [Fact]
-    public async Task T1_Every_run_renews_every_leaf_and_etcd_serves_them_without_a_restart()
+    public async Task T1_RenewCerts_force_renews_every_leaf_and_etcd_serves_them_without_a_restart()
     {
         Assert.True(cluster.Bootstrap.ExitCode == 0, cluster.Bootstrap.ToString());
         var pids = Pids();
