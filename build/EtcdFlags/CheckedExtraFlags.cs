@@ -1,7 +1,6 @@
 using EtcdForge.Artifacts;
 using EtcdForge.Configuration;
 using EtcdForge.Download;
-using EtcdForge.Reporting;
 using EtcdForge.Spelling;
 
 namespace EtcdForge.EtcdFlags;
@@ -38,9 +37,9 @@ public sealed class CheckedExtraFlags
         All(cluster).Any() ? Of(cluster, FlagCatalog.Of(etcd, layout)) : new(cluster, etcd.ParsedVersion, []);
 
     /// <summary>DownloadEtcd's part: the check, as soon as the binary is there, with what it knows cached for later runs.</summary>
-    public static void CheckAndRecord(Cluster cluster, EtcdBinaries etcd, ArtifactLayout layout, ChangeSummary summary)
+    public static void CheckAndRecord(Cluster cluster, EtcdBinaries etcd, ArtifactLayout layout, ICakeLog log)
     {
-        if (All(cluster).Any()) Of(cluster, FlagCatalog.Record(etcd, layout, summary));
+        if (All(cluster).Any()) Of(cluster, FlagCatalog.Record(etcd, layout, log));
     }
 
     /// <exception cref="ConfigError">one line per flag the etcd does not know or whose value is not of its kind.</exception>

@@ -5,7 +5,6 @@ using System.Text.RegularExpressions;
 using EtcdForge.Artifacts;
 using EtcdForge.Configuration;
 using EtcdForge.Download;
-using EtcdForge.Reporting;
 
 namespace EtcdForge.EtcdFlags;
 
@@ -60,13 +59,14 @@ public sealed partial record FlagCatalog(EtcdVersion Version, IReadOnlyDictionar
     /// binary, by its SHA-256), else from its --help, without writing the cache (Plan writes nothing).</summary>
     public static FlagCatalog Of(EtcdBinaries etcd, ArtifactLayout layout) => Find(etcd, layout).Catalog;
 
-    /// <summary>The same, cached for later runs: DownloadEtcd's part, once per binary.</summary>
-    public static FlagCatalog Record(EtcdBinaries etcd, ArtifactLayout layout, ChangeSummary summary)
+    /// <summary>The same, cached for later runs: DownloadEtcd's part, once per binary. Only a cache of what the binary
+    /// says (as artifacts/cache/gzip is of compressed binaries), so it is not reported as a change.</summary>
+    public static FlagCatalog Record(EtcdBinaries etcd, ArtifactLayout layout, ICakeLog log)
     {
         var (file, catalog) = Find(etcd, layout);
         if (AtomicFile.WriteIfChanged(file, JsonSerializer.SerializeToUtf8Bytes(new Cached(catalog.Version.ToString(), catalog.Flags), Json), AtomicFile.PublicMode))
         {
-            summary.Record($"wrote {file}", $"the {catalog.Flags.Count} flags etcd {catalog.Version} knows, for extraFlags");
+            log.Verbose("cached the {0} flags etcd {1} knows in {2}", catalog.Flags.Count, catalog.Version, file);
         }
         return catalog;
     }

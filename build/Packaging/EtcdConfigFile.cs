@@ -1,8 +1,9 @@
 using System.Net;
 using System.Text;
-using EtcdForge.Configuration;
 using EtcdForge.Artifacts;
+using EtcdForge.Configuration;
 using EtcdForge.EtcdFlags;
+using EtcdForge.Nodes;
 
 namespace EtcdForge.Packaging;
 

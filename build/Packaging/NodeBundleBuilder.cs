@@ -2,6 +2,7 @@ using EtcdForge.Artifacts;
 using EtcdForge.Configuration;
 using EtcdForge.Download;
 using EtcdForge.EtcdFlags;
+using EtcdForge.Nodes;
 
 namespace EtcdForge.Packaging;
 

@@ -1,6 +1,6 @@
 using EtcdForge.Configuration;
-using EtcdForge.Artifacts;
 using EtcdForge.Docker;
+using EtcdForge.Nodes;
 using EtcdForge.Remote;
 
 namespace EtcdForge.Services;

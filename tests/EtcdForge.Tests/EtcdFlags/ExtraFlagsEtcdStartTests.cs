@@ -2,6 +2,7 @@ using System.Text.Json;
 using EtcdForge.Artifacts;
 using EtcdForge.Configuration;
 using EtcdForge.Download;
+using EtcdForge.Nodes;
 using EtcdForge.Packaging;
 using EtcdForge.Tests.Packaging;
 

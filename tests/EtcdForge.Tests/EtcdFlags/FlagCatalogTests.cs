@@ -2,7 +2,6 @@ using EtcdForge.Artifacts;
 using EtcdForge.Configuration;
 using EtcdForge.Download;
 using EtcdForge.EtcdFlags;
-using EtcdForge.Reporting;
 using EtcdForge.Tests.Download;
 
 namespace EtcdForge.Tests.EtcdFlags;
@@ -68,14 +67,16 @@ public sealed class FlagCatalogTests : IDisposable
         FlagCatalog.Of(copy, Layout);
         Assert.Empty(DirSnapshot.Of(Layout.Root).Files);
 
-        var first = new ChangeSummary("DownloadEtcd", new RecordingLog());
+        var first = new RecordingLog();
         var recorded = FlagCatalog.Record(copy, Layout, first);
         var cached = Assert.Single(Directory.GetFiles(Layout.EtcdFlagCatalogs));
         Assert.Equal($"{Sha256File.Of("/usr/bin/etcd")}.1.json", Path.GetFileName(cached));
-        Assert.Contains(first.Changes, c => c.Contains(cached) && c.Contains("flags etcd 3.4.23 knows"));
-        var again = new ChangeSummary("DownloadEtcd", new RecordingLog());
+        Assert.Contains(first.All, l => l.Contains(cached) && l.Contains("flags etcd 3.4.23 knows"));
+        var written = File.GetLastWriteTimeUtc(cached);
+        var again = new RecordingLog();
         FlagCatalog.Record(copy, Layout, again);
-        Assert.Empty(again.Changes);
+        Assert.Empty(again.All);
+        Assert.Equal(written, File.GetLastWriteTimeUtc(cached));
 
         var unrunnable = _dir.Combine("unrunnable");
         Directory.CreateDirectory(unrunnable);

@@ -1,6 +1,7 @@
-using EtcdForge.Configuration;
 using EtcdForge.Artifacts;
+using EtcdForge.Configuration;
 using EtcdForge.EtcdFlags;
+using EtcdForge.Nodes;
 using EtcdForge.Packaging;
 
 namespace EtcdForge.Tests.Packaging;
