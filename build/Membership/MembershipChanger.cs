@@ -11,7 +11,9 @@ public sealed class MembershipChanger(
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(300);
 
-    public async Task ApplyAsync(IReadOnlyList<MembershipChange> changes, IReadOnlyList<string> endpoints, CancellationToken ct)
+    /// <param name="done">told of each change once it is finished and every member healthy again.</param>
+    public async Task ApplyAsync(IReadOnlyList<MembershipChange> changes, IReadOnlyList<string> endpoints, CancellationToken ct,
+        Action<MembershipChange>? done = null)
     {
         foreach (var change in changes)
         {
@@ -34,6 +36,7 @@ public sealed class MembershipChanger(
                     break;
             }
             endpoints = [.. (await WaitAllHealthyAsync(endpoints, change, ct)).SelectMany(m => m.ClientUrls)];
+            done?.Invoke(change);
         }
     }
 

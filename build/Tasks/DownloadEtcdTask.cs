@@ -1,6 +1,7 @@
 using Cake.Common;
 using EtcdForge.Download;
 using EtcdForge.EtcdFlags;
+using EtcdForge.Planning;
 
 namespace EtcdForge.Tasks;
 
@@ -12,8 +13,9 @@ public sealed class DownloadEtcdTask : AsyncFrostingTask<BuildContext>
     {
         var display = TransferDisplay.For(
             TransferDisplay.IsInteractive(context.EnvironmentVariable("CI"), Console.IsOutputRedirected), context.Log);
-        var obtained = await new EtcdDownload(context.Artifacts, DownloadSettings.Default, display, context.Clock, context.Log).RunAsync(context.Cluster.Etcd);
+        var result = await new EtcdDownload(context.Artifacts, DownloadSettings.Default, display, context.Clock, context.Log).RunAsync(context.Cluster.Etcd);
+        if (result.Changed) context.Applied.Done(PlanStep.Obtain($"obtain etcd {result.Binaries.Version} from {result.Binaries.Origin}"));
         // extraFlags refused here, before InitCa, IssueCerts or Package write anything (see CheckedExtraFlags).
-        CheckedExtraFlags.CheckAndRecord(context.Cluster, obtained.Binaries, context.Artifacts, context.Log);
+        CheckedExtraFlags.CheckAndRecord(context.Cluster, result.Binaries, context.Artifacts, context.Log);
     }
 }

@@ -70,6 +70,10 @@ public sealed class UpgradeTests : IClassFixture<UpgradeTests.Cluster34>
         var upgraded = run.Lines.Where(l => l.Contains("] upgraded to etcd 3.5.30; ready")).Select(l => l.Split('[', ']')[1]).ToList();
         Assert.Equal(order, upgraded);
         Assert.Contains(run.Lines, l => l == "upgrade: every member runs 3.5.30; cluster version 3.5.0");
+        // What Plan showed is what the run did, step by step: the download, the bundles and the image, the backup,
+        // each node's install, then the upgrade member by member in Plan's order.
+        var steps = PlannedSteps.AssertAppliedAsPlanned(_cluster.Files);
+        Assert.Equal(order.Select(n => $"BootstrapCluster/upgrade/{n}"), steps.Where(s => s.StartsWith("BootstrapCluster/", StringComparison.Ordinal)));
         // Nothing staged is left, and what runs is what is installed.
         foreach (var node in LoopbackCluster.Nodes)
         {
