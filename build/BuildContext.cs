@@ -54,7 +54,7 @@ public sealed class BuildContext : FrostingContext
     {
         var seen = await new Planning.ClusterObserver(Cluster, Artifacts, Clock, Nodes, PathsOf, ContainerOf)
             .ObserveAsync(rotation, Options.ForcesRotation, Options.RenewsAllLeaves, default);
-        return Planning.ConvergencePlanner.Plan(Cluster, Artifacts, seen, Options.Yes, rotation);
+        return Planning.ConvergencePlanner.Plan(Cluster, Artifacts, seen, Options.Yes, rotation, Options.PlansReplacement ? ReplacedNode : null);
     }
 
     /// <summary>The steps this run carried out (reports/applied.json).</summary>

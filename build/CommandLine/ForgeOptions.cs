@@ -25,7 +25,7 @@ public sealed record ForgeOptions
     };
 
     // The targets Plan can plan for (--for): those whose chain ends in BootstrapCluster or carries out its plan.
-    private static readonly string[] Plannable = ["BootstrapCluster", "Verify", "RenewCerts", "RotateCa"];
+    private static readonly string[] Plannable = ["BootstrapCluster", "Verify", "RenewCerts", "RotateCa", "ReplaceMember"];
 
     private static readonly string[] Flags = ["yes", "trust-new-host-keys", "force"];
 
@@ -71,6 +71,9 @@ public sealed record ForgeOptions
 
     /// <summary>A CA rotation starts now, whether or not the CA is due: RotateCa --force (or Plan --for=RotateCa --force).</summary>
     public bool ForcesRotation => Force && Is(Acting, "RotateCa");
+
+    /// <summary>The plan is ReplaceMember's (or Plan's for it): --node's member rebuilt instead of BootstrapCluster's steps.</summary>
+    public bool PlansReplacement => Is(Acting, "ReplaceMember");
 
     /// <summary>The plan covers a CA rotation's phases (RotateCa, or Plan --for=RotateCa).</summary>
     public bool PlansRotation => Is(Acting, "RotateCa");

@@ -14,11 +14,13 @@ public sealed record PlanRefusal(string Task, string Message);
 /// <param name="Membership">the membership changes in order; null when no member answered at planning time, so the
 /// changes are decided by MembershipDiff once the members run.</param>
 /// <param name="Installs">the nodes DeployNodes installs on; the others already hold their bundle.</param>
+/// <param name="Replacement">ReplaceMember's change (--node), when that is the run's target.</param>
 public sealed record MemberDecisions(
     IReadOnlyList<(Node Node, MemberAction Action)> Founders,
     UpgradeDecision.Result Upgrade,
     IReadOnlyList<MembershipChange>? Membership,
-    IReadOnlySet<string> Installs);
+    IReadOnlySet<string> Installs,
+    ReplaceMember? Replacement = null);
 
 /// <summary>The ordered steps of a run, with the decisions behind them. Made once per run by ConvergencePlanner;
 /// Plan prints it and writes reports/plan.json, the targets carry it out and write reports/applied.json.</summary>

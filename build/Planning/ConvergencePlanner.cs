@@ -17,7 +17,9 @@ public static class ConvergencePlanner
     /// <param name="confirmed">--yes: changes that drop data may go ahead.</param>
     /// <param name="rotation">the run is RotateCa's (or Plan's for it): a rotation's phases are steps; otherwise one
     /// under way or due is a warning.</param>
-    public static ConvergencePlan Plan(Cluster cluster, ArtifactLayout layout, ClusterObservation seen, bool confirmed, bool rotation = false)
+    /// <param name="replaced">the member ReplaceMember rebuilds, when that is the run's target.</param>
+    public static ConvergencePlan Plan(Cluster cluster, ArtifactLayout layout, ClusterObservation seen, bool confirmed, bool rotation = false,
+        Node? replaced = null)
     {
         var steps = new List<PlanStep>(seen.Artifacts.Steps);
         var refusals = new List<PlanRefusal>();
@@ -66,13 +68,30 @@ public static class ConvergencePlanner
             warnings.Add("no member answered: membership changes are decided once the members run");
         }
 
+        ReplaceMember? replacement = null;
+        if (replaced is not null)
+        {
+            // ReplaceMember runs after DeployNodes, instead of BootstrapCluster: its member's lost data is what it is for.
+            steps.RemoveAll(s => s.Task == "BootstrapCluster");
+            refusals.RemoveAll(r => r.Task == "BootstrapCluster");
+            if (seen.Live is { } members)
+            {
+                replacement = new ReplaceMember(replaced, MembershipDiff.MemberOf(replaced, members));
+                steps.Add(PlanStep.Membership(replacement, confirmed));
+            }
+            else
+            {
+                refusals.Add(new("ReplaceMember", $"ReplaceMember: no member answers; a replacement needs a running cluster: run BootstrapCluster first"));
+            }
+        }
+
         if (seen.Rotation is { } ca)
         {
             if (rotation) steps.AddRange(RotationSteps(cluster, layout, ca));
             else if (ca.Stage != CaStage.None) warnings.Add($"a CA rotation is under way ({ca.Stage}): finish it with --target=RotateCa (Plan --for=RotateCa shows its steps)");
             else if (ca.Requested) warnings.Add("the CA is within renewBefore: rotate it with --target=RotateCa (Plan --for=RotateCa shows its steps)");
         }
-        return new ConvergencePlan(steps, refusals, warnings, new MemberDecisions(founders, upgrade, membership, installs), seen);
+        return new ConvergencePlan(steps, refusals, warnings, new MemberDecisions(founders, upgrade, membership, installs, replacement), seen);
     }
 
     // A rotation runs its phases one after another in one RotateCa run; each phase converges the cluster: every

@@ -117,7 +117,10 @@ public sealed class MembershipSandboxTests(MembershipSandbox sandbox) : IClassFi
         Assert.NotEqual(0, unconfirmed.ExitCode);
         Assert.Contains("add --yes to confirm", Assert.Single(unconfirmed.ErrorLines));
 
+        var plan = sandbox.ForgeSucceeds(kept, "--target=Plan", "--for=ReplaceMember", $"--node=etcd{lost}", "--yes");
+        Assert.Contains(plan.Lines, l => l.StartsWith($"[etcd{lost}] would replace etcd{lost} (ID {before.Id:x16}): remove it, wipe its data dir", StringComparison.Ordinal));
         var replaced = sandbox.ForgeSucceeds(kept, "--target=ReplaceMember", $"--node=etcd{lost}", "--yes");
+        Assert.Equal([$"ReplaceMember/replace-member/etcd{lost}"], PlannedSteps.AssertAppliedAsPlanned(sandbox.Files));
         Assert.Contains($"[etcd{lost}] promoted to voting member", replaced.Output);
         var after = sandbox.MemberList(sandbox.Endpoints(kept)).Single(m => m.Name == $"etcd{lost}");
         Assert.NotEqual(before.Id, after.Id);
