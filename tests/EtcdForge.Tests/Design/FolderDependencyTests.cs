@@ -19,6 +19,7 @@ public sealed class FolderDependencyTests
         ["EtcdForge.Docker"],
         ["EtcdForge.Image"],
         ["EtcdForge.Packaging", "EtcdForge.Rotation", "EtcdForge.Verification"],
+        ["EtcdForge.EtcdFlags"],
         ["EtcdForge.Certificates", "EtcdForge.Download"],
         ["EtcdForge.Nodes", "EtcdForge.Reporting"],
         ["EtcdForge.Client", "EtcdForge.CommandLine", "EtcdForge.Pki", "EtcdForge.Remote"],
