@@ -550,6 +550,10 @@ public sealed class ConfigCorpusTests : IDisposable
             Args = ["--target=Package", "--artifacts={dir}/cluster.yaml/out"], Says = ["--artifacts={dir}/cluster.yaml/out: {dir}/cluster.yaml is a file, not a directory"],
             Do = "pass a directory",
         },
+        new("--task-report naming a directory")
+        {
+            Args = ["--target=Package", "--task-report={dir}"], Says = ["--task-report={dir} is a directory"], Do = "pass a file to write, e.g. --task-report=",
+        },
         new("misspelt option: --confg")
         {
             // Without the check this built the default sandbox with a new CA and exited 0.
