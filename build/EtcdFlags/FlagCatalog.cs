@@ -52,11 +52,13 @@ public sealed partial record FlagCatalog(EtcdVersion Version, IReadOnlyDictionar
     // Revision of the parse above, in the cache file's name: a change to it must not be answered from an old cache.
     private const int ParseRevision = 1;
 
-    // Per binary (as its file stands) and cache directory: one hash and at most one --help per run.
-    private static readonly ConcurrentDictionary<(string Binary, long Length, DateTime Written, string Cache), (string File, FlagCatalog Catalog)> Known = new();
+    // Per binary (as its file stands) and cache file: at most one --help per run.
+    private static readonly ConcurrentDictionary<(string Binary, long Length, DateTime Written, string Cache), FlagCatalog> Known = new();
 
-    /// <summary>What the etcd DownloadEtcd obtained knows: from the cache under artifacts/cache/etcd-flags/ (one file per
-    /// binary, by its SHA-256), else from its --help, without writing the cache (Plan writes nothing).</summary>
+    /// <summary>What the etcd DownloadEtcd obtained knows: from the cache under artifacts/cache/etcd-flags/, else from its
+    /// --help, without writing the cache (Plan writes nothing). The cache is keyed by the SHA-256 of the archive or
+    /// package the binary came from, which DownloadEtcd verified and recorded (obtained.json): hashing the 20-25 MB
+    /// binary itself takes about 30 ms, nearly what etcd --help takes (40-50 ms), so a warm run would save nothing.</summary>
     public static FlagCatalog Of(EtcdBinaries etcd, ArtifactLayout layout) => Find(etcd, layout).Catalog;
 
     /// <summary>The same, cached for later runs: DownloadEtcd's part, once per binary. Only a cache of what the binary
@@ -75,11 +77,8 @@ public sealed partial record FlagCatalog(EtcdVersion Version, IReadOnlyDictionar
     {
         var binary = new FileInfo(etcd.Etcd);
         if (!binary.Exists) throw new ForgeError($"{etcd.Etcd} is missing: run --target=DownloadEtcd again");
-        return Known.GetOrAdd((binary.FullName, binary.Length, binary.LastWriteTimeUtc, layout.EtcdFlagCatalogs), _ =>
-        {
-            var file = Path.Combine(layout.EtcdFlagCatalogs, $"{Sha256File.Of(etcd.Etcd)}.{ParseRevision}.json");
-            return (file, Read(file, etcd.ParsedVersion) ?? Ask(etcd));
-        });
+        var file = Path.Combine(layout.EtcdFlagCatalogs, $"{etcd.ArchiveSha256}.{ParseRevision}.json");
+        return (file, Known.GetOrAdd((binary.FullName, binary.Length, binary.LastWriteTimeUtc, file), _ => Read(file, etcd.ParsedVersion) ?? Ask(etcd)));
     }
 
     // A damaged or foreign cache file is asked again, not trusted.

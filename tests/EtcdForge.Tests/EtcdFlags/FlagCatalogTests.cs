@@ -15,7 +15,9 @@ public sealed class FlagCatalogTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private static EtcdBinaries Binaries(string version, string binDir) => new(version, version, "distribution", "test", new string('0', 64), binDir);
+    // archiveSha256: what the cache is keyed by, as DownloadEtcd records it for the archive or package the binary came from.
+    private static EtcdBinaries Binaries(string version, string binDir, char archiveSha256 = '0') =>
+        new(version, version, "distribution", "test", new string(archiveSha256, 64), binDir);
 
     private static EtcdBinaries Debian34 => Binaries("3.4.23", "/usr/bin");
 
@@ -55,8 +57,9 @@ public sealed class FlagCatalogTests : IDisposable
         Assert.Equal(new FlagCatalog.Flag(FlagKind.Text, "not-yet"), catalog.Flags["v2-deprecation"]);
     }
 
-    // Of writes nothing (Plan may ask); Record writes one file per binary, once; a copy of the same binary that
-    // cannot even run is then answered from that file, so a warm run does not run etcd --help.
+    // Of writes nothing (Plan may ask); Record writes one file per obtained binary, once; a copy of the same binary
+    // that cannot even run is then answered from that file, so a warm run does not run etcd --help. Another archive
+    // (another key) is asked again.
     [Fact]
     public void Record_caches_per_binary_and_a_warm_lookup_does_not_run_etcd()
     {
@@ -70,7 +73,7 @@ public sealed class FlagCatalogTests : IDisposable
         var first = new RecordingLog();
         var recorded = FlagCatalog.Record(copy, Layout, first);
         var cached = Assert.Single(Directory.GetFiles(Layout.EtcdFlagCatalogs));
-        Assert.Equal($"{Sha256File.Of("/usr/bin/etcd")}.1.json", Path.GetFileName(cached));
+        Assert.Equal($"{copy.ArchiveSha256}.1.json", Path.GetFileName(cached));
         Assert.Contains(first.All, l => l.Contains(cached) && l.Contains("flags etcd 3.4.23 knows"));
         var written = File.GetLastWriteTimeUtc(cached);
         var again = new RecordingLog();
@@ -83,7 +86,6 @@ public sealed class FlagCatalogTests : IDisposable
         File.Copy("/usr/bin/etcd", Path.Combine(unrunnable, "etcd"));
         File.SetUnixFileMode(Path.Combine(unrunnable, "etcd"), UnixFileMode.UserRead | UnixFileMode.UserWrite);
         Assert.Equal(recorded.Flags, FlagCatalog.Of(Binaries("3.4.23", unrunnable), Layout).Flags);
-        var elsewhere = new ArtifactLayout(_dir.Combine("other-artifacts"), "flags");
-        Assert.Throws<ForgeError>(() => FlagCatalog.Of(Binaries("3.4.23", unrunnable), elsewhere));
+        Assert.Throws<ForgeError>(() => FlagCatalog.Of(Binaries("3.4.23", unrunnable, archiveSha256: 'a'), Layout));
     }
 }
