@@ -31,13 +31,8 @@ public sealed class BuildContext : FrostingContext
     // Per-node install plans and their fingerprints, read from the bundles on first use.
     public InstallPlans InstallPlans { get; }
 
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Docker.MemberContainer> _containers = new();
-
-    /// <summary>The container a docker member runs in (read once per run from the image Package wrote); null for
-    /// members that do not run in one.</summary>
-    public Docker.MemberContainer? ContainerOf(Node node) => node.Service == ServiceKind.Docker
-        ? _containers.GetOrAdd(node.Name, _ => Docker.MemberContainer.For(Cluster, node, Artifacts))
-        : null;
+    /// <summary>Where each node's etcd service comes from (a docker member's with its container).</summary>
+    public Services.EtcdServices Services { get; }
 
     private Task<Upgrade.UpgradeDecision.Result>? _upgrade;
 
@@ -72,6 +67,7 @@ public sealed class BuildContext : FrostingContext
                 : $"--artifacts={artifactsRoot}: {file} is a file, not a directory; pass a directory for the build output (default: artifacts)");
         }
         Artifacts = new ArtifactLayout(artifactsRoot, Cluster.Name);
+        Services = new Services.EtcdServices(Cluster, Artifacts);
         // Trust on first use only when asked for; it records the keys in each node's knownHosts file.
         // The passphrase of encrypted key files comes from the environment, never from the command line or the
         // description, so it stays out of shell history, process lists and version control.
@@ -82,7 +78,7 @@ public sealed class BuildContext : FrostingContext
         };
         Shells = new NodeShellPool(Ssh);
         Nodes = NodesOf(Cluster.Nodes);
-        InstallPlans = new InstallPlans(Cluster, Artifacts, node => ContainerOf(node)?.Image?.Id);
+        InstallPlans = new InstallPlans(Cluster, Artifacts, node => Services.ContainerOf(node)?.Image?.Id);
         ReplacedNode = Options.Node is not { } name ? null
             : Cluster.Nodes.FirstOrDefault(n => n.Name == name)
               ?? throw new ForgeError($"--node={name}: no such node in {Cluster.SourceFile}; one of {string.Join(", ", Cluster.Nodes.Select(n => n.Name))}");

@@ -1,12 +1,10 @@
-using EtcdForge.Configuration;
 using EtcdForge.Artifacts;
-using EtcdForge.Docker;
 using EtcdForge.Remote;
 
 namespace EtcdForge.Services;
 
 // How etcd is started and stopped on a node: by systemd, as a detached process with a pid file (the sandbox,
-// hosts without systemd), or in a container on the node's Docker engine.
+// hosts without systemd), or in a container on the node's Docker engine. EtcdServices hands them out.
 public abstract class EtcdService(INodeShell shell, NodePaths paths)
 {
     protected INodeShell Shell { get; } = shell;
@@ -14,15 +12,6 @@ public abstract class EtcdService(INodeShell shell, NodePaths paths)
 
     /// <summary>What a run needs to know to decide about a member; read in one command.</summary>
     public sealed record MemberState(bool Running, bool HasData, string? StartedFingerprint);
-
-    /// <param name="container">Where <paramref name="node"/> runs etcd in a container; required for docker nodes.</param>
-    public static EtcdService For(Node node, INodeShell shell, NodePaths paths, MemberContainer? container = null) => node.Service switch
-    {
-        ServiceKind.Systemd => new SystemdService(shell, paths),
-        ServiceKind.Docker => new DockerService(shell, paths, container ?? throw new InvalidOperationException($"{node.Name} runs in a container: pass its MemberContainer"),
-            MemberContainer.EngineOf(node, shell, paths)),
-        _ => new ProcessService(shell, paths, node.InstallsAsSystem),
-    };
 
     /// <summary>Starts etcd. <paramref name="fingerprint"/>, when given, is recorded with the start (it only
     /// counts while etcd runs, so a start that fails leaves nothing misleading). <paramref name="joinCluster"/>,

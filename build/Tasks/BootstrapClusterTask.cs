@@ -55,7 +55,7 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
 
         var diff = MembershipDiff.Of(described, live);
         if (diff.Conflicts.Count > 0) throw new ForgeError(string.Join(Environment.NewLine, diff.Conflicts));
-        var nodes = new MemberNodes(context.Shells, context.PathsOf, context.ContainerOf, context.InstallPlans.FingerprintOf, n => context.Artifacts.NodeBundle(n.Name));
+        var nodes = new MemberNodes(context.Shells, context.Services, context.InstallPlans.FingerprintOf, n => context.Artifacts.NodeBundle(n.Name));
         await new MembershipChanger(members, nodes, new MembershipLog(context.Artifacts.Reports, context.Clock), known,
                 context.Options.BootstrapTimeout, context.Clock, context.Options.Yes, context.Log, summary)
             .ApplyAsync(diff.Changes, [.. live.SelectMany(m => m.ClientUrls).DefaultIfEmpty(endpoints[0])], default);
@@ -96,7 +96,7 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
                     await StagedBinaries.PromoteAsync(shell, context.InstallPlans.Of(node), default);
                     await StarterOf(context, node, shell).RestartAsync(default);
                 }),
-                async node => LastLine(await OnNodeAsync(context, node, shell => EtcdService.For(node, shell, context.PathsOf(node)).RecentLogAsync(1, default))),
+                async node => LastLine(await OnNodeAsync(context, node, shell => context.Services.Of(node, shell).RecentLogAsync(1, default))),
                 (node, detail) => summary.Record($"[{node.Name}] upgraded to etcd {upgrade.To}; ready ({detail})"),
                 default);
             var clusterVersion = await rolling.WaitForClusterVersionAsync(upgrade.To, default);
@@ -123,7 +123,7 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
 
     private static string LastLine(string log) => log.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "(empty)";
 
-    private static EtcdService ServiceOf(BuildContext context, Node node, INodeShell shell) => EtcdService.For(node, shell, context.PathsOf(node), context.ContainerOf(node));
+    private static EtcdService ServiceOf(BuildContext context, Node node, INodeShell shell) => context.Services.Of(node, shell);
 
     private static MemberStarter StarterOf(BuildContext context, Node node, INodeShell shell) =>
         new(ServiceOf(context, node, shell), context.InstallPlans.FingerprintOf(node));

@@ -27,7 +27,7 @@ public sealed class DeployNodesTask : AsyncFrostingTask<BuildContext>
             // An upgrading member's new binaries wait beside the old ones until its turn in BootstrapCluster.
             var plan = upgrade.Changes(node.Name) ? StagedBinaries.Stage(context.InstallPlans.Of(node)) : context.InstallPlans.Of(node);
             var outcome = await new NodeDeployer(shell, plan).DeployAsync(default);
-            if (context.ContainerOf(node) is not { } container) return outcome;
+            if (context.Services.ContainerOf(node) is not { } container) return outcome;
             var before = shell.BytesUploaded;
             return await MemberImage.EnsureLoadedAsync(node, shell, plan.Paths, container, default) is { } loaded
                 ? outcome with { Changes = [.. outcome.Changes, loaded], BytesUploaded = outcome.BytesUploaded + shell.BytesUploaded - before }

@@ -49,8 +49,8 @@ public sealed class PlanTask : AsyncFrostingTask<BuildContext>
 
         var plans = await context.Nodes.RunAsync(async (node, shell) =>
         {
-            var container = context.ContainerOf(node);
-            var state = await EtcdService.For(node, shell, context.PathsOf(node), container).StateAsync(default);
+            var container = context.Services.ContainerOf(node);
+            var state = await context.Services.Of(node, shell).StateAsync(default);
             IReadOnlyList<string> image = container is null ? [] : await MemberImage.PlannedAsync(node, shell, context.PathsOf(node), container, default);
             if (forecast.InstallPlanOf(node) is not { } install)
             {
