@@ -16,7 +16,7 @@ public sealed class DockerService(INodeShell shell, NodePaths paths, MemberConta
     public override async Task<MemberState> StateAsync(CancellationToken ct)
     {
         var state = await engine.InspectAsync(container.Name, ct);
-        var hasData = (await Shell.RunAsync($"[ -d {ShellQuote.Arg(MemberDir)} ]", ct)).Succeeded;
+        var hasData = (await Shell.RunAsync(HasDataTest, ct)).Succeeded;
         return new MemberState(state is { Running: true }, hasData, state?.Fingerprint);
     }
 

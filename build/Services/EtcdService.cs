@@ -22,7 +22,10 @@ public abstract class EtcdService(INodeShell shell, NodePaths paths)
     public abstract Task<bool> IsRunningAsync(CancellationToken ct);
     public abstract Task<MemberState> StateAsync(CancellationToken ct);
 
-    protected string MemberDir => Path.Combine(Paths.DataDir, "member");
+    // A member has data when its WAL has a segment: that is etcd's own test (it rejoins with the data dir it finds
+    // only then). A first start that failed early can leave member/snap/db and an empty member/wal behind, and etcd
+    // starts such a member afresh, so a member/ directory alone is no evidence. The one rule for every service kind.
+    protected string HasDataTest => $"ls {ShellQuote.Arg(Path.Combine(Paths.DataDir, "member", "wal"))}/*.wal >/dev/null 2>&1";
 
     /// <summary>Where a person finds the member's whole log.</summary>
     public abstract string LogLocation { get; }

@@ -12,14 +12,12 @@ public abstract class HostService(INodeShell shell, NodePaths paths) : EtcdServi
 
     public override async Task<bool> IsRunningAsync(CancellationToken ct) => (await Shell.RunAsync(AliveTest, ct)).Succeeded;
 
-    // Every remote command costs a round trip and a login shell, so the three questions go in one. A member has data
-    // when its WAL has a segment (etcd's own test): a first start that failed early can leave member/snap/db and an
-    // empty member/wal behind, and etcd starts such a member afresh.
+    // Every remote command costs a round trip and a login shell, so the three questions go in one.
     public override async Task<MemberState> StateAsync(CancellationToken ct)
     {
         var script = $"""
             if {AliveTest}; then echo running; fi
-            if ls {ShellQuote.Arg(Path.Combine(MemberDir, "wal"))}/*.wal >/dev/null 2>&1; then echo data; fi
+            if {HasDataTest}; then echo data; fi
             for f in {ShellQuote.Arg(Paths.StartedFingerprintFile)} {ShellQuote.Arg(Paths.LegacyFingerprintFile)}; do
               if [ -f "$f" ]; then printf 'fingerprint %s\n' "$(cat "$f")"; break; fi
             done
