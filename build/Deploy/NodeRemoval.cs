@@ -26,7 +26,7 @@ public sealed class NodeRemoval(INodeShell shell, NodeInstallPlan plan, EtcdServ
         {
             await shell.RunAsync("systemctl disable --quiet etcd 2>/dev/null; true", ct);
         }
-        var files = string.Join(" ", plan.Files.Select(f => f.Path).Append(paths.StartedFingerprintFile).Select(ShellQuote.Arg));
+        var files = string.Join(" ", plan.Files.Select(f => f.Path).Append(paths.StartedFingerprintFile).Append(paths.ContainerJoinConfigFile).Select(ShellQuote.Arg));
         var dirs = string.Join(" ", new[] { paths.SslDir, paths.DataDir, paths.RunDir }.Select(ShellQuote.Arg));
         (await shell.RunAsync($"rm -f {files} && rm -rf {dirs} && rmdir {ShellQuote.Arg(paths.ConfigDir)} 2>/dev/null; " +
                               (plan.Node.Service == ServiceKind.Systemd ? "systemctl daemon-reload 2>/dev/null; " : "") + "true", ct))

@@ -27,6 +27,20 @@ public abstract class EtcdService(INodeShell shell, NodePaths paths)
     // starts such a member afresh, so a member/ directory alone is no evidence. The one rule for every service kind.
     protected string HasDataTest => $"ls {ShellQuote.Arg(Path.Combine(Paths.DataDir, "member", "wal"))}/*.wal >/dev/null 2>&1";
 
+    // etcd reads initial-cluster and initial-cluster-state only on a member's first start, and ignores flags and
+    // environment once it has a config file. A member joining a running cluster therefore starts once from a copy
+    // of the deployed config that says "existing" and lists the members the cluster has now; on later starts etcd
+    // ignores those keys (its data dir holds the member). The copy takes the deployed config's mode and owner
+    // first (cp -p), so the etcd user reads it whatever the shell's umask.
+    protected string WriteJoinConfig(string joinCluster, string file)
+    {
+        var config = ShellQuote.Arg(Paths.ConfigFile);
+        var join = ShellQuote.Arg(file);
+        return $"mkdir -p {ShellQuote.Arg(Path.GetDirectoryName(file)!)} && cp -p {config} {join} && " +
+               $"sed -e {ShellQuote.Arg($"s|^initial-cluster: .*$|initial-cluster: '{joinCluster}'|")} " +
+               $"-e {ShellQuote.Arg("s|^initial-cluster-state: .*$|initial-cluster-state: 'existing'|")} {config} > {join}\n";
+    }
+
     /// <summary>Where a person finds the member's whole log.</summary>
     public abstract string LogLocation { get; }
 
