@@ -52,7 +52,7 @@ done
 wanted() { [[ ,$scenarios, == *,$1,* ]]; }
 [[ $(id -u) == 0 ]] || { echo "bench: run as root (the SSH test hosts are network namespaces): sudo $0" >&2; exit 2; }
 for tool in cfssl cfssljson etcd etcdctl dotnet ssh scp tar sha256sum /usr/bin/time; do
-    command -v "$tool" >/dev/null || { echo "bench: '$tool' is missing (see the README's quick start)" >&2; exit 2; }
+    command -v "$tool" >/dev/null || { echo "bench: '$tool' is missing (see the quick start in README.md)" >&2; exit 2; }
 done
 
 export EF_TESTHOSTS_NET=${EF_TESTHOSTS_NET:-0}

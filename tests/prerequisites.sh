@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests use that are missing: apt-get as root, through sudo otherwise; a user who
-# can do neither gets one line naming them. tests/run.sh runs it first; .ci/run before it starts a Docker engine.
+# can do neither gets one line naming them. tests/run.sh runs it first, before it starts a Docker engine.
 set -uo pipefail
 
 # The one list of the Debian packages the tests use (real etcd, etcdctl, cfssl, sshd test hosts, openssl, curl, ...).

@@ -1,5 +1,3 @@
-using EtcdForge.Packaging;
-
 namespace EtcdForge.Artifacts;
 
 // Every file that a node or client name turns into, next to the files that are always there (the CA's), grouped

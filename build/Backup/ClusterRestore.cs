@@ -1,5 +1,3 @@
-using EtcdForge.Artifacts;
-using EtcdForge.Client;
 using EtcdForge.Configuration;
 using EtcdForge.Download;
 using EtcdForge.Nodes;

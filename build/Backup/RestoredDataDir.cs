@@ -1,4 +1,3 @@
-using EtcdForge.Artifacts;
 using EtcdForge.Configuration;
 using EtcdForge.Nodes;
 using EtcdForge.Remote;

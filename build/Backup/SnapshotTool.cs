@@ -1,7 +1,6 @@
 using System.Text.Json;
 using EtcdForge.Configuration;
 using EtcdForge.Download;
-using EtcdForge.Remote;
 
 namespace EtcdForge.Backup;
 

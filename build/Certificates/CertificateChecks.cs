@@ -3,7 +3,8 @@ using System.Security.Cryptography.X509Certificates;
 using EtcdForge.Artifacts;
 using EtcdForge.Client;
 using EtcdForge.Configuration;
-using EtcdForge.Verification;
+using EtcdForge.Pki;
+using EtcdForge.Reporting;
 
 namespace EtcdForge.Certificates;
 
@@ -20,10 +21,10 @@ public sealed class CertificateChecks(Cluster cluster, ArtifactLayout layout, Tl
 
     public IReadOnlyList<CheckResult> Expiries(IEnumerable<PkiCertificate> certificates) => certificates.Select(cert =>
     {
-        var ok = cert.Left > cluster.Pki.RenewBefore;
+        var ok = !cluster.Pki.DueForRenewal(cert.NotAfter.UtcDateTime, clock.GetUtcNow().UtcDateTime);
         // A CA cannot be renewed in place: every member and client trusts it by its key, so it is rotated.
         var fix = cert.IsCa
-            ? "a CA cannot be renewed in place: run --target=RotateCa (three phases, two rolling restarts; README, CA rotation)"
+            ? "a CA cannot be renewed in place: run --target=RotateCa (three phases, two rolling restarts; docs/operations.md, Renewal and CA rotation)"
             : "run --target=RenewCerts (or any target from IssueCerts on) to renew";
         var detail = ok ? $"expires in {cert.DaysLeft} days ({cert.NotAfter:yyyy-MM-dd HH:mm} UTC)"
             : cert.Left <= TimeSpan.Zero ? $"expired on {cert.NotAfter:yyyy-MM-dd HH:mm} UTC: {fix}"

@@ -1,4 +1,4 @@
-using EtcdForge.Verification;
+using EtcdForge.Reporting;
 
 namespace EtcdForge.Certificates;
 

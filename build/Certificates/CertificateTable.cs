@@ -1,4 +1,4 @@
-using EtcdForge.Verification;
+using EtcdForge.Reporting;
 using Spectre.Console;
 
 namespace EtcdForge.Certificates;

@@ -1,7 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json.Serialization;
 using EtcdForge.Configuration;
-using AlarmRequest = Etcdserverpb.AlarmRequest;
 using MemberListRequest = Etcdserverpb.MemberListRequest;
 
 namespace EtcdForge.Client;
@@ -33,10 +32,10 @@ public sealed record ClusterFacts(IReadOnlyList<MemberProbe.Answer> Members, str
         var url = leader.Node.ClientUrl;
         using var client = EtcdConnection.Open(url, identity);
         var list = await client.MemberListAsync(new MemberListRequest(), deadline: Deadline(), cancellationToken: ct);
-        var alarms = await client.AlarmAsync(new AlarmRequest { Action = AlarmRequest.Types.AlarmAction.Get }, deadline: Deadline(), cancellationToken: ct);
+        var alarms = await EtcdAlarms.ListAsync(client, Deadline(), ct);
         return new ClusterFacts(members, await ClusterVersionAsync(url, identity, ct),
             list.Members.Select(m => m.ID.ToString("x16")).Order(StringComparer.Ordinal).ToList(),
-            alarms.Alarms.Select(a => $"{a.Alarm} on member {a.MemberID:x16}").ToList());
+            alarms);
     }
 
     // A refused connection is an answer (nothing listens there); a timeout, or members without a leader, are not.

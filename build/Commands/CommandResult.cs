@@ -1,5 +1,3 @@
-using EtcdForge.Errors;
-
 namespace EtcdForge.Commands;
 
 // What a command printed and how it ended: a remote or local shell command on a node (NodeName set), or a

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using EtcdForge.Pki;
 
 namespace EtcdForge.Configuration;
 
@@ -177,7 +176,7 @@ public sealed record CfsslProfiles(
             {
                 var here = $"{path}.usages[{i++}]";
                 if (item.ValueKind != JsonValueKind.String) Report(ConfigFile, here, $"is {Kind(item.ValueKind)}; a usage is a text value like \"server auth\"");
-                else if (!ProfileUsages.IsKnown(item.GetString()!)) Report(ConfigFile, here, $"\"{item.GetString()}\" is not a usage etcd-forge can issue; use {ProfileUsages.Known}");
+                else if (!CertUsageWords.IsKnown(item.GetString()!)) Report(ConfigFile, here, $"\"{item.GetString()}\" is not a usage etcd-forge can issue; use {CertUsageWords.Known}");
                 else usages.Add(item.GetString()!);
             }
             return usages;

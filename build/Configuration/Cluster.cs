@@ -72,7 +72,12 @@ public sealed record PkiSettings(
     CertProfile Client,
     TimeSpan RenewBefore,
     IReadOnlyList<ClientCert> Clients,
-    string? CfsslSource);
+    string? CfsslSource)
+{
+    /// <summary>The one renewal rule, for leaves and CAs alike: a certificate is due once at most RenewBefore of its
+    /// life is left (an expired one too). Both times in UTC.</summary>
+    public bool DueForRenewal(DateTime notAfter, DateTime now) => notAfter - now <= RenewBefore;
+}
 
 public enum ConnectionType { Local, Ssh }
 

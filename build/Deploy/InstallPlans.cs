@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using EtcdForge.Artifacts;
 using EtcdForge.Configuration;
+using EtcdForge.Nodes;
 
 namespace EtcdForge.Deploy;
 

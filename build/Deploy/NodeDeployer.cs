@@ -1,5 +1,4 @@
 using EtcdForge.Artifacts;
-using EtcdForge.Packaging;
 using EtcdForge.Remote;
 
 namespace EtcdForge.Deploy;

@@ -1,7 +1,8 @@
 using System.Formats.Tar;
 using System.IO.Compression;
-using EtcdForge.Configuration;
 using EtcdForge.Artifacts;
+using EtcdForge.Configuration;
+using EtcdForge.Nodes;
 using EtcdForge.Packaging;
 
 namespace EtcdForge.Deploy;

@@ -1,5 +1,5 @@
 using EtcdForge.Configuration;
-using EtcdForge.Artifacts;
+using EtcdForge.Nodes;
 using EtcdForge.Remote;
 
 namespace EtcdForge.Docker;

@@ -2,7 +2,7 @@ namespace EtcdForge.Download;
 
 // The record's hash is etcd-server's, the .deb that carries the etcd server binary itself.
 public sealed class DebianPackage(DebianFile server, DebianFile client)
-    : EtcdPackage("distribution", $"debian:{server.Package}={server.Version},{client.Package}={client.Version}", server.Sha256)
+    : EtcdPackage(FromDistribution, $"debian:{server.Package}={server.Version},{client.Package}={client.Version}", server.Sha256)
 {
     public DebianFile Server { get; } = server;
 

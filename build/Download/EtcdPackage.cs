@@ -3,6 +3,11 @@ namespace EtcdForge.Download;
 // A verified file (or pair of .debs) that holds the etcd binaries, ready to unpack.
 public abstract class EtcdPackage(string source, string origin, string sha256)
 {
+    // Where it came from, as obtained.json records it (EtcdBinaries.Source).
+    public const string FromArchive = "archive";
+    public const string FromRelease = "release";
+    public const string FromDistribution = "distribution";
+
     public string Source { get; } = source;
     public string Origin { get; } = origin;
     public string Sha256 { get; } = sha256;

@@ -15,9 +15,7 @@ public sealed class EtcdPackageSource(ReleaseDownload release, DebianPackages de
         if (etcd.DistributionFallback && memory.Recent(asset.ArchiveUri) is { } recent)
         {
             var again = await ObtainFallbackAsync(new ReleaseHostUnreachable(asset.ArchiveUri, recent.Reason, null), summary);
-            log.Warning("WARNING: {0} was unreachable at {1:u} ({2}); using Debian etcd-server {3} instead of requested {4} " +
-                        "without asking again until {5:u}", recent.Host, recent.At, recent.Reason, again.Server.UpstreamVersion, etcd.Version,
-                recent.At + FallbackMemory.Reuse);
+            recent.WarnReused(again.Server.UpstreamVersion, etcd.Version, log);
             return again;
         }
         try

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using EtcdForge.Artifacts;
+using EtcdForge.Configuration;
 
 namespace EtcdForge.Download;
 
@@ -12,7 +13,13 @@ public sealed class FallbackMemory(string downloadsDir, TimeProvider clock)
 {
     public static readonly TimeSpan Reuse = TimeSpan.FromHours(1);
 
-    public sealed record Unreachable(string Archive, string Host, string Reason, DateTimeOffset At);
+    public sealed record Unreachable(string Archive, string Host, string Reason, DateTimeOffset At)
+    {
+        // On every run within the hour, whether it fetches Debian's packages again or keeps what it has.
+        public void WarnReused(string debianVersion, EtcdVersion requested, ICakeLog log) =>
+            log.Warning("WARNING: {0} was unreachable at {1:u} ({2}); using Debian etcd-server {3} instead of requested {4} " +
+                        "without asking again until {5:u}", Host, At, Reason, debianVersion, requested, At + Reuse);
+    }
 
     private string File => Path.Combine(downloadsDir, "debian", "fallback.json");
 

@@ -7,19 +7,29 @@ public static class LocalArchive
     public static TarballPackage Verify(string path, string? pinnedSha256, ICakeLog log)
     {
         var actual = Sha256File.Of(path);
-        var sums = Path.Combine(Path.GetDirectoryName(path)!, "SHA256SUMS");
-        var (expected, expectedFrom) = pinnedSha256 is { } pin
-            ? (pin, "etcd.sha256")
-            : (File.Exists(sums) ? Sha256File.FindInSums(File.ReadAllText(sums), Path.GetFileName(path)) : null, sums);
+        var (expected, expectedFrom) = Expected(path, pinnedSha256);
         if (expected is null)
         {
-            log.Warning("{0} is not verified: no etcd.sha256 pinned and no SHA256SUMS entry beside it (sha256 {1})", path, actual);
+            WarnUnverified(path, actual, log);
         }
         else if (expected != actual)
         {
             throw new ForgeError($"{path}: SHA-256 mismatch: expected {expected} ({expectedFrom}), got {actual}; " +
                 $"the archive is damaged or not the one meant: fetch it again or correct {expectedFrom}");
         }
-        return new TarballPackage(path, "archive", path, actual, cached: false);
+        return new TarballPackage(path, EtcdPackage.FromArchive, path, actual, cached: false);
     }
+
+    /// <returns>the SHA-256 the archive must have (etcd.sha256 when pinned, else its line in a SHA256SUMS beside it) and
+    /// where that comes from; null when neither says.</returns>
+    public static (string? Sha256, string From) Expected(string path, string? pinnedSha256)
+    {
+        if (pinnedSha256 is { } pin) return (pin, "etcd.sha256");
+        var sums = Path.Combine(Path.GetDirectoryName(path)!, "SHA256SUMS");
+        return (File.Exists(sums) ? Sha256File.FindInSums(File.ReadAllText(sums), Path.GetFileName(path)) : null, sums);
+    }
+
+    // Said on every run that uses such an archive, also when its binaries are kept.
+    public static void WarnUnverified(string path, string sha256, ICakeLog log) =>
+        log.Warning("{0} is not verified: no etcd.sha256 pinned and no SHA256SUMS entry beside it (sha256 {1})", path, sha256);
 }

@@ -9,8 +9,8 @@ public sealed class ReleaseDownload(string downloadsDir, HttpDownloader download
 {
     public async Task<TarballPackage> ObtainAsync(ReleaseAsset asset, string? pinnedSha256, ChangeSummary summary)
     {
-        var dir = Path.Combine(downloadsDir, "etcd", $"v{asset.Version}");
-        var archive = Path.Combine(dir, asset.ArchiveName);
+        var archive = CachedArchive(downloadsDir, asset);
+        var dir = Path.GetDirectoryName(archive)!;
         var sums = Path.Combine(dir, "SHA256SUMS");
         if (File.Exists(archive))
         {
@@ -19,7 +19,7 @@ public sealed class ReleaseDownload(string downloadsDir, HttpDownloader download
             if (actual == expected)
             {
                 summary.Unchanged(archive);
-                return new TarballPackage(archive, "release", asset.ArchiveUri.ToString(), actual, cached: true);
+                return new TarballPackage(archive, EtcdPackage.FromRelease, asset.ArchiveUri.ToString(), actual, cached: true);
             }
             log.Warning("cached {0} does not match its expected SHA-256 {1} (has {2}); fetching it again",
                 archive, expected ?? "(no SHA256SUMS entry)", actual);
@@ -45,7 +45,7 @@ public sealed class ReleaseDownload(string downloadsDir, HttpDownloader download
             if (File.Exists(tempSums)) File.Move(tempSums, sums, overwrite: true);
             File.Move(tempArchive, archive, overwrite: true);
             summary.Record($"downloaded {asset.ArchiveUri}", $"sha256 {actual}");
-            return new TarballPackage(archive, "release", asset.ArchiveUri.ToString(), actual, cached: true);
+            return new TarballPackage(archive, EtcdPackage.FromRelease, asset.ArchiveUri.ToString(), actual, cached: true);
         }
         finally
         {
@@ -53,6 +53,9 @@ public sealed class ReleaseDownload(string downloadsDir, HttpDownloader download
             File.Delete(tempArchive);
         }
     }
+
+    public static string CachedArchive(string downloadsDir, ReleaseAsset asset) =>
+        Path.Combine(downloadsDir, "etcd", $"v{asset.Version}", asset.ArchiveName);
 
     private async Task<string> ExpectedFromSumsAsync(ReleaseAsset asset, string tempSums)
     {

@@ -18,7 +18,7 @@ public sealed class ClusterMembers(TlsIdentity identity, TimeProvider clock)
 
     /// <summary>The active alarms from the first endpoint that answers; null when none does.</summary>
     public Task<IReadOnlyList<string>?> TryAlarmsAsync(IEnumerable<string> endpoints, CancellationToken ct) =>
-        FirstAnswerAsync(endpoints, async c => Describe(await c.AlarmAsync(new AlarmRequest { Action = AlarmRequest.Types.AlarmAction.Get }, deadline: Deadline(), cancellationToken: ct)), ct);
+        FirstAnswerAsync(endpoints, c => EtcdAlarms.ListAsync(c, Deadline(), ct), ct);
 
     // One endpoint at a time, so a member that is down or frozen costs one call deadline, not the answer.
     private async Task<T?> FirstAnswerAsync<T>(IEnumerable<string> endpoints, Func<EtcdClient, Task<T>> call, CancellationToken ct) where T : class
@@ -46,11 +46,8 @@ public sealed class ClusterMembers(TlsIdentity identity, TimeProvider clock)
             return new MemberHealth(m, status.Healthy, status.Detail);
         }));
 
-    public async Task<IReadOnlyList<string>> AlarmsAsync(IReadOnlyList<LiveMember> members, CancellationToken ct) =>
-        Describe(await CallAsync(Endpoints(members), c => c.AlarmAsync(new AlarmRequest { Action = AlarmRequest.Types.AlarmAction.Get }, deadline: Deadline(), cancellationToken: ct), null, ct));
-
-    // As etcd and etcdctl name them (NOSPACE, CORRUPT), not as the C# enum spells them (Nospace).
-    private static IReadOnlyList<string> Describe(AlarmResponse response) => [.. response.Alarms.Select(a => $"{a.Alarm.ToString().ToUpperInvariant()} on member {a.MemberID:x16}")];
+    public Task<IReadOnlyList<string>> AlarmsAsync(IReadOnlyList<LiveMember> members, CancellationToken ct) =>
+        CallAsync(Endpoints(members), c => EtcdAlarms.ListAsync(c, Deadline(), ct), null, ct);
 
     /// <summary>The highest raft index among the endpoints that answer; null when none does.</summary>
     public async Task<ulong?> RaftIndexAsync(IReadOnlyList<string> endpoints, CancellationToken ct)

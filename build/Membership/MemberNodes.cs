@@ -1,4 +1,3 @@
-using EtcdForge.Artifacts;
 using EtcdForge.Configuration;
 using EtcdForge.Deploy;
 using EtcdForge.Nodes;

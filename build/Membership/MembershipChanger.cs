@@ -1,4 +1,3 @@
-using EtcdForge.Client;
 using EtcdForge.Configuration;
 using EtcdForge.Reporting;
 

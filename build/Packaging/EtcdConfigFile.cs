@@ -1,7 +1,8 @@
 using System.Net;
 using System.Text;
-using EtcdForge.Configuration;
 using EtcdForge.Artifacts;
+using EtcdForge.Configuration;
+using EtcdForge.Nodes;
 
 namespace EtcdForge.Packaging;
 

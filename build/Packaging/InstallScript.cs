@@ -1,4 +1,5 @@
 using EtcdForge.Artifacts;
+using EtcdForge.Nodes;
 
 namespace EtcdForge.Packaging;
 

@@ -1,6 +1,7 @@
 using EtcdForge.Artifacts;
 using EtcdForge.Configuration;
 using EtcdForge.Download;
+using EtcdForge.Nodes;
 
 namespace EtcdForge.Packaging;
 

@@ -1,4 +1,4 @@
-using EtcdForge.Artifacts;
+using EtcdForge.Nodes;
 
 namespace EtcdForge.Packaging;
 

@@ -20,7 +20,7 @@ public sealed class CaInitialization(ArtifactLayout layout, PkiSettings pki, Tim
         if (CompleteInterruptedCreation() is { } completed) changes.Add(completed);
         // A rotation stopped while its new CA was being made the current one: finish that first, so the CA
         // loaded below is whole (the only place the current CA is ever replaced, see CaRotation).
-        if (new Rotation.CaRotation(layout, pki, clock).CompleteInterruptedPromotion() is { } promoted) changes.Add(promoted);
+        if (new CaRotation(layout, pki, clock).CompleteInterruptedPromotion() is { } promoted) changes.Add(promoted);
         if (File.Exists(layout.CaCert) || File.Exists(layout.CaKey))
         {
             var existing = CertificateAuthority.Load(layout);
@@ -102,7 +102,7 @@ public sealed class CaInitialization(ArtifactLayout layout, PkiSettings pki, Tim
         var file = Path.GetFileName(layout.CaCert);
         if (ca.NotAfter <= now)
             warnings.Add($"{file} expired on {ca.NotAfter:yyyy-MM-dd}; the cluster's TLS fails until a new CA is rolled out ({CertificateAuthority.StartOverHint(layout)})");
-        else if (ca.NotAfter - now <= pki.RenewBefore)
+        else if (pki.DueForRenewal(ca.NotAfter, now))
             warnings.Add($"{file} expires on {ca.NotAfter:yyyy-MM-dd}, within renewBefore; run --target=RotateCa (it is kept until then)");
         var actual = KeyPairs.Describe(ca.GetPublicKey());
         if (actual != pki.KeyAlgorithm.Name())

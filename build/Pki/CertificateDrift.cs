@@ -8,7 +8,7 @@ using Org.BouncyCastle.X509.Extension;
 namespace EtcdForge.Pki;
 
 // Explains why an existing certificate no longer fits its spec; no reasons means it is kept as is.
-public sealed class CertificateDrift(CertificateAuthority ca, KeyAlgorithm algorithm, TimeSpan renewBefore, DateTimeOffset now)
+public sealed class CertificateDrift(CertificateAuthority ca, PkiSettings pki, DateTimeOffset now)
 {
     public IReadOnlyList<string> ReasonsToReissue(CertificateSpec spec)
     {
@@ -25,16 +25,16 @@ public sealed class CertificateDrift(CertificateAuthority ca, KeyAlgorithm algor
         if (!ca.Signed(certificate)) reasons.Add("not signed by the current CA");
         if (KeyFileProblem(spec, certificate) is { } keyProblem) reasons.Add(keyProblem);
         var actualAlgorithm = KeyPairs.Describe(certificate.GetPublicKey());
-        if (actualAlgorithm != algorithm.Name()) reasons.Add($"key algorithm differs: {actualAlgorithm} -> {algorithm.Name()}");
+        if (actualAlgorithm != pki.KeyAlgorithm.Name()) reasons.Add($"key algorithm differs: {actualAlgorithm} -> {pki.KeyAlgorithm.Name()}");
         var wantedSubject = DistinguishedNames.From(spec.Subject);
         if (!certificate.SubjectDN.Equivalent(wantedSubject)) reasons.Add($"subject differs: {certificate.SubjectDN} -> {wantedSubject}");
         if (SetDifference(SansOf(certificate), spec.Sans) is { } sans) reasons.Add($"SANs differ: {sans}");
         var wantedExtended = ProfileUsages.ExtendedKeyUsagesFor(spec.Profile).Select(k => ProfileUsages.NameOf(k.Id));
         var actualExtended = (certificate.GetExtendedKeyUsage() ?? []).Select(oid => ProfileUsages.NameOf(oid.Id));
         if (SetDifference(actualExtended, wantedExtended) is { } extended) reasons.Add($"extended key usages differ: {extended}");
-        if (KeyUsageOf(certificate) != ProfileUsages.KeyUsageFor(spec.Profile, algorithm)) reasons.Add("key usage differs from the profile");
+        if (KeyUsageOf(certificate) != ProfileUsages.KeyUsageFor(spec.Profile, pki.KeyAlgorithm)) reasons.Add("key usage differs from the profile");
         if (certificate.NotAfter <= now.UtcDateTime) reasons.Add($"expired on {certificate.NotAfter:yyyy-MM-dd}");
-        else if (certificate.NotAfter - now.UtcDateTime <= renewBefore) reasons.Add($"expires on {certificate.NotAfter:yyyy-MM-dd}, within renewBefore");
+        else if (pki.DueForRenewal(certificate.NotAfter, now.UtcDateTime)) reasons.Add($"expires on {certificate.NotAfter:yyyy-MM-dd}, within renewBefore");
         return reasons;
     }
 

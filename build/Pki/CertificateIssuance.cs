@@ -33,7 +33,7 @@ public sealed class CertificateIssuance(ArtifactLayout layout, PkiSettings pki, 
     // ones kept (only a loose key mode is tightened).
     private IEnumerable<(CertificateSpec Spec, PkiChange Change)> Needed(CertificateAuthority ca, DateTimeOffset now, bool renewAll)
     {
-        var drift = new CertificateDrift(ca, pki.KeyAlgorithm, pki.RenewBefore, now);
+        var drift = new CertificateDrift(ca, pki, now);
         foreach (var spec in CertificatePlan.For(layout, pki, nodes))
         {
             if (!File.Exists(spec.CertPath))

@@ -3,46 +3,33 @@ using Org.BouncyCastle.Asn1.X509;
 
 namespace EtcdForge.Pki;
 
-// Translates cfssl's usage words into X.509 key usage bits and extended key usages.
+// Translates a profile's usages into X.509 key usage bits and extended key usages.
 public static class ProfileUsages
 {
-    private static readonly Dictionary<string, int> KeyUsageBits = new(StringComparer.OrdinalIgnoreCase)
+    // Each usage is either a key usage bit or an extended key usage (ProfileUsagesTests holds every CertUsage to one).
+    internal static readonly Dictionary<CertUsage, (int Bit, KeyPurposeID? Purpose)> Meanings = new()
     {
-        ["signing"] = KeyUsage.DigitalSignature,
-        ["digital signature"] = KeyUsage.DigitalSignature,
-        ["content commitment"] = KeyUsage.NonRepudiation,
-        ["key encipherment"] = KeyUsage.KeyEncipherment,
-        ["data encipherment"] = KeyUsage.DataEncipherment,
-        ["key agreement"] = KeyUsage.KeyAgreement,
-        ["cert sign"] = KeyUsage.KeyCertSign,
-        ["crl sign"] = KeyUsage.CrlSign,
-        ["encipher only"] = KeyUsage.EncipherOnly,
-        ["decipher only"] = KeyUsage.DecipherOnly,
+        [CertUsage.DigitalSignature] = (KeyUsage.DigitalSignature, null),
+        [CertUsage.ContentCommitment] = (KeyUsage.NonRepudiation, null),
+        [CertUsage.KeyEncipherment] = (KeyUsage.KeyEncipherment, null),
+        [CertUsage.DataEncipherment] = (KeyUsage.DataEncipherment, null),
+        [CertUsage.KeyAgreement] = (KeyUsage.KeyAgreement, null),
+        [CertUsage.CertSign] = (KeyUsage.KeyCertSign, null),
+        [CertUsage.CrlSign] = (KeyUsage.CrlSign, null),
+        [CertUsage.EncipherOnly] = (KeyUsage.EncipherOnly, null),
+        [CertUsage.DecipherOnly] = (KeyUsage.DecipherOnly, null),
+        [CertUsage.ServerAuth] = (0, KeyPurposeID.id_kp_serverAuth),
+        [CertUsage.ClientAuth] = (0, KeyPurposeID.id_kp_clientAuth),
+        [CertUsage.CodeSigning] = (0, KeyPurposeID.id_kp_codeSigning),
+        [CertUsage.EmailProtection] = (0, KeyPurposeID.id_kp_emailProtection),
+        [CertUsage.Timestamping] = (0, KeyPurposeID.id_kp_timeStamping),
+        [CertUsage.OcspSigning] = (0, KeyPurposeID.id_kp_OCSPSigning),
     };
-
-    private static readonly Dictionary<string, KeyPurposeID> ExtendedUsages = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["server auth"] = KeyPurposeID.id_kp_serverAuth,
-        ["client auth"] = KeyPurposeID.id_kp_clientAuth,
-        ["code signing"] = KeyPurposeID.id_kp_codeSigning,
-        ["email protection"] = KeyPurposeID.id_kp_emailProtection,
-        ["timestamping"] = KeyPurposeID.id_kp_timeStamping,
-        ["ocsp signing"] = KeyPurposeID.id_kp_OCSPSigning,
-    };
-
-    public static bool IsKnown(string usage) => KeyUsageBits.ContainsKey(usage) || ExtendedUsages.ContainsKey(usage);
-
-    public static string Known => string.Join(", ", KeyUsageBits.Keys.Concat(ExtendedUsages.Keys).Select(u => $"\"{u}\""));
 
     /// <exception cref="ForgeError">a usage is not one of cfssl's words.</exception>
     public static int KeyUsageFor(CertProfile profile, KeyAlgorithm algorithm)
     {
-        var bits = 0;
-        foreach (var usage in profile.Usages)
-        {
-            if (KeyUsageBits.TryGetValue(usage, out var bit)) bits |= bit;
-            else if (!ExtendedUsages.ContainsKey(usage)) throw UnknownUsage(usage);
-        }
+        var bits = profile.Usages.Aggregate(0, (all, word) => all | Meanings[CertUsageWords.Of(word)].Bit);
         // An ECDSA key cannot encrypt, so the RSA-only bits that cfssl profiles carry by habit are left out.
         if (algorithm is KeyAlgorithm.EcdsaP256 or KeyAlgorithm.EcdsaP384)
             bits &= ~(KeyUsage.KeyEncipherment | KeyUsage.DataEncipherment);
@@ -50,11 +37,8 @@ public static class ProfileUsages
     }
 
     public static IReadOnlyList<KeyPurposeID> ExtendedKeyUsagesFor(CertProfile profile) =>
-        profile.Usages.Where(ExtendedUsages.ContainsKey).Select(u => ExtendedUsages[u]).Distinct().ToList();
+        profile.Usages.Select(word => Meanings[CertUsageWords.Of(word)].Purpose).OfType<KeyPurposeID>().Distinct().ToList();
 
     public static string NameOf(string oid) =>
-        ExtendedUsages.FirstOrDefault(p => p.Value.Id == oid).Key ?? oid;
-
-    private static ForgeError UnknownUsage(string usage) => new(
-        $"certificate usage \"{usage}\" is not a cfssl usage; use e.g. \"signing\", \"key encipherment\", \"server auth\", \"client auth\"");
+        Meanings.Where(m => m.Value.Purpose?.Id == oid).Select(m => CertUsageWords.WordOf(m.Key)).FirstOrDefault() ?? oid;
 }

@@ -2,6 +2,7 @@ using EtcdForge.Artifacts;
 using EtcdForge.Configuration;
 using EtcdForge.Deploy;
 using EtcdForge.Download;
+using EtcdForge.Nodes;
 using EtcdForge.Packaging;
 using EtcdForge.Pki;
 
@@ -30,7 +31,7 @@ public sealed class ArtifactForecast
     public static ArtifactForecast Make(Cluster cluster, ArtifactLayout layout, TimeProvider clock)
     {
         var forecast = new ArtifactForecast();
-        var download = DownloadForecast.WouldDo(layout, cluster.Etcd);
+        var download = DownloadForecast.WouldDo(layout, cluster.Etcd, clock);
         if (download is not null) forecast.Changes.Add(new("DownloadEtcd", download));
         var (ca, caChange) = new CaInitialization(layout, cluster.Pki, clock).Forecast();
         if (caChange is not null) forecast.Changes.Add(new("InitCa", Future(caChange)));

@@ -1,15 +1,6 @@
-namespace EtcdForge.Rotation;
+using EtcdForge.Pki;
 
-// Where a CA rotation stands on disk (pki/rotation/, see CaRotation).
-public enum CaStage
-{
-    /// <summary>No rotation under way: one CA.</summary>
-    None,
-    /// <summary>Phase 1: a next CA beside the current one; members and clients are to trust both.</summary>
-    NextCreated,
-    /// <summary>Phases 2 and 3: the new CA is the current one and signs; the previous one is still trusted.</summary>
-    Promoted,
-}
+namespace EtcdForge.Rotation;
 
 public enum RotationStep
 {

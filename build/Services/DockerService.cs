@@ -1,5 +1,5 @@
 using EtcdForge.Docker;
-using EtcdForge.Artifacts;
+using EtcdForge.Nodes;
 using EtcdForge.Remote;
 
 namespace EtcdForge.Services;

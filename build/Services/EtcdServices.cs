@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using EtcdForge.Artifacts;
 using EtcdForge.Configuration;
 using EtcdForge.Docker;
+using EtcdForge.Nodes;
 using EtcdForge.Remote;
 
 namespace EtcdForge.Services;

@@ -1,4 +1,4 @@
-using EtcdForge.Artifacts;
+using EtcdForge.Nodes;
 using EtcdForge.Remote;
 
 namespace EtcdForge.Services;

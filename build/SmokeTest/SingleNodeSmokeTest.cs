@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using EtcdForge.Client;
 using EtcdForge.Configuration;
-using EtcdForge.Artifacts;
 using EtcdForge.Packaging;
 using EtcdForge.Remote;
 using EtcdForge.Services;

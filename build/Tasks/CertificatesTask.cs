@@ -1,6 +1,6 @@
 using EtcdForge.Certificates;
 using EtcdForge.Client;
-using EtcdForge.Verification;
+using EtcdForge.Reporting;
 using Spectre.Console;
 
 namespace EtcdForge.Tasks;

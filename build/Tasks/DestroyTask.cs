@@ -1,6 +1,5 @@
 using EtcdForge.Deploy;
 using EtcdForge.Docker;
-using EtcdForge.Nodes;
 
 namespace EtcdForge.Tasks;
 

@@ -24,7 +24,7 @@ public sealed class PlanTask : AsyncFrostingTask<BuildContext>
         foreach (var change in forecast.Changes) context.Log.Information("{0} would {1}", change.Task, change.What);
 
         // The version DownloadEtcd would leave in place: what obtained.json records, or the one described.
-        var target = DownloadForecast.WouldDo(context.Artifacts, context.Cluster.Etcd) is null
+        var target = DownloadForecast.WouldDo(context.Artifacts, context.Cluster.Etcd, context.Clock) is null
             ? EtcdBinaries.Load(context.Artifacts).ParsedVersion
             : context.Cluster.Etcd.Version;
         var upgrade = await UpgradeCheck.DecideAsync(context.Cluster, ClusterIdentities.Operator(context.Cluster, context.Artifacts), target, default);

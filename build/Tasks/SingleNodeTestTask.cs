@@ -1,6 +1,5 @@
 using EtcdForge.Client;
 using EtcdForge.Download;
-using EtcdForge.Services;
 using EtcdForge.SmokeTest;
 
 namespace EtcdForge.Tasks;

@@ -22,7 +22,7 @@ public sealed class RollingUpgrade(Cluster cluster, TlsIdentity identity, ReadyP
                 var what = answer.Ready ? $"runs {answer.Version} instead of {upgrade.To}" : $"not ready {timeout.TotalSeconds:0} s after its upgrade to {upgrade.To} ({answer.Detail})";
                 throw new ForgeError($"{node.Name}: {what}; its log's last line: {await lastLogLine(node)}; " +
                     $"{i} of {upgrade.Order.Count} members upgraded before it{(i > 0 ? $" ({string.Join(", ", upgrade.Order.Take(i))})" : "")}; " +
-                    "to go back, follow README 'Going back'");
+                    "to go back, follow docs/operations.md, 'Going back'");
             }
             upgraded(node, answer.Detail);
         }

@@ -1,4 +1,3 @@
-using EtcdForge.Artifacts;
 using EtcdForge.Deploy;
 using EtcdForge.Nodes;
 using EtcdForge.Remote;

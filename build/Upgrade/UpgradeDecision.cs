@@ -36,7 +36,7 @@ public static class UpgradeDecision
         {
             var ahead = running.Where(m => m.Version > target).Select(m => $"{m.Name} runs {m.Version}");
             return Refuse($"etcd {newest} -> {target} is a downgrade ({string.Join(", ", ahead)}): etcd refuses to run an older version on data a newer one wrote; " +
-                          $"set etcd.version back to {newest}, or go back with a backup taken before the upgrade (README: Going back)");
+                          $"set etcd.version back to {newest}, or go back with a backup taken before the upgrade (docs/operations.md: Going back)");
         }
         if (target.Major != from.Major || target.Minor > from.Minor + 1)
         {

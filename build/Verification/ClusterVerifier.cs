@@ -1,10 +1,10 @@
 using System.Diagnostics;
-using dotnet_etcd;
-using MemberListRequest = Etcdserverpb.MemberListRequest;
-using StatusRequest = Etcdserverpb.StatusRequest;
 using EtcdForge.Certificates;
 using EtcdForge.Client;
 using EtcdForge.Configuration;
+using EtcdForge.Reporting;
+using MemberListRequest = Etcdserverpb.MemberListRequest;
+using StatusRequest = Etcdserverpb.StatusRequest;
 
 namespace EtcdForge.Verification;
 

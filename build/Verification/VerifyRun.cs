@@ -1,6 +1,8 @@
 using EtcdForge.Artifacts;
+using EtcdForge.Certificates;
 using EtcdForge.Client;
 using EtcdForge.Configuration;
+using EtcdForge.Reporting;
 using Spectre.Console;
 
 namespace EtcdForge.Verification;
@@ -14,7 +16,7 @@ public static class VerifyRun
         using var foreign = new ForeignIdentity(cluster, layout, clock);
         var trusted = ClusterIdentities.Operator(cluster, layout);
         var verifier = new ClusterVerifier(cluster, trusted, ClusterIdentities.Anonymous(layout), foreign.Identity,
-            new Certificates.CertificateChecks(cluster, layout, trusted, clock), clock);
+            new CertificateChecks(cluster, layout, trusted, clock), clock);
         var report = await verifier.RunAsync();
 
         VerifyTable.Write(AnsiConsole.Console, report);

@@ -496,7 +496,7 @@ rate() {
 # /etc/etcd and /var/lib/etcd are the host's private directories; its data, state and socket under hostN/docker;
 # the socket bind-mounted over /run/docker.sock in the host's mount namespace only, where the node's CLI looks.
 # --iptables=false --ip-masq=false --bridge=none: no firewall rule and no bridge (members use host networking), so it
-# cannot drop the traffic of the bridged hosts (see .ci/run). Stopped by its recorded pid only.
+# cannot drop the traffic of the bridged hosts (see tests/run.sh). Stopped by its recorded pid only.
 docker_engine() {
     local n=$1 action=${2:-} pid dir tries
     running_host "$n"

@@ -2,13 +2,13 @@ using EtcdForge.Tests.EndToEnd;
 
 namespace EtcdForge.Tests.Docker;
 
-// The Docker suites need a running engine on /var/run/docker.sock (.ci/run starts one; see there for its flags).
+// The Docker suites need a running engine on /var/run/docker.sock (tests/run.sh starts one as root; see there for its flags).
 public static class DockerEngineRequirement
 {
     /// <returns>why no engine can be used here, or null when one answers.</returns>
     public static string? Missing()
     {
-        if (!File.Exists("/var/run/docker.sock")) return "no Docker engine: /var/run/docker.sock is missing (start dockerd as .ci/run does)";
+        if (!File.Exists("/var/run/docker.sock")) return "no Docker engine: /var/run/docker.sock is missing (run the tests as root through tests/run.sh, which starts one)";
         var version = ExternalTool.RunWith("docker", null, "version", "--format", "{{.Server.Version}}");
         return version.ExitCode == 0 ? null : $"the Docker engine does not answer: {version.Output.Trim()}";
     }

@@ -34,7 +34,7 @@ public sealed class DistributionFallbackTests : IDisposable
         var warnings = run.Log.Warnings.Count();
         await run.RunAsync(settings);
         Assert.Equal(before, run.Files());
-        Assert.False(run.LastSummary!.Changed);
+        Assert.False(run.LastChanged!.Value);
         var reused = Assert.Single(run.Log.Warnings.Skip(warnings));
         Assert.Matches(@"^WARNING: 127\.0\.0\.1 was unreachable at .* \(Connection refused\); using Debian etcd-server 3\.4\.23 instead of " +
                        @"requested 3\.5\.21 without asking again until ", reused);

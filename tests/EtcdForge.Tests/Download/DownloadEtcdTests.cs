@@ -63,7 +63,7 @@ public sealed class DownloadEtcdTests : IDisposable
         Assert.Equal(2, requests);
         Assert.Equal(requests, _server.Requests);
         Assert.Equal(before, _run.Files());
-        Assert.False(_run.LastSummary!.Changed);
+        Assert.False(_run.LastChanged!.Value);
         Assert.Contains("DownloadEtcd: nothing changed", _run.Log.All);
     }
 

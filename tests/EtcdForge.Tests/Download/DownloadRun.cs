@@ -1,16 +1,15 @@
 using EtcdForge.Artifacts;
 using EtcdForge.Configuration;
 using EtcdForge.Download;
-using EtcdForge.Reporting;
 
 namespace EtcdForge.Tests.Download;
 
-// The DownloadEtcd recipe as the task wires it, with short backoffs and an artifacts root per test.
+// DownloadEtcd as the task runs it, with short backoffs and an artifacts root per test.
 public sealed class DownloadRun(TempDir temp)
 {
     public ArtifactLayout Layout { get; } = new(temp.Combine("artifacts"), "test");
     public RecordingLog Log { get; } = new();
-    public ChangeSummary? LastSummary { get; private set; }
+    public bool? LastChanged { get; private set; }
 
     public static EtcdSettings Settings(string downloadUrl, string? sha256 = null, string? archive = null,
         bool fallback = false, string version = ReleaseArchives.Version)
@@ -25,18 +24,10 @@ public sealed class DownloadRun(TempDir temp)
 
     public async Task<EtcdBinaries> RunAsync(EtcdSettings etcd)
     {
-        var summary = LastSummary = new ChangeSummary("DownloadEtcd", Log);
-        using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
-        var downloader = new HttpDownloader(http,
-            DownloadSettings.Default with { FirstBackoff = TimeSpan.FromMilliseconds(50) }, TimeProvider.System, Log);
-        var source = new EtcdPackageSource(
-            new ReleaseDownload(Layout.Downloads, downloader, new LogLineProgress(Log), Log),
-            new DebianPackages(Layout.Downloads, Log), new FallbackMemory(Layout.Downloads, Clock), Log);
-        var package = await source.ObtainAsync(etcd, summary);
-        var binaries = await new EtcdInstaller(Layout).InstallAsync(package, etcd.Version, summary);
-        if (binaries.Save(Layout)) summary.Record("wrote record");
-        summary.Finish();
-        return binaries;
+        var result = await new EtcdDownload(Layout, DownloadSettings.Default with { FirstBackoff = TimeSpan.FromMilliseconds(50) },
+            new LogLineProgress(Log), Clock, Log).RunAsync(etcd);
+        LastChanged = result.Changed;
+        return result.Binaries;
     }
 
     // Every file under the artifacts root, for "nothing left behind" and "nothing rewritten" checks.

@@ -1,5 +1,6 @@
-using EtcdForge.Configuration;
 using EtcdForge.Artifacts;
+using EtcdForge.Configuration;
+using EtcdForge.Nodes;
 using EtcdForge.Packaging;
 
 namespace EtcdForge.Tests.Packaging;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using EtcdForge.Artifacts;
+using EtcdForge.Nodes;
 using EtcdForge.Packaging;
 
 namespace EtcdForge.Tests.Packaging;

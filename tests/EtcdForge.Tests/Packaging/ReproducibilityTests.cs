@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using EtcdForge.Artifacts;
+using EtcdForge.Nodes;
 using EtcdForge.Packaging;
 
 namespace EtcdForge.Tests.Packaging;
@@ -119,7 +120,7 @@ public sealed class ReproducibilityTests : PackagingTest
         {
             BundleSet.Write(Packed.Cluster, Packed.Layout, Packed.Etcd);
             var node = Packed.Node("etcd2");
-            return EtcdForge.Deploy.NodeInstallPlan.FromBundle(node, EtcdForge.Artifacts.NodePaths.For(node, Packed.Cluster, Packed.Layout), Packed.Layout.NodeBundle("etcd2"));
+            return EtcdForge.Deploy.NodeInstallPlan.FromBundle(node, EtcdForge.Nodes.NodePaths.For(node, Packed.Cluster, Packed.Layout), Packed.Layout.NodeBundle("etcd2"));
         }
         var before = Plan();
         Packed.Reissue("etcd2");

@@ -1,4 +1,5 @@
 using EtcdForge.Artifacts;
+using EtcdForge.Nodes;
 using EtcdForge.Packaging;
 
 namespace EtcdForge.Tests.Packaging;

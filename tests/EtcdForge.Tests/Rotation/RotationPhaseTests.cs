@@ -1,3 +1,4 @@
+using EtcdForge.Pki;
 using EtcdForge.Rotation;
 
 namespace EtcdForge.Tests.Rotation;

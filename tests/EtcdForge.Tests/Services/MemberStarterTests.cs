@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using EtcdForge.Artifacts;
+using EtcdForge.Nodes;
 using EtcdForge.Remote;
 using EtcdForge.Services;
 

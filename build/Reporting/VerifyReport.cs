@@ -1,4 +1,6 @@
-namespace EtcdForge.Verification;
+using EtcdForge.Pki;
+
+namespace EtcdForge.Reporting;
 
 // Skipped: a check that cannot apply (e.g. the TLS doors of a member that is down, whose own health check
 // already fails); it is neither a pass nor a failure, and its detail says why and where it was judged instead.
@@ -11,7 +13,7 @@ public sealed record MemberStatus(
 
 public sealed record VerifyReport(
     string Cluster, DateTimeOffset CheckedAt, IReadOnlyList<MemberStatus> Members,
-    IReadOnlyList<CheckResult> Checks, IReadOnlyList<Certificates.PkiCertificate> Certificates)
+    IReadOnlyList<CheckResult> Checks, IReadOnlyList<PkiCertificate> Certificates)
 {
     public bool Passed => !Failures.Any();
     public IEnumerable<CheckResult> Failures => Checks.Where(c => !c.Passed && !c.Skipped);

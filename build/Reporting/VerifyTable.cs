@@ -1,6 +1,6 @@
 using Spectre.Console;
 
-namespace EtcdForge.Verification;
+namespace EtcdForge.Reporting;
 
 // The Verify report for people: boxed tables on a terminal; in a file or CI log, where a table at the default
 // 80 columns wraps every cell onto several lines, one plain line per member and per check.

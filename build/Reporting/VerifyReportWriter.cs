@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Xml.Linq;
 using EtcdForge.Artifacts;
 
-namespace EtcdForge.Verification;
+namespace EtcdForge.Reporting;
 
 // verify.json for people and scripts, verify.junit.xml for CI systems that render test results.
 public static class VerifyReportWriter

@@ -1,4 +1,4 @@
-namespace EtcdForge.Packaging;
+namespace EtcdForge.Artifacts;
 
 // The certificate files of one member inside its ssl directory, named as in the PKI so an operator
 // recognises them on the node.

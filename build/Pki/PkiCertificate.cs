@@ -1,6 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 
-namespace EtcdForge.Certificates;
+namespace EtcdForge.Pki;
 
 // One certificate in pki/, as the status lists it: who it is, who signed it, its serial, SANs and expiry.
 public sealed record PkiCertificate(string File, string Subject, string Issuer, string Serial, IReadOnlyList<string> Sans,

@@ -1,8 +1,18 @@
 using EtcdForge.Artifacts;
 using EtcdForge.Configuration;
-using EtcdForge.Pki;
 
-namespace EtcdForge.Rotation;
+namespace EtcdForge.Pki;
+
+// Where a CA rotation stands on disk (pki/rotation/, see CaRotation).
+public enum CaStage
+{
+    /// <summary>No rotation under way: one CA.</summary>
+    None,
+    /// <summary>Phase 1: a next CA beside the current one; members and clients are to trust both.</summary>
+    NextCreated,
+    /// <summary>Phases 2 and 3: the new CA is the current one and signs; the previous one is still trusted.</summary>
+    Promoted,
+}
 
 // The files of a CA rotation in pki/. The current CA (etcd-root-ca.pem) always signs; beside it, in
 // pki/rotation/, the next CA (phase 1) or the previous one (phases 2 and 3), and the trust bundle of both
@@ -16,7 +26,7 @@ public sealed class CaRotation(ArtifactLayout layout, PkiSettings pki, TimeProvi
         : CaStage.None;
 
     /// <summary>The current CA is within renewBefore of its expiry.</summary>
-    public bool Due(CertificateAuthority current) => current.Certificate.NotAfter - clock.GetUtcNow().UtcDateTime <= pki.RenewBefore;
+    public bool Due(CertificateAuthority current) => pki.DueForRenewal(current.Certificate.NotAfter, clock.GetUtcNow().UtcDateTime);
 
     /// <summary>Phase 1: a new CA beside the current one, and the trust bundle of both.</summary>
     public PkiChange Begin(CertificateAuthority current)

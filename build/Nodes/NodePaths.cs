@@ -1,6 +1,7 @@
+using EtcdForge.Artifacts;
 using EtcdForge.Configuration;
 
-namespace EtcdForge.Artifacts;
+namespace EtcdForge.Nodes;
 
 // Where etcd's files live on a node. SSH nodes use the usual system paths; local sandbox nodes get the same
 // tree under artifacts/<cluster>/nodes/<node>/ so they need no root and never touch the system.

@@ -1,0 +1,71 @@
+namespace EtcdForge.Tests.Design;
+
+// The folders of build/ depend on each other one way. Each top-level folder namespace (EtcdForge.X) is a node; a
+// file in X that uses a type of Y is an edge X -> Y. The sources are compiled here with Roslyn, so an edge is what
+// the compiler binds (types, members, extension methods, operators, constructors), including the parent namespace
+// EtcdForge that nested namespaces see without a using - not a guess from using lines.
+//
+// The intended order, top to bottom (a folder uses only folders below it):
+//   EtcdForge (the host's wiring: BuildContext, Program, the setup/teardown hooks)
+//   Tasks
+//   Planning
+//   Rotation, Membership, Backup, Upgrade, SmokeTest
+//   Verification
+//   Deploy, Certificates
+//   Services, Docker, Image
+//   Packaging, Download, Client
+//   Pki, Remote, Nodes, Reporting
+//   Configuration, Artifacts, CommandLine, Spelling
+//   Errors, Commands (the leaf types every folder uses)
+// DependencyGraph.Build prints the order it finds (a topological one) when a test fails.
+public sealed class FolderDependencyTests
+{
+    private static readonly Lazy<DependencyGraph> Graph = new(() => DependencyGraph.Build(Path.Combine(RepoPaths.Root, "build")));
+
+    [Fact]
+    public void The_sources_compile_here_so_every_edge_is_seen()
+    {
+        // An edge is only as complete as the binding: a type the compiler cannot resolve would hide its use.
+        Assert.True(Graph.Value.Errors.Count == 0, "build/ does not compile in the test's Roslyn compilation:\n" + string.Join("\n", Graph.Value.Errors));
+        Assert.True(Graph.Value.Files > 100, $"only {Graph.Value.Files} files under build/");
+    }
+
+    [Fact]
+    public void Every_using_line_is_a_real_dependency()
+    {
+        // A using line that nothing needs reads as an edge that is not there (a moved type leaves them behind).
+        Assert.True(Graph.Value.UnusedUsings.Count == 0, "unused using directives under build/; remove them:\n" + string.Join("\n", Graph.Value.UnusedUsings));
+    }
+
+    [Fact]
+    public void The_folders_under_build_have_no_cycle()
+    {
+        var cycles = Graph.Value.Cycles();
+        Assert.True(cycles.Count == 0,
+            $"{cycles.Count} dependency cycle(s) between the folders of build/; move the type an edge names to the folder it belongs to:\n"
+            + string.Join("\n", cycles));
+    }
+
+    [Fact]
+    public void The_root_namespace_holds_only_the_hosts_wiring()
+    {
+        var strays = Graph.Value.RootTypes.Where(t => !IsWiring(t)).Select(t => $"{t.Name} ({t.File})").ToList();
+        Assert.True(strays.Count == 0,
+            "the root namespace EtcdForge is for BuildContext, Program and the setup/teardown hooks; move these to the folder of their concern:\n"
+            + string.Join("\n", strays));
+    }
+
+    [Fact]
+    public void Only_the_tasks_use_the_root_namespace()
+    {
+        var users = Graph.Value.Edges
+            .Where(e => e.To == DependencyGraph.Root && e.From is not DependencyGraph.Root and not "EtcdForge.Tasks")
+            .Select(e => e.ToString()).ToList();
+        Assert.True(users.Count == 0,
+            "only build/Tasks may use the root namespace EtcdForge (the host's wiring); pass these what they need instead:\n"
+            + string.Join("\n", users));
+    }
+
+    private static bool IsWiring(DependencyGraph.RootType type) =>
+        type.Name is "BuildContext" or "Program" || type.BaseName is "FrostingSetup" or "FrostingTeardown" or "FrostingTaskSetup" or "FrostingTaskTeardown";
+}
