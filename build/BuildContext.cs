@@ -34,12 +34,26 @@ public sealed class BuildContext : FrostingContext
     /// <summary>Where each node's etcd service comes from (a docker member's with its container).</summary>
     public Services.EtcdServices Services { get; }
 
-    private Task<Upgrade.UpgradeDecision.Result>? _upgrade;
+    private Task<Planning.ConvergencePlan>? _plan;
 
-    // Whether this run changes the etcd version of a running cluster, decided once per run from the members'
-    // versions and the etcd DownloadEtcd obtained: DeployNodes refuses or stages by it, BootstrapCluster carries it out.
-    public Task<Upgrade.UpgradeDecision.Result> UpgradeAsync() => _upgrade ??= Upgrade.UpgradeCheck.DecideAsync(
-        Cluster, Client.ClusterIdentities.Operator(Cluster, Artifacts), Download.EtcdBinaries.Load(Artifacts).ParsedVersion, default);
+    /// <summary>This run's plan, made once by the planner at its first use (DeployNodes, after the local tasks, in
+    /// an ordinary run; Plan itself) from what the artifacts and the nodes show then; every target carries out its
+    /// part of it. Plan --for=RotateCa adds the rotation's phases.</summary>
+    public Task<Planning.ConvergencePlan> PlanAsync() => _plan ??= MakePlanAsync(rotation: Options.PlanFor is not null && Options.PlansRotation);
+
+    /// <summary>After a step that changes the artifacts within the run (a CA rotation's phase), the next task plans
+    /// afresh.</summary>
+    public void ForgetPlan() => _plan = null;
+
+    private async Task<Planning.ConvergencePlan> MakePlanAsync(bool rotation)
+    {
+        var seen = await new Planning.ClusterObserver(Cluster, Artifacts, Clock, Nodes, Services)
+            .ObserveAsync(rotation, Options.ForcesRotation, Options.RenewsAllLeaves, default);
+        return Planning.ConvergencePlanner.Plan(Cluster, Artifacts, seen, Options.Yes, rotation, Options.PlansReplacement ? ReplacedNode : null);
+    }
+
+    /// <summary>The steps this run carried out (reports/applied.json).</summary>
+    public Planning.AppliedSteps Applied { get; }
 
     public Backup.BackupStore Backups => new(Artifacts.Backups, Cluster.Name);
 
@@ -78,6 +92,7 @@ public sealed class BuildContext : FrostingContext
         };
         Shells = new NodeShellPool(Ssh);
         Nodes = NodesOf(Cluster.Nodes);
+        Applied = new Planning.AppliedSteps(Artifacts, Cluster.Name, Clock, Log);
         InstallPlans = new InstallPlans(Cluster, Artifacts, node => Services.ContainerOf(node)?.Image?.Id);
         ReplacedNode = Options.Node is not { } name ? null
             : Cluster.Nodes.FirstOrDefault(n => n.Name == name)

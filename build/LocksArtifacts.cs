@@ -29,6 +29,7 @@ public sealed class LocksArtifacts : FrostingSetup<BuildContext>
         {
             context.Log.Information("removed {0}, left behind by an interrupted run", left);
         }
+        context.Applied.Start(info.TargetTask.Name);
         foreach (var signal in new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM })
         {
             _heldForTheRun.Add(PosixSignalRegistration.Create(signal, _ => TempFiles.Remove(layout, pid => pid == self)));

@@ -41,35 +41,30 @@ public static class ArtifactNames
     private static IEnumerable<Claim> Claims(IReadOnlyList<Named> nodes, IReadOnlyList<Named> clients)
     {
         var layout = new ArtifactLayout("/", "cluster");
-        string F(string path) => Path.GetFileName(path);
         const string pki = "pki/", bundles = "bundles/";
-        var clientBundle = $"{bundles}{F(layout.ClientBundle)}:";
-        yield return new Claim(pki, F(layout.CaCert), "the CA", "certificate", null);
-        yield return new Claim(pki, F(layout.CaKey), "the CA", "private key", null);
-        yield return new Claim(bundles, F(layout.ClientBundle), "the client bundle", "file", null);
-        yield return new Claim(clientBundle, SslFiles.CaFileName, "the CA", "certificate", null);
-        foreach (var named in nodes)
+        var clientBundle = $"{bundles}{Path.GetFileName(layout.ClientBundle)}:";
+        IEnumerable<Claim> Owned(string owner, Named? by, params (string Dir, string Path, string What)[] files) =>
+            files.Select(f => new Claim(f.Dir, Path.GetFileName(f.Path), owner, f.What, by));
+        (string, string, string)[] Leaves(string dir, string serverCert, string serverKey, string peerCert, string peerKey) =>
+            [(dir, serverCert, "server certificate"), (dir, serverKey, "server key"), (dir, peerCert, "peer certificate"), (dir, peerKey, "peer key")];
+
+        var always = Owned("the CA", null, (pki, layout.CaCert, "certificate"), (pki, layout.CaKey, "private key"))
+            .Concat(Owned("the client bundle", null, (bundles, layout.ClientBundle, "file")))
+            .Concat(Owned("the CA", null, (clientBundle, SslFiles.CaFileName, "certificate")));
+        var ofNodes = nodes.SelectMany(named =>
         {
             var (name, owner) = (named.Name, $"node '{named.Name}'");
-            yield return new Claim(pki, F(layout.ServerCert(name)), owner, "server certificate", named);
-            yield return new Claim(pki, F(layout.ServerKey(name)), owner, "server key", named);
-            yield return new Claim(pki, F(layout.PeerCert(name)), owner, "peer certificate", named);
-            yield return new Claim(pki, F(layout.PeerKey(name)), owner, "peer key", named);
-            yield return new Claim(bundles, F(layout.NodeBundle(name)), owner, "bundle", named);
             // Inside the node's own bundle and ssl directory, its files sit next to the CA certificate.
             var ssl = new SslFiles("ssl", name);
-            var dir = $"{bundles}{F(layout.NodeBundle(name))}:ssl/";
-            yield return new Claim(dir, SslFiles.CaFileName, "the CA", "certificate", null);
-            foreach (var (file, what) in new[] { (ssl.ServerCert, "server certificate"), (ssl.ServerKey, "server key"), (ssl.PeerCert, "peer certificate"), (ssl.PeerKey, "peer key") })
-                yield return new Claim(dir, F(file), owner, what, named);
-        }
-        foreach (var named in clients)
-        {
-            var (name, owner) = (named.Name, $"client '{named.Name}'");
-            yield return new Claim(pki, F(layout.ClientCert(name)), owner, "certificate", named);
-            yield return new Claim(pki, F(layout.ClientKey(name)), owner, "key", named);
-            yield return new Claim(clientBundle, F(layout.ClientCert(name)), owner, "certificate", named);
-            yield return new Claim(clientBundle, F(layout.ClientKey(name)), owner, "key", named);
-        }
+            var dir = $"{bundles}{Path.GetFileName(layout.NodeBundle(name))}:ssl/";
+            return Owned(owner, named, [.. Leaves(pki, layout.ServerCert(name), layout.ServerKey(name), layout.PeerCert(name), layout.PeerKey(name)),
+                    (bundles, layout.NodeBundle(name), "bundle")])
+                .Concat(Owned("the CA", null, (dir, SslFiles.CaFileName, "certificate")))
+                .Concat(Owned(owner, named, Leaves(dir, ssl.ServerCert, ssl.ServerKey, ssl.PeerCert, ssl.PeerKey)));
+        });
+        var ofClients = clients.SelectMany(named => Owned($"client '{named.Name}'", named,
+            (pki, layout.ClientCert(named.Name), "certificate"), (pki, layout.ClientKey(named.Name), "key"),
+            (clientBundle, layout.ClientCert(named.Name), "certificate"), (clientBundle, layout.ClientKey(named.Name), "key")));
+        return always.Concat(ofNodes).Concat(ofClients);
     }
 }

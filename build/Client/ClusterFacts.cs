@@ -57,24 +57,20 @@ public sealed record ClusterFacts(IReadOnlyList<MemberProbe.Answer> Members, str
     public static async Task<string?> WaitForClusterVersionAsync(Cluster cluster, TlsIdentity identity, EtcdVersion minor, TimeSpan timeout,
         TimeProvider clock, CancellationToken ct)
     {
-        var deadline = clock.GetUtcNow() + timeout;
         string? seen = null;
-        while (true)
+        return await new Poll(TimeSpan.FromMilliseconds(200), timeout, clock).UntilAsync(async () =>
         {
             foreach (var node in cluster.Nodes)
             {
                 try
                 {
-                    seen = await ClusterVersionAsync(node.ClientUrl, identity, ct);
-                    break;
+                    return seen = await ClusterVersionAsync(node.ClientUrl, identity, ct);
                 }
                 catch (HttpRequestException) { }
                 catch (TaskCanceledException) when (!ct.IsCancellationRequested) { }
             }
-            if (EtcdVersion.TryParse(seen, out var v) && (v.Major, v.Minor) == (minor.Major, minor.Minor)) return seen;
-            if (clock.GetUtcNow() >= deadline) return seen;
-            await Task.Delay(TimeSpan.FromMilliseconds(200), clock, ct);
-        }
+            return seen; // none answered this time: the last version seen stands
+        }, version => EtcdVersion.TryParse(version, out var v) && (v.Major, v.Minor) == (minor.Major, minor.Minor), ct);
     }
 
     private static DateTime Deadline() => DateTime.UtcNow.AddSeconds(5);

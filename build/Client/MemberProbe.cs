@@ -52,27 +52,10 @@ public sealed class MemberProbe(Cluster cluster, TlsIdentity identity)
         answers.Count(a => a.Healthy) > answers.Count / 2 &&
         answers.Where(a => a.Healthy).Select(a => a.Leader).Distinct().Count() == 1;
 
-    public async Task<Answer> WaitForHealthyAsync(Node node, TimeSpan timeout, TimeProvider clock, CancellationToken ct)
-    {
-        var deadline = clock.GetUtcNow() + timeout;
-        while (true)
-        {
-            var answer = await AskAsync(node, ct);
-            if (answer.Healthy || clock.GetUtcNow() >= deadline) return answer;
-            await Task.Delay(PollInterval, clock, ct);
-        }
-    }
+    public Task<Answer> WaitForHealthyAsync(Node node, TimeSpan timeout, TimeProvider clock, CancellationToken ct) =>
+        new Poll(PollInterval, timeout, clock).UntilAsync(() => AskAsync(node, ct), answer => answer.Healthy, ct);
 
-    public async Task<IReadOnlyList<Answer>> WaitForAllHealthyAsync(TimeSpan timeout, TimeProvider clock, CancellationToken ct)
-    {
-        var deadline = clock.GetUtcNow() + timeout;
-        while (true)
-        {
-            var answers = await AskAllAsync(ct);
-            // Waiting for every member (not just a majority) when they were all started together.
-            if (answers.All(a => a.Healthy) && HasQuorum(answers)) return answers;
-            if (clock.GetUtcNow() >= deadline) return answers;
-            await Task.Delay(PollInterval, clock, ct);
-        }
-    }
+    // Waiting for every member (not just a majority) when they were all started together.
+    public Task<IReadOnlyList<Answer>> WaitForAllHealthyAsync(TimeSpan timeout, TimeProvider clock, CancellationToken ct) =>
+        new Poll(PollInterval, timeout, clock).UntilAsync(() => AskAllAsync(ct), answers => answers.All(a => a.Healthy) && HasQuorum(answers), ct);
 }

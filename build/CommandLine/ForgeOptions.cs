@@ -21,7 +21,11 @@ public sealed record ForgeOptions
         ["node"] = "etcd1",
         ["snapshot"] = "artifacts/<cluster>/backups/<file>.db",
         ["task-report"] = "tasks.json",
+        ["for"] = "RotateCa",
     };
+
+    // The targets Plan can plan for (--for): those whose chain ends in BootstrapCluster or carries out its plan.
+    private static readonly string[] Plannable = ["BootstrapCluster", "Verify", "RenewCerts", "RotateCa", "ReplaceMember"];
 
     private static readonly string[] Flags = ["yes", "trust-new-host-keys", "force"];
 
@@ -49,8 +53,32 @@ public sealed record ForgeOptions
     // Where each task's seconds and peak memory are written as JSON (RecordsTaskTimes); null: nowhere.
     public string? TaskReport { get; private init; }
 
-    // IssueCerts renews every leaf certificate now, whatever its expiry (RenewCerts --force).
+    // With RenewCerts: every leaf certificate renewed now, whatever its expiry; with RotateCa: a rotation now.
     public bool Force { get; private init; }
+
+    /// <summary>The target asked for (--target; Cake's default when none).</summary>
+    public string Target { get; private init; } = "Default";
+
+    /// <summary>Plan --for=TARGET: the target whose run Plan shows (default: the BootstrapCluster chain, as Verify runs it).</summary>
+    public string? PlanFor { get; private init; }
+
+    // --force belongs to the target it is given with, so that a forced rotation does not also renew every leaf under
+    // the old CA first, and Plan --for=T --force shows what T --force would do.
+    private string Acting => PlanFor ?? Target;
+
+    /// <summary>IssueCerts renews every leaf now: RenewCerts --force or IssueCerts --force (or Plan --for=RenewCerts --force).</summary>
+    public bool RenewsAllLeaves => Force && (Is(Acting, "RenewCerts") || Is(Acting, "IssueCerts"));
+
+    /// <summary>A CA rotation starts now, whether or not the CA is due: RotateCa --force (or Plan --for=RotateCa --force).</summary>
+    public bool ForcesRotation => Force && Is(Acting, "RotateCa");
+
+    /// <summary>The plan is ReplaceMember's (or Plan's for it): --node's member rebuilt instead of BootstrapCluster's steps.</summary>
+    public bool PlansReplacement => Is(Acting, "ReplaceMember");
+
+    /// <summary>The plan covers a CA rotation's phases (RotateCa, or Plan --for=RotateCa).</summary>
+    public bool PlansRotation => Is(Acting, "RotateCa");
+
+    private static bool Is(string target, string name) => string.Equals(target, name, StringComparison.OrdinalIgnoreCase);
 
     // name -> values as given (a bare --name arrives as "true"), the shape of Cake's ICakeArguments.GetArguments().
     public static ForgeOptions Parse(IDictionary<string, ICollection<string>> arguments)
@@ -76,7 +104,18 @@ public sealed record ForgeOptions
             BootstrapTimeout = bootstrap is null ? TimeSpan.FromSeconds(60) : SecondsOf(bootstrap),
             Node = ValueOf(arguments, "node"),
             TaskReport = ValueOf(arguments, "task-report"),
+            Target = ValuesOf(arguments, "target").LastOrDefault() ?? "Default",
+            PlanFor = ValueOf(arguments, "for"),
         };
+        if (options.PlanFor is { } planFor)
+        {
+            if (!Is(options.Target, "Plan")) throw new ForgeError($"--for={planFor} only goes with --target=Plan (it says which target's run Plan shows)");
+            options = options with
+            {
+                PlanFor = Plannable.FirstOrDefault(t => Is(t, planFor))
+                          ?? throw new ForgeError($"--for={planFor}: Plan shows the run of one of {string.Join(", ", Plannable)}"),
+            };
+        }
         // Refused before any task runs: ReplaceMember's dependencies (Package, DeployNodes) must not run for a
         // replacement that was never going to happen.
         if (string.Equals(ValuesOf(arguments, "target").LastOrDefault(), "ReplaceMember", StringComparison.OrdinalIgnoreCase))

@@ -86,42 +86,34 @@ public sealed class ClusterMembers(TlsIdentity identity, TimeProvider clock)
     /// learner lags the leader. Returns null when promoted, else the last refusal.</summary>
     public async Task<string?> TryPromoteAsync(IReadOnlyList<LiveMember> members, ulong id, TimeSpan wait, CancellationToken ct)
     {
-        var deadline = clock.GetUtcNow() + wait;
         var endpoints = Endpoints(members.Where(m => m.Id != id).ToList());
-        while (true)
-        {
-            try
-            {
-                using var client = EtcdConnection.Open(string.Join(",", endpoints), identity);
-                await client.MemberPromoteAsync(new MemberPromoteRequest { ID = id }, deadline: Deadline(), cancellationToken: ct);
-                return null;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
-            {
-                if (clock.GetUtcNow() >= deadline) return RpcFailure.Describe(ex);
-            }
-            await Task.Delay(RetryInterval, clock, ct);
-        }
+        var (_, refusal) = await AttemptsAsync(endpoints,
+            c => c.MemberPromoteAsync(new MemberPromoteRequest { ID = id }, deadline: Deadline(), cancellationToken: ct), wait, _ => true, ct);
+        return refusal is null ? null : RpcFailure.Describe(refusal);
     }
 
     private async Task<T> CallAsync<T>(IReadOnlyList<string> endpoints, Func<EtcdClient, Task<T>> call, TimeSpan? wait, CancellationToken ct)
     {
-        var deadline = clock.GetUtcNow() + (wait ?? TimeSpan.Zero);
-        while (true)
+        var (answer, failure) = await AttemptsAsync(endpoints, call, wait ?? TimeSpan.Zero,
+            ex => RpcFailure.IsTransient(ex) || ex.Message.Contains("unhealthy cluster", StringComparison.OrdinalIgnoreCase), ct);
+        return failure is null ? answer! : throw new ForgeError(RpcFailure.Describe(failure), failure);
+    }
+
+    // The call, made again every RetryInterval while it fails in a way worth retrying, until wait has passed.
+    private Task<(T? Answer, Exception? Failure)> AttemptsAsync<T>(IReadOnlyList<string> endpoints, Func<EtcdClient, Task<T>> call, TimeSpan wait,
+        Func<Exception, bool> worthRetrying, CancellationToken ct) =>
+        new Poll(RetryInterval, wait, clock).UntilAsync<(T?, Exception?)>(async () =>
         {
             try
             {
                 using var client = EtcdConnection.Open(string.Join(",", endpoints), identity);
-                return await call(client);
+                return (await call(client), null);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
             {
-                var retry = RpcFailure.IsTransient(ex) || ex.Message.Contains("unhealthy cluster", StringComparison.OrdinalIgnoreCase);
-                if (!retry || clock.GetUtcNow() >= deadline) throw new ForgeError(RpcFailure.Describe(ex), ex);
+                return (default, ex);
             }
-            await Task.Delay(RetryInterval, clock, ct);
-        }
-    }
+        }, attempt => attempt.Item2 is not { } failure || !worthRetrying(failure), ct);
 
     private static IReadOnlyList<string> Endpoints(IReadOnlyList<LiveMember> members) =>
         members.Where(m => !m.IsLearner).SelectMany(m => m.ClientUrls).Distinct().ToList();

@@ -1,3 +1,4 @@
+using EtcdForge.Client;
 using EtcdForge.Configuration;
 using EtcdForge.Reporting;
 
@@ -11,7 +12,9 @@ public sealed class MembershipChanger(
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(300);
 
-    public async Task ApplyAsync(IReadOnlyList<MembershipChange> changes, IReadOnlyList<string> endpoints, CancellationToken ct)
+    /// <param name="done">told of each change once it is finished and every member healthy again.</param>
+    public async Task ApplyAsync(IReadOnlyList<MembershipChange> changes, IReadOnlyList<string> endpoints, CancellationToken ct,
+        Action<MembershipChange>? done = null)
     {
         foreach (var change in changes)
         {
@@ -34,6 +37,7 @@ public sealed class MembershipChanger(
                     break;
             }
             endpoints = [.. (await WaitAllHealthyAsync(endpoints, change, ct)).SelectMany(m => m.ClientUrls)];
+            done?.Invoke(change);
         }
     }
 
@@ -148,20 +152,17 @@ public sealed class MembershipChanger(
 
     private async Task<IReadOnlyList<LiveMember>> WaitAllHealthyAsync(IReadOnlyList<string> endpoints, MembershipChange change, CancellationToken ct)
     {
-        var deadline = clock.GetUtcNow() + timeout;
-        while (true)
+        static bool AllHealthy((IReadOnlyList<LiveMember>? Live, IReadOnlyList<MemberHealth> Health) seen) =>
+            seen.Live is not null && seen.Health.All(h => h.Healthy);
+        var (live, health) = await new Poll(PollInterval, timeout, clock).UntilAsync<(IReadOnlyList<LiveMember>?, IReadOnlyList<MemberHealth>)>(async () =>
         {
             var live = await members.TryListAsync(endpoints, ct);
-            var health = live is null ? [] : await members.HealthAsync(live, ct);
-            if (live is not null && health.All(h => h.Healthy)) return live;
-            if (clock.GetUtcNow() >= deadline)
-            {
-                throw new ForgeError($"after '{change.Describe(true)}': " + (live is null ? "no member answers" :
-                    string.Join(", ", health.Where(h => !h.Healthy).Select(h => $"{h.Member.Label} unhealthy ({h.Detail})"))) +
-                    $" {timeout.TotalSeconds:0} s later; see the members' logs and re-run BootstrapCluster");
-            }
-            await Task.Delay(PollInterval, clock, ct);
-        }
+            return (live, live is null ? [] : await members.HealthAsync(live, ct));
+        }, AllHealthy, ct);
+        if (AllHealthy((live, health))) return live!;
+        throw new ForgeError($"after '{change.Describe(true)}': " + (live is null ? "no member answers" :
+            string.Join(", ", health.Where(h => !h.Healthy).Select(h => $"{h.Member.Label} unhealthy ({h.Detail})"))) +
+            $" {timeout.TotalSeconds:0} s later; see the members' logs and re-run BootstrapCluster");
     }
 
     private static string Name(LiveMember member) => member.Name.Length > 0 ? member.Name : member.Hex;

@@ -25,6 +25,9 @@ public sealed class CaRotation(ArtifactLayout layout, PkiSettings pki, TimeProvi
         : File.Exists(layout.NextCaCert) ? CaStage.NextCreated
         : CaStage.None;
 
+    /// <summary>A rotation is asked for: forced (RotateCa --force), or the current CA is due. Only read when none is under way.</summary>
+    public bool Requested(bool force) => force || Due(CertificateAuthority.Load(layout));
+
     /// <summary>The current CA is within renewBefore of its expiry.</summary>
     public bool Due(CertificateAuthority current) => pki.DueForRenewal(current.Certificate.NotAfter, clock.GetUtcNow().UtcDateTime);
 

@@ -1,6 +1,4 @@
-using System.Net;
 using EtcdForge.Configuration;
-using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.X509;
 using Org.BouncyCastle.X509;
 using Org.BouncyCastle.X509.Extension;
@@ -28,7 +26,7 @@ public sealed class CertificateDrift(CertificateAuthority ca, PkiSettings pki, D
         if (actualAlgorithm != pki.KeyAlgorithm.Name()) reasons.Add($"key algorithm differs: {actualAlgorithm} -> {pki.KeyAlgorithm.Name()}");
         var wantedSubject = DistinguishedNames.From(spec.Subject);
         if (!certificate.SubjectDN.Equivalent(wantedSubject)) reasons.Add($"subject differs: {certificate.SubjectDN} -> {wantedSubject}");
-        if (SetDifference(SansOf(certificate), spec.Sans) is { } sans) reasons.Add($"SANs differ: {sans}");
+        if (SetDifference(SubjectAltNames.Of(certificate), spec.Sans) is { } sans) reasons.Add($"SANs differ: {sans}");
         var wantedExtended = ProfileUsages.ExtendedKeyUsagesFor(spec.Profile).Select(k => ProfileUsages.NameOf(k.Id));
         var actualExtended = (certificate.GetExtendedKeyUsage() ?? []).Select(oid => ProfileUsages.NameOf(oid.Id));
         if (SetDifference(actualExtended, wantedExtended) is { } extended) reasons.Add($"extended key usages differ: {extended}");
@@ -61,18 +59,6 @@ public sealed class CertificateDrift(CertificateAuthority ca, PkiSettings pki, D
             .Concat(have.Except(want).Order().Select(s => $"-{s}"))
             .ToList();
         return changes.Count == 0 ? null : string.Join(" ", changes);
-    }
-
-    private static IEnumerable<string> SansOf(X509Certificate certificate)
-    {
-        var extension = certificate.GetExtensionValue(X509Extensions.SubjectAlternativeName);
-        if (extension is null) return [];
-        return GeneralNames.GetInstance(X509ExtensionUtilities.FromExtensionValue(extension)).GetNames().Select(name => name.TagNo switch
-        {
-            GeneralName.IPAddress => new IPAddress(Asn1OctetString.GetInstance(name.Name).GetOctets()).ToString(),
-            GeneralName.DnsName => CertificatePlan.CanonicalSan(DerIA5String.GetInstance(name.Name).GetString()),
-            _ => name.ToString(),
-        });
     }
 
     private static int KeyUsageOf(X509Certificate certificate)

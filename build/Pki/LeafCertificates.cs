@@ -1,6 +1,4 @@
-using System.Net;
 using EtcdForge.Configuration;
-using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.X509;
 using Org.BouncyCastle.Crypto;
 using Org.BouncyCastle.Crypto.Operators;
@@ -32,7 +30,7 @@ public static class LeafCertificates
         generator.AddExtension(X509Extensions.SubjectKeyIdentifier, false, X509ExtensionUtilities.CreateSubjectKeyIdentifier(keys.Public));
         generator.AddExtension(X509Extensions.AuthorityKeyIdentifier, false, AuthorityKeyIdFor(ca.Certificate));
         if (spec.Sans.Count > 0)
-            generator.AddExtension(X509Extensions.SubjectAlternativeName, false, new GeneralNames(spec.Sans.Select(ToGeneralName).ToArray()));
+            generator.AddExtension(X509Extensions.SubjectAlternativeName, false, SubjectAltNames.Encode(spec.Sans));
         var certificate = generator.Generate(new Asn1SignatureFactory(KeyPairs.SignatureAlgorithmFor(ca.PrivateKey), ca.PrivateKey));
         return new IssuedCertificate(certificate, keys.Private);
     }
@@ -47,9 +45,4 @@ public static class LeafCertificates
             : SubjectKeyIdentifier.GetInstance(X509ExtensionUtilities.FromExtensionValue(ski)).GetKeyIdentifier();
         return new AuthorityKeyIdentifier(keyId);
     }
-
-    private static GeneralName ToGeneralName(string san) =>
-        IPAddress.TryParse(san, out var ip)
-            ? new GeneralName(GeneralName.IPAddress, new DerOctetString(ip.GetAddressBytes()))
-            : new GeneralName(GeneralName.DnsName, san);
 }

@@ -8,6 +8,8 @@ namespace EtcdForge.Services;
 public abstract class EtcdService(INodeShell shell, NodePaths paths)
 {
     protected INodeShell Shell { get; } = shell;
+
+    public string NodeName => Shell.NodeName;
     protected NodePaths Paths { get; } = paths;
 
     /// <summary>What a run needs to know to decide about a member; read in one command.</summary>

@@ -19,12 +19,20 @@ public sealed class MemberStarter(EtcdService service, string fingerprint)
     // Plan's question: the decision from a read-only look at the member.
     public async Task<MemberAction> DecideAsync(CancellationToken ct) => Decide(await service.StateAsync(ct), fingerprint);
 
-    /// <returns>the decision; a start or rejoin has been carried out, a restart is still due.</returns>
-    public async Task<MemberAction> StartAsync(CancellationToken ct)
+    /// <summary>Carries out a planned start or rejoin; a planned restart is left to the caller's rolling restart.
+    /// The member is looked at again first: if it no longer needs what the plan says (someone started or stopped it
+    /// since), nothing is done and the run stops, to be planned again.</summary>
+    /// <returns>the planned action.</returns>
+    public async Task<MemberAction> StartAsync(MemberAction planned, CancellationToken ct)
     {
-        var action = Decide(await service.StateAsync(ct), fingerprint);
-        if (action is MemberAction.Start or MemberAction.Rejoin) await service.StartAsync(ct, fingerprint);
-        return action;
+        var now = Decide(await service.StateAsync(ct), fingerprint);
+        if (now != planned)
+        {
+            throw new NodeError(service.NodeName, $"the plan was to {planned.ToString().ToLowerInvariant()} it, but it now needs " +
+                                                  $"{now.ToString().ToLowerInvariant()}: it changed while this run went on; run again to plan afresh");
+        }
+        if (planned is MemberAction.Start or MemberAction.Rejoin) await service.StartAsync(ct, fingerprint);
+        return planned;
     }
 
     public async Task RestartAsync(CancellationToken ct)

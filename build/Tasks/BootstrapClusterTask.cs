@@ -1,6 +1,7 @@
 using EtcdForge.Client;
 using EtcdForge.Configuration;
 using EtcdForge.Membership;
+using EtcdForge.Planning;
 using EtcdForge.Remote;
 using EtcdForge.Reporting;
 using EtcdForge.Services;
@@ -16,74 +17,75 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
     public override async Task RunAsync(BuildContext context)
     {
         var summary = new ChangeSummary("BootstrapCluster", context.Log);
+        var plan = await context.PlanAsync();
+        plan.ThrowRefusals("BootstrapCluster");
         var described = context.Cluster.Nodes;
-        var applied = AppliedNodes.Read(context.Artifacts, context.Cluster.Etcd);
+        var applied = plan.Observation.Applied;
         var known = described.Concat(applied.Where(a => described.All(d => d.Name != a.Name))).ToList();
         var endpoints = known.Select(n => n.ClientUrl).ToList();
         var members = new ClusterMembers(ClusterIdentities.Operator(context.Cluster, context.Artifacts), context.Clock);
-
-        var live = await members.TryListAsync(endpoints, default);
-        var states = (await context.Nodes.RunAsync((node, shell) => ServiceOf(context, node, shell).StateAsync(default)))
-            .ToDictionary(s => s.Node.Name, s => s.Result);
-        bool HasData(Node n) => states[n.Name].HasData;
-        if (live is not null && MembershipDiff.LostData(described, live, HasData) is { Count: > 0 } lost)
-        {
-            throw new ForgeError(string.Join(Environment.NewLine, lost));
-        }
-
-        // etcd lists an alarm in every member's status, so the members would never look healthy: refuse before waiting.
-        if (live is not null && MembershipDiff.Of(described, live).Changes is { Count: > 0 } changes &&
-            MembershipGuard.AlarmRefusal(changes, await members.TryAlarmsAsync(endpoints, default) ?? [], context.Options.Yes) is { } alarm)
-        {
-            throw new ForgeError(alarm);
-        }
-
-        var founders = MembershipDiff.Founders(described, live, applied, HasData);
+        var pending = plan.Members.Membership ?? [];
         try
         {
-            await StartMembersAsync(context, founders, summary, upgradeDue: true);
+            await StartMembersAsync(context, plan, plan.Members.Founders, summary, upgradeDue: true);
         }
-        catch (ForgeError error) when (live is not null && MembershipDiff.Of(described, live).Changes is { Count: > 0 } pending)
+        catch (ForgeError error) when (pending.Count > 0)
         {
             // The guard's rule, said where it applies first: no membership change while a member is unhealthy.
             throw new ForgeError(error.Message + Environment.NewLine + "membership changes not made while members are unhealthy: " +
                                  string.Join("; ", pending.Select(c => c.Describe(context.Options.Yes))), error);
         }
-        live = await members.TryListAsync(endpoints, default) ?? throw new ForgeError("the members started but none answers a member list; see their logs");
-        // Members of the initial cluster that never ran are voters already; they start like the others.
-        await StartMembersAsync(context, [.. MembershipDiff.Founders(described, live, applied, HasData).Except(founders)], summary, upgradeDue: false);
+        var live = await members.TryListAsync(endpoints, default) ?? throw new ForgeError("the members started but none answers a member list; see their logs");
+        var states = plan.Observation.Nodes.ToDictionary(n => n.Node.Name, n => n.State);
+        bool HasData(Node n) => states[n.Name].HasData;
+        // Only when no member answered while planning: members of the initial cluster that never ran are voters
+        // already, and they start like the others; the membership changes are known now that the members answer.
+        var late = MembershipDiff.Founders(described, live, applied, HasData).Except(plan.Members.Founders.Select(f => f.Node))
+            .Select(n => (n, MemberStarter.Decide(states[n.Name], context.InstallPlans.FingerprintOf(n)))).ToList();
+        await StartMembersAsync(context, plan, late, summary, upgradeDue: false);
 
-        var diff = MembershipDiff.Of(described, live);
-        if (diff.Conflicts.Count > 0) throw new ForgeError(string.Join(Environment.NewLine, diff.Conflicts));
+        var changes = plan.Members.Membership;
+        if (changes is null)
+        {
+            var diff = MembershipDiff.Of(described, live);
+            if (diff.Conflicts.Count > 0) throw new ForgeError(string.Join(Environment.NewLine, diff.Conflicts));
+            changes = diff.Changes;
+        }
         var nodes = new MemberNodes(context.Shells, context.Services, context.InstallPlans.FingerprintOf, n => context.Artifacts.NodeBundle(n.Name));
         await new MembershipChanger(members, nodes, new MembershipLog(context.Artifacts.Reports, context.Clock), known,
                 context.Options.BootstrapTimeout, context.Clock, context.Options.Yes, context.Log, summary)
-            .ApplyAsync(diff.Changes, [.. live.SelectMany(m => m.ClientUrls).DefaultIfEmpty(endpoints[0])], default);
+            .ApplyAsync(changes, [.. live.SelectMany(m => m.ClientUrls).DefaultIfEmpty(endpoints[0])], default,
+                change => context.Applied.Done(PlanStep.Membership(change, context.Options.Yes)));
 
         if (AppliedNodes.Write(context.Artifacts, described)) context.Log.Verbose("recorded the applied nodes in {0}", AppliedNodes.PathOf(context.Artifacts));
         context.Log.Information("all {0} members healthy; leader agreed", described.Count);
         summary.Finish();
     }
 
-    // Starts stopped members and restarts changed ones one at a time, each healthy before the next; the members
-    // that were running take a version upgrade, if one is due, before the membership changes.
-    private static async Task StartMembersAsync(BuildContext context, IReadOnlyList<Node> group, ChangeSummary summary, bool upgradeDue)
+    // Starts stopped members and restarts changed ones one at a time, each healthy before the next, as the plan
+    // says; the members that were running take a version upgrade, if one is planned, before the membership changes.
+    private static async Task StartMembersAsync(BuildContext context, ConvergencePlan plan, IReadOnlyList<(Node Node, MemberAction Action)> group,
+        ChangeSummary summary, bool upgradeDue)
     {
         if (group.Count == 0) return;
-        var runs = await context.NodesOf(group).RunEachAsync((node, shell) => StarterOf(context, node, shell).StartAsync(default));
+        var planned = group.ToDictionary(g => g.Node.Name, g => g.Action);
+        var runs = await context.NodesOf([.. group.Select(g => g.Node)]).RunEachAsync((node, shell) => StarterOf(context, node, shell).StartAsync(planned[node.Name], default));
         MemberActions.ThrowIfAnyFailed(runs);
-        var members = runs.Select(r => (r.Node, Result: r.Result)).ToList();
-        foreach (var (node, action) in members)
+        foreach (var (node, action) in group)
         {
             if (action == MemberAction.Leave) context.Log.Information("[{0}] {1}", node.Name, action.Done());
-            else if (action != MemberAction.Restart) summary.Record($"[{node.Name}] {action.Done()}");
+            else if (action != MemberAction.Restart)
+            {
+                summary.Record($"[{node.Name}] {action.Done()}");
+                context.Applied.Done(PlanStep.Member(node, action));
+            }
         }
 
-        var probe = new MemberProbe(context.Cluster with { Nodes = group }, ClusterIdentities.Operator(context.Cluster, context.Artifacts));
+        var probe = new MemberProbe(context.Cluster with { Nodes = [.. group.Select(g => g.Node)] }, ClusterIdentities.Operator(context.Cluster, context.Artifacts));
         await WaitForAllHealthyAsync(context, probe);
 
-        var due = members.Where(m => m.Result == MemberAction.Restart).Select(m => m.Node).ToList();
-        var upgrade = upgradeDue ? await context.UpgradeAsync() : null;
+        var due = group.Where(m => m.Action == MemberAction.Restart).Select(m => m.Node).ToList();
+        var upgrade = upgradeDue ? plan.Members.Upgrade : null;
         if (upgrade?.Kind == UpgradeDecision.Kind.Refused) throw new ForgeError($"{upgrade.Reason}; no member was restarted");
         if (upgrade is { IsUpgrade: true })
         {
@@ -96,8 +98,12 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
                     await StagedBinaries.PromoteAsync(shell, context.InstallPlans.Of(node), default);
                     await StarterOf(context, node, shell).RestartAsync(default);
                 }),
-                async node => LastLine(await OnNodeAsync(context, node, shell => context.Services.Of(node, shell).RecentLogAsync(1, default))),
-                (node, detail) => summary.Record($"[{node.Name}] upgraded to etcd {upgrade.To}; ready ({detail})"),
+                async node => LastLine(await OnNodeAsync(context, node, shell => ServiceOf(context, node, shell).RecentLogAsync(1, default))),
+                (node, detail) =>
+                {
+                    summary.Record($"[{node.Name}] upgraded to etcd {upgrade.To}; ready ({detail})");
+                    context.Applied.Done(PlanStep.Upgrade(node.Name, upgrade.To), detail);
+                },
                 default);
             var clusterVersion = await rolling.WaitForClusterVersionAsync(upgrade.To, default);
             context.Log.Information("upgrade: every member runs {0}; cluster version {1}", upgrade.To, clusterVersion);
@@ -109,7 +115,11 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
             await new RollingRestart(probe, context.Options.BootstrapTimeout, context.Clock).RunAsync(due,
                 node => RestartAsync(context, node),
                 node => LastWordsOf(context, node),
-                node => summary.Record($"[{node.Name}] {MemberAction.Restart.Done()}"),
+                node =>
+                {
+                    summary.Record($"[{node.Name}] {MemberAction.Restart.Done()}");
+                    context.Applied.Done(PlanStep.Member(node, MemberAction.Restart));
+                },
                 default);
         }
         if (due.Count > 0 || upgrade is { IsUpgrade: true }) await WaitForAllHealthyAsync(context, probe);

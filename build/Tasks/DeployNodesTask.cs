@@ -14,35 +14,47 @@ public sealed class DeployNodesTask : AsyncFrostingTask<BuildContext>
     public override async Task RunAsync(BuildContext context)
     {
         // Before any node is touched: a refused version change changes nothing, and an upgrade starts with a backup.
-        var upgrade = await context.UpgradeAsync();
-        if (upgrade.Kind == UpgradeDecision.Kind.Refused) throw new ForgeError($"{upgrade.Reason}; no node was changed");
+        var plan = await context.PlanAsync();
+        plan.ThrowRefusals("DeployNodes");
+        var upgrade = plan.Members.Upgrade;
         if (upgrade.IsUpgrade)
         {
             context.Log.Information("upgrade: {0}", upgrade.Reason);
             var backup = await context.NewBackupRun().RunAsync(default);
             context.Log.Information("upgrade: backup first: {0} (revision {1})", backup.Snapshot, backup.Record.Revision);
+            context.Applied.Done(plan.StepOf(s => s.Action == "backup", "the backup before the upgrade"), $"{backup.Snapshot}, revision {backup.Record.Revision}");
         }
-        var runs = await context.Nodes.RunEachAsync(async (node, shell) =>
+        var installs = context.Cluster.Nodes.Where(n => plan.Members.Installs.Contains(n.Name)).ToList();
+        var runs = await context.NodesOf(installs).RunEachAsync(async (node, shell) =>
         {
             // An upgrading member's new binaries wait beside the old ones until its turn in BootstrapCluster.
-            var plan = upgrade.Changes(node.Name) ? StagedBinaries.Stage(context.InstallPlans.Of(node)) : context.InstallPlans.Of(node);
-            var outcome = await new NodeDeployer(shell, plan).DeployAsync(default);
+            var staged = StagedBinaries.AsDeployed(context.InstallPlans.Of(node), upgrade);
+            var outcome = await new NodeDeployer(shell, staged).DeployAsync(default);
             if (context.Services.ContainerOf(node) is not { } container) return outcome;
             var before = shell.BytesUploaded;
-            return await MemberImage.EnsureLoadedAsync(node, shell, plan.Paths, container, default) is { } loaded
+            return await MemberImage.EnsureLoadedAsync(node, shell, staged.Paths, container, default) is { } loaded
                 ? outcome with { Changes = [.. outcome.Changes, loaded], BytesUploaded = outcome.BytesUploaded + shell.BytesUploaded - before }
                 : outcome;
         });
         // The nodes that made it are reported (lines and deploy.json) even when others failed, so a partial
-        // run says what it did before it stops.
+        // run says what it did before it stops. Nodes the plan found up to date were compared while planning.
         var summary = new ChangeSummary("DeployNodes", context.Log);
         var entries = new List<DeployReport.Entry>();
-        foreach (var run in runs)
+        foreach (var node in context.Cluster.Nodes)
         {
+            if (runs.FirstOrDefault(r => r.Node == node) is not { } run)
+            {
+                var compared = plan.Observation.Nodes.Single(n => n.Node == node).Compared!;
+                context.Log.Information("[{0}] up to date, nothing uploaded", node.Name);
+                entries.Add(DeployReport.Deployed(compared));
+                continue;
+            }
+            var step = plan.StepOf(s => s.Action == "install" && s.Node == node.Name, $"installing on {node.Name}");
             if (run.Failed || run.Result is not { } outcome)
             {
-                context.Log.Information("[{0}] not deployed (failed, see above)", run.Node.Name);
+                context.Log.Information("[{0}] not deployed (failed, see above)", node.Name);
                 entries.Add(DeployReport.Failed(run.Error!));
+                context.Applied.Failed(step, run.Error!.Detail);
                 continue;
             }
             foreach (var change in outcome.Changes) summary.Record($"[{outcome.Node}] {change}");
@@ -50,6 +62,7 @@ public sealed class DeployNodesTask : AsyncFrostingTask<BuildContext>
                 ? "up to date, nothing uploaded"
                 : $"{outcome.Changes.Count} change(s), {outcome.BytesUploaded:N0} bytes uploaded");
             entries.Add(DeployReport.Deployed(outcome));
+            context.Applied.Done(step, $"{outcome.Changes.Count} change(s), {outcome.BytesUploaded:N0} bytes uploaded");
         }
         DeployReport.Write(context.Artifacts, entries);
         NodeFanOut.ThrowIfAnyFailed(runs);

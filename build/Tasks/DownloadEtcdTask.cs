@@ -1,5 +1,6 @@
 using Cake.Common;
 using EtcdForge.Download;
+using EtcdForge.Planning;
 
 namespace EtcdForge.Tasks;
 
@@ -11,6 +12,7 @@ public sealed class DownloadEtcdTask : AsyncFrostingTask<BuildContext>
     {
         var display = TransferDisplay.For(
             TransferDisplay.IsInteractive(context.EnvironmentVariable("CI"), Console.IsOutputRedirected), context.Log);
-        await new EtcdDownload(context.Artifacts, DownloadSettings.Default, display, context.Clock, context.Log).RunAsync(context.Cluster.Etcd);
+        var result = await new EtcdDownload(context.Artifacts, DownloadSettings.Default, display, context.Clock, context.Log).RunAsync(context.Cluster.Etcd);
+        if (result.Changed) context.Applied.Done(PlanStep.Obtain($"obtain etcd {result.Binaries.Version} from {result.Binaries.Origin}"));
     }
 }

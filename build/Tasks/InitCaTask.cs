@@ -1,4 +1,5 @@
 using EtcdForge.Pki;
+using EtcdForge.Planning;
 using EtcdForge.Reporting;
 
 namespace EtcdForge.Tasks;
@@ -13,7 +14,11 @@ public sealed class InitCaTask : FrostingTask<BuildContext>
         var summary = new ChangeSummary("InitCa", context.Log);
         var result = new CaInitialization(context.Artifacts, context.Cluster.Pki, context.Clock).Run();
         foreach (var warning in result.Warnings) context.Log.Warning("{0}", warning);
-        foreach (var change in result.Changes) summary.Record(change.What, change.Reason);
+        foreach (var change in result.Changes)
+        {
+            summary.Record(change.What, change.Reason);
+            context.Applied.Done(PlanStep.Ca(change));
+        }
         if (result.Changes.Count == 0) summary.Unchanged(context.Artifacts.CaCert);
         summary.Finish();
     }

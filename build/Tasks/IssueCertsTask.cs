@@ -1,4 +1,5 @@
 using EtcdForge.Pki;
+using EtcdForge.Planning;
 using EtcdForge.Reporting;
 
 namespace EtcdForge.Tasks;
@@ -13,7 +14,11 @@ public sealed class IssueCertsTask : FrostingTask<BuildContext>
         var summary = new ChangeSummary("IssueCerts", context.Log);
         var ca = CertificateAuthority.Load(context.Artifacts);
         var issuance = new CertificateIssuance(context.Artifacts, context.Cluster.Pki, context.Cluster.Nodes, context.Clock);
-        foreach (var change in issuance.Run(ca, context.Options.Force)) summary.Record(change.What, change.Reason);
+        foreach (var change in issuance.Run(ca, context.Options.RenewsAllLeaves))
+        {
+            summary.Record(change.What, change.Reason);
+            context.Applied.Done(PlanStep.Certificate(change));
+        }
         summary.Finish();
     }
 }

@@ -1,6 +1,7 @@
 using EtcdForge.Download;
 using EtcdForge.Image;
 using EtcdForge.Packaging;
+using EtcdForge.Planning;
 using EtcdForge.Reporting;
 
 namespace EtcdForge.Tasks;
@@ -17,11 +18,19 @@ public sealed class PackageTask : AsyncFrostingTask<BuildContext>
         var summary = new ChangeSummary("Package", context.Log);
         foreach (var outcome in BundleSet.Write(context.Cluster, context.Artifacts, etcd))
         {
-            if (outcome.Changed) summary.Record(outcome.Path, outcome.Why);
+            if (outcome.Changed)
+            {
+                summary.Record(outcome.Path, outcome.Why);
+                context.Applied.Done(PlanStep.Bundle(outcome.Path, outcome.Why!));
+            }
             else summary.Unchanged(outcome.Path);
         }
         var image = await EtcdImage.WriteAsync(context.Artifacts, etcd);
-        if (image.Changed) summary.Record(image.Path, image.Why);
+        if (image.Changed)
+        {
+            summary.Record(image.Path, image.Why);
+            context.Applied.Done(PlanStep.Image(image.Why!));
+        }
         else summary.Unchanged(image.Path);
         context.Log.Information("image {0}: ID {1}, digest {2} ({3})", image.Identity.Tag, image.Identity.Id, image.Identity.Digest, image.Contents);
         summary.Finish();

@@ -1,5 +1,6 @@
 using EtcdForge.Client;
 using EtcdForge.Membership;
+using EtcdForge.Planning;
 using EtcdForge.Reporting;
 
 namespace EtcdForge.Tasks;
@@ -12,16 +13,16 @@ public sealed class ReplaceMemberTask : AsyncFrostingTask<BuildContext>
     public override async Task RunAsync(BuildContext context)
     {
         var summary = new ChangeSummary("ReplaceMember", context.Log);
-        var node = context.ReplacedNode ?? throw new ForgeError("ReplaceMember needs --node=NAME");
-        var endpoints = context.Cluster.Nodes.Where(n => n != node).Select(n => n.ClientUrl).ToList();
+        var plan = await context.PlanAsync();
+        plan.ThrowRefusals("ReplaceMember");
+        var change = plan.Members.Replacement ?? throw new ForgeError("ReplaceMember needs --node=NAME");
+        var live = plan.Observation.Live!;
         var members = new ClusterMembers(ClusterIdentities.Operator(context.Cluster, context.Artifacts), context.Clock);
-        var live = await members.TryListAsync(endpoints, default)
-            ?? throw new ForgeError($"ReplaceMember: no other member answers ({string.Join(", ", endpoints)}); a replacement needs a running cluster: run BootstrapCluster first");
-        var change = new ReplaceMember(node, MembershipDiff.MemberOf(node, live));
         var nodes = new MemberNodes(context.Shells, context.Services, context.InstallPlans.FingerprintOf, n => context.Artifacts.NodeBundle(n.Name));
         await new MembershipChanger(members, nodes, new MembershipLog(context.Artifacts.Reports, context.Clock), context.Cluster.Nodes,
                 context.Options.BootstrapTimeout, context.Clock, context.Options.Yes, context.Log, summary)
-            .ApplyAsync([change], [.. live.Where(m => m != change.Old).SelectMany(m => m.ClientUrls)], default);
+            .ApplyAsync([change], [.. live.Where(m => m != change.Old).SelectMany(m => m.ClientUrls)], default,
+                done => context.Applied.Done(PlanStep.Membership(done, context.Options.Yes)));
         summary.Finish();
     }
 }

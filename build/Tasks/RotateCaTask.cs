@@ -1,4 +1,5 @@
 using EtcdForge.Pki;
+using EtcdForge.Planning;
 using EtcdForge.Reporting;
 using EtcdForge.Rotation;
 
@@ -19,7 +20,7 @@ public sealed class RotateCaTask : AsyncFrostingTask<BuildContext>
         var summary = new ChangeSummary("RotateCa", context.Log);
         var rotation = new CaRotation(context.Artifacts, context.Cluster.Pki, context.Clock);
         var probe = new RotationProbe(context.Cluster, context.Artifacts, context.Clock);
-        var requested = context.Options.Force || rotation.Due(CertificateAuthority.Load(context.Artifacts));
+        var requested = rotation.Requested(context.Options.ForcesRotation);
         while (true)
         {
             var served = rotation.Stage == CaStage.None ? null : await probe.LookAsync(rotation, default);
@@ -34,7 +35,12 @@ public sealed class RotateCaTask : AsyncFrostingTask<BuildContext>
                 RotationStep.Retire => rotation.Retire(),
                 _ => null,
             };
-            if (change is not null) summary.Record(change.What, change.Reason);
+            context.Applied.Phase = RotationPhases.Of(step);
+            if (change is not null)
+            {
+                summary.Record(change.What, change.Reason);
+                context.Applied.Done(PlanStep.Rotation(RotationPhases.Action(step), why));
+            }
             await ConvergeAsync(context);
             if (step == RotationStep.Retire) break;
             if (step is RotationStep.TrustNext or RotationStep.SwapLeaves && !await Advanced(rotation, probe, step))
@@ -42,6 +48,7 @@ public sealed class RotateCaTask : AsyncFrostingTask<BuildContext>
                 throw new ForgeError($"RotateCa: {step} did not take effect ({(await probe.LookAsync(rotation, default)).Detail}); fix it and re-run --target=RotateCa");
             }
         }
+        context.Applied.Phase = null;
         summary.Finish();
     }
 
@@ -49,8 +56,10 @@ public sealed class RotateCaTask : AsyncFrostingTask<BuildContext>
     private static async Task<bool> Advanced(CaRotation rotation, RotationProbe probe, RotationStep step) =>
         RotationPhase.Decide(rotation.Stage, false, await probe.LookAsync(rotation, default)).Step != step;
 
+    // The phase changed pki/: the plan the earlier tasks carried out no longer holds, so DeployNodes plans afresh.
     private static async Task ConvergeAsync(BuildContext context)
     {
+        context.ForgetPlan();
         new IssueCertsTask().Run(context);
         await new PackageTask().RunAsync(context);
         await new DeployNodesTask().RunAsync(context);

@@ -14,21 +14,17 @@ public sealed class ReadyProbe(TlsIdentity identity, MemberProbe status)
 
     public async Task<Answer> WaitAsync(Node node, TimeSpan timeout, TimeProvider clock, CancellationToken ct)
     {
-        var deadline = clock.GetUtcNow() + timeout;
         using var http = new HttpClient(identity.HttpHandler()) { Timeout = TimeSpan.FromSeconds(3) };
         var url = $"{node.ClientUrl}/readyz";
-        while (true)
+        return await new Poll(PollInterval, timeout, clock).UntilAsync(async () =>
         {
             var (ready, detail) = await ReadyzAsync(http, url, ct);
-            if (ready)
-            {
-                var answer = await status.AskAsync(node, ct);
-                if (answer.Healthy) return new Answer(true, EtcdVersion.TryParse(answer.Version, out var v) ? v : null, $"{answer.Detail}{detail}");
-                detail = answer.Detail;
-            }
-            if (clock.GetUtcNow() >= deadline) return new Answer(false, null, detail);
-            await Task.Delay(PollInterval, clock, ct);
-        }
+            if (!ready) return new Answer(false, null, detail);
+            var answer = await status.AskAsync(node, ct);
+            return answer.Healthy
+                ? new Answer(true, EtcdVersion.TryParse(answer.Version, out var v) ? v : null, $"{answer.Detail}{detail}")
+                : new Answer(false, null, answer.Detail);
+        }, answer => answer.Ready, ct);
     }
 
     // true when /readyz says ok, or when the version has no /readyz (then the status call decides).

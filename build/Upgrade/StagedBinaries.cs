@@ -15,6 +15,10 @@ public static class StagedBinaries
     public static bool IsVersioned(DesiredFile file, NodePaths paths) =>
         Path.GetDirectoryName(file.Path) == paths.BinDir || file.Path == paths.ConfigFile;
 
+    /// <summary>What DeployNodes installs on a node: its plan, staged when the upgrade changes the node's etcd.</summary>
+    public static NodeInstallPlan AsDeployed(NodeInstallPlan plan, UpgradeDecision.Result upgrade) =>
+        upgrade.Changes(plan.Node.Name) ? Stage(plan) : plan;
+
     public static NodeInstallPlan Stage(NodeInstallPlan plan) =>
         plan.WithFiles(plan.Files.Select(f => IsVersioned(f, plan.Paths) ? f with { Path = f.Path + Suffix } : f).ToList());
 

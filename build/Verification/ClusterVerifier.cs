@@ -26,16 +26,11 @@ public sealed class ClusterVerifier(
 
     public async Task<VerifyReport> RunAsync(CancellationToken ct = default)
     {
-        var members = await StatusesAsync(ct);
         // A follower that has not heard from a new leader yet still names the old one, for up to an election
         // timeout (seen right after a member crashed and came back). Ask again within twice that before calling
         // it a disagreement; a real split still fails.
-        var settle = Stopwatch.StartNew();
-        while (LeadersDisagree(members) && settle.Elapsed < TimeSpan.FromMilliseconds(2 * cluster.Etcd.ElectionTimeoutMs))
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(200), clock, ct);
-            members = await StatusesAsync(ct);
-        }
+        var members = await new Poll(TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(2 * cluster.Etcd.ElectionTimeoutMs), clock)
+            .UntilAsync(() => StatusesAsync(ct), statuses => !LeadersDisagree(statuses), ct);
         var healthy = members.Where(m => m.Healthy).ToList();
 
         CheckLeader(members, healthy);

@@ -21,27 +21,17 @@ public sealed class CakeHost
     private Type? _taskTeardownType;
     private readonly List<Assembly> _assemblies = [Assembly.GetEntryAssembly()!];
 
-    public CakeHost UseContext<TContext>() where TContext : ICakeContext
-    {
-        _contextType = typeof(TContext);
-        return this;
-    }
+    public CakeHost UseContext<TContext>() where TContext : ICakeContext => Use(out _contextType, typeof(TContext));
 
-    public CakeHost UseSetup<TSetup>() where TSetup : IFrostingSetup
-    {
-        _setupType = typeof(TSetup);
-        return this;
-    }
+    public CakeHost UseSetup<TSetup>() where TSetup : IFrostingSetup => Use(out _setupType, typeof(TSetup));
 
-    public CakeHost UseTeardown<TTeardown>() where TTeardown : IFrostingTeardown
-    {
-        _teardownType = typeof(TTeardown);
-        return this;
-    }
+    public CakeHost UseTeardown<TTeardown>() where TTeardown : IFrostingTeardown => Use(out _teardownType, typeof(TTeardown));
 
-    public CakeHost UseTaskTeardown<TTeardown>() where TTeardown : IFrostingTaskTeardown
+    public CakeHost UseTaskTeardown<TTeardown>() where TTeardown : IFrostingTaskTeardown => Use(out _taskTeardownType, typeof(TTeardown));
+
+    private CakeHost Use(out Type? slot, Type type)
     {
-        _taskTeardownType = typeof(TTeardown);
+        slot = type;
         return this;
     }
 

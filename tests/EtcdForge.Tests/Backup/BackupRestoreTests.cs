@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using EtcdForge.Tests.Download;
-using EtcdForge.Tests.EndToEnd;
 
 namespace EtcdForge.Tests.Backup;
 
@@ -9,21 +8,8 @@ namespace EtcdForge.Tests.Backup;
 // a checked snapshot with its record, a damaged one refused before anything stops, a round trip that keeps what
 // was written before the snapshot and drops what came after, recovery after every data dir is gone. Tests run in name order on one cluster.
 [Collection(BackupClusterCollection.Name)]
-public sealed class BackupRestoreTests : IClassFixture<BackupRestoreTests.Cluster34>
+public sealed class BackupRestoreTests(Backup34Cluster cluster) : LoopbackClusterTests<Backup34Cluster>(cluster)
 {
-    public sealed class Cluster34 : LoopbackCluster
-    {
-        public Cluster34() : base(block: 27, version: EtcdRelease.V34, name: "bk34", firstHost: 11, sections: ["backup: { keep: 2 }"]) => Verify();
-    }
-
-    private Cluster34 Cluster { get; }
-
-    public BackupRestoreTests(Cluster34 cluster)
-    {
-        Cluster = cluster;
-        cluster.FirstRun.Succeeded("bringing up the 3.4.23 cluster");
-    }
-
     private ForgeResult Forge(params string[] args) => Cluster.Forge(args);
 
     private string Scratch(params string[] parts)

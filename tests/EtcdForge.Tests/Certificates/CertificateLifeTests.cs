@@ -134,6 +134,12 @@ public abstract class CertificateLifeTests(ICertificateCluster cluster, ITestOut
         var first = ContinuousWriter.Start(cluster.Endpoints, before[0], before[1], before[2], prefix: "ef-rotation-1");
         await first.WaitForMoreAsync(20);
 
+        // Plan shows the whole rotation, phase by phase, and changes nothing.
+        var plan = cluster.Forge("--target=Plan", "--for=RotateCa", "--force");
+        Assert.True(plan.ExitCode == 0, plan.ToString());
+        Assert.Contains(plan.Lines, l => l.StartsWith("phase1: RotateCa would phase 1: a new CA is made beside the current one", StringComparison.Ordinal));
+        Assert.False(Directory.Exists(Path.Combine(cluster.Files.Pki, "rotation")), "Plan began a rotation");
+
         // Killed in phase 2: once IssueCerts has written a leaf of the new CA (before DeployNodes swaps it in).
         var previous = Path.Combine(cluster.Files.Pki, "rotation", "previous-ca.pem");
         using (var killed = cluster.Launch("--target=RotateCa", "--force"))
@@ -145,6 +151,10 @@ public abstract class CertificateLifeTests(ICertificateCluster cluster, ITestOut
             killed.Wait();
         }
         Assert.True(File.Exists(previous), "phase 2 on disk after the kill");
+        // Phase 1 went exactly as planned: the new CA, every bundle, every node's install, a restart each in turn.
+        var phase1 = PlannedSteps.AssertAppliedAsPlanned(cluster.Files, id => id.StartsWith("phase1:", StringComparison.Ordinal));
+        Assert.Equal(["phase1:RotateCa/begin/ca", .. Nodes.Select(n => $"phase1:Package/write/{n}.tar.gz"), "phase1:Package/write/client.tar.gz",
+            .. Nodes.Select(n => $"phase1:DeployNodes/install/{n}"), .. Nodes.Select(n => $"phase1:BootstrapCluster/restart/{n}")], phase1);
 
         // The re-run: the client is refreshed when phase 2 is over (the old CA is taken out, before the restarts).
         using var rerun = cluster.Launch("--target=RotateCa");

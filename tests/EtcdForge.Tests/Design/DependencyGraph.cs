@@ -105,6 +105,18 @@ public sealed class DependencyGraph
             .ToList();
     }
 
+    /// <summary>The folders by height, top first: a folder's line is one above the highest folder it uses (only on an
+    /// acyclic graph), so each line uses only lines below it.</summary>
+    public IReadOnlyList<IReadOnlyList<string>> Heights()
+    {
+        var height = new Dictionary<string, int>();
+        int HeightOf(string node) => height.TryGetValue(node, out var known) ? known
+            : height[node] = Edges.Where(e => e.From == node).Select(e => HeightOf(e.To) + 1).DefaultIfEmpty(0).Max();
+        foreach (var node in Edges.SelectMany(e => new[] { e.From, e.To })) HeightOf(node);
+        return height.GroupBy(h => h.Value).OrderByDescending(g => g.Key)
+            .Select(g => (IReadOnlyList<string>)g.Select(h => h.Key).Order(StringComparer.Ordinal).ToList()).ToList();
+    }
+
     private static List<Edge> ShortestCycle(string start, List<Edge> edges)
     {
         var cameBy = new Dictionary<string, Edge>();

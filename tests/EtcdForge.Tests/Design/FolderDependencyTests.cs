@@ -4,22 +4,29 @@ namespace EtcdForge.Tests.Design;
 // file in X that uses a type of Y is an edge X -> Y. The sources are compiled here with Roslyn, so an edge is what
 // the compiler binds (types, members, extension methods, operators, constructors), including the parent namespace
 // EtcdForge that nested namespaces see without a using - not a guess from using lines.
-//
-// The intended order, top to bottom (a folder uses only folders below it):
-//   EtcdForge (the host's wiring: BuildContext, Program, the setup/teardown hooks)
-//   Tasks
-//   Planning
-//   Rotation, Membership, Backup, Upgrade, SmokeTest
-//   Verification
-//   Deploy, Certificates
-//   Services, Docker, Image
-//   Packaging, Download, Client
-//   Pki, Remote, Nodes, Reporting
-//   Configuration, Artifacts, CommandLine, Spelling
-//   Errors, Commands (the leaf types every folder uses)
-// DependencyGraph.Build prints the order it finds (a topological one) when a test fails.
 public sealed class FolderDependencyTests
 {
+    // The layers, top first: a folder uses only folders on the lines below its own (docs/design.md shows this list).
+    // A new folder goes on the line above the highest folder it uses; the failure message shows where that is.
+    private static readonly string[][] Layers =
+    [
+        ["EtcdForge.Tasks"],
+        ["EtcdForge"], // the host's wiring: BuildContext, Program, the setup and teardowns
+        ["EtcdForge.Planning"],
+        ["EtcdForge.Membership", "EtcdForge.Upgrade"],
+        ["EtcdForge.Backup", "EtcdForge.Deploy", "EtcdForge.SmokeTest"],
+        ["EtcdForge.Services"],
+        ["EtcdForge.Docker"],
+        ["EtcdForge.Image"],
+        ["EtcdForge.Packaging", "EtcdForge.Rotation", "EtcdForge.Verification"],
+        ["EtcdForge.Certificates", "EtcdForge.Download"],
+        ["EtcdForge.Nodes", "EtcdForge.Reporting"],
+        ["EtcdForge.Client", "EtcdForge.Pki", "EtcdForge.Remote"],
+        ["EtcdForge.Configuration"],
+        ["EtcdForge.Artifacts", "EtcdForge.CommandLine", "EtcdForge.Commands"],
+        ["EtcdForge.Errors", "EtcdForge.Spelling", "Cake.Frosting"], // Cake.Frosting: the host's stand-in for the engine
+    ];
+
     private static readonly Lazy<DependencyGraph> Graph = new(() => DependencyGraph.Build(Path.Combine(RepoPaths.Root, "build")));
 
     [Fact]
@@ -44,6 +51,20 @@ public sealed class FolderDependencyTests
         Assert.True(cycles.Count == 0,
             $"{cycles.Count} dependency cycle(s) between the folders of build/; move the type an edge names to the folder it belongs to:\n"
             + string.Join("\n", cycles));
+    }
+
+    [Fact]
+    public void Every_folder_uses_only_folders_of_lower_layers()
+    {
+        Assert.True(Graph.Value.Cycles().Count == 0, "the layers are only defined without a cycle (see The_folders_under_build_have_no_cycle)");
+        var layerOf = Layers.SelectMany((line, i) => line.Select(folder => (Folder: folder, Layer: i))).ToDictionary(f => f.Folder, f => f.Layer);
+        var heights = string.Join("\n", Graph.Value.Heights().Select(line => "  " + string.Join(", ", line)));
+        var unplaced = Graph.Value.Edges.SelectMany(e => new[] { e.From, e.To }).Distinct().Where(f => !layerOf.ContainsKey(f)).Order().ToList();
+        Assert.True(unplaced.Count == 0, $"folders in no layer of FolderDependencyTests.Layers: {string.Join(", ", unplaced)}; " +
+            $"add each to the line of the folders it belongs with (docs/design.md shows the same list). By what each uses, top first:\n{heights}");
+        var upward = Graph.Value.Edges.Where(e => layerOf[e.From] >= layerOf[e.To]).Select(e => e.ToString()).ToList();
+        Assert.True(upward.Count == 0, "uses of a folder on the same or a higher layer; move the type to a lower folder, or the folder to " +
+            $"another line if the order itself changed. By what each uses, top first:\n{heights}\n" + string.Join("\n", upward));
     }
 
     [Fact]

@@ -1,8 +1,10 @@
+using System.Text.Json;
 
 namespace EtcdForge.Tests.Host;
 
 // Plan is read-only end to end: it says what DownloadEtcd, InitCa, IssueCerts and Package would do and what each
-// node would get, and writes nothing under artifacts/ (the tree is compared before and after). The sandbox's
+// node would get, and writes nothing under artifacts/ but its report, reports/plan.json (the tree is compared
+// before and after). The sandbox's
 // nodes are local: their state is read from files under artifacts/, no member runs and no port is used.
 [Collection(HostCollection.Name)]
 public sealed class PlanRunTests(PreparedArtifacts prepared) : IDisposable
@@ -27,11 +29,18 @@ public sealed class PlanRunTests(PreparedArtifacts prepared) : IDisposable
         {
             Assert.Contains(run.Lines, l => l.StartsWith("Package would write ", StringComparison.Ordinal) && l.Contains($"/bundles/{bundle}.tar.gz (with the etcd DownloadEtcd obtains)"));
         }
+        Assert.Contains("Package would write the etcd image (with the etcd DownloadEtcd obtains)", run.Lines);
         Assert.Contains("[etcd2] would install its new bundle (which files differ is known once Package has built it)", run.Lines);
         Assert.Contains("[etcd2] would start etcd as a new member", run.Lines);
         Assert.Contains(run.Lines, l => l.StartsWith("Plan: ", StringComparison.Ordinal) && l.EndsWith(" change(s); nothing was changed", StringComparison.Ordinal));
-        Assert.Empty(before.Differences(DirSnapshot.Of(artifacts)));
-        Assert.Empty(Directory.EnumerateFileSystemEntries(artifacts));
+        Assert.Equal(["added: sandbox/reports/plan.json"], before.Differences(DirSnapshot.Of(artifacts)));
+        var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(artifacts, "sandbox", "reports", "plan.json"))).RootElement;
+        Assert.Equal(1, report.GetProperty("schemaVersion").GetInt32());
+        var ids = report.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("id").GetString()).ToList();
+        Assert.Equal("DownloadEtcd/obtain/etcd", ids[0]);
+        Assert.Contains("IssueCerts/issue/etcd1.pem", ids);
+        Assert.Equal(["BootstrapCluster/start/etcd1", "BootstrapCluster/start/etcd2", "BootstrapCluster/start/etcd3"], ids.TakeLast(3));
+        Assert.Equal(ids.Count, int.Parse(run.Lines.Single(l => l.StartsWith("Plan: ", StringComparison.Ordinal)).Split(' ')[1]));
     }
 
     // After Package the local steps have nothing to do, and the node plan comes from the exact bundles.
@@ -60,7 +69,7 @@ public sealed class PlanRunTests(PreparedArtifacts prepared) : IDisposable
 
         Assert.Contains(run.Lines, l => l.StartsWith("IssueCerts would reissue etcd2.pem (SANs differ: +etcd2.example.internal", StringComparison.Ordinal));
         Assert.Contains(run.Lines, l => l.StartsWith("Package would write ", StringComparison.Ordinal) && l.EndsWith("/bundles/etcd2.tar.gz (with the reissued certificates)", StringComparison.Ordinal));
-        Assert.Contains(run.Lines, l => l.StartsWith("Package would write ", StringComparison.Ordinal) && l.Contains("/bundles/etcd1.tar.gz: ", StringComparison.Ordinal)
+        Assert.Contains(run.Lines, l => l.StartsWith("Package would write ", StringComparison.Ordinal) && l.Contains("/bundles/etcd1.tar.gz (", StringComparison.Ordinal)
                                         && l.Contains("etcd.conf.yml changed", StringComparison.Ordinal));
         Assert.DoesNotContain(run.Lines, l => l.StartsWith("DownloadEtcd would", StringComparison.Ordinal) || l.StartsWith("InitCa would", StringComparison.Ordinal));
     }

@@ -36,6 +36,8 @@ public sealed class MembershipSandboxTests(MembershipSandbox sandbox) : IClassFi
         Assert.Equal(["etcd1", "etcd2", "etcd3", "etcd4", "etcd5"], five.Select(m => m.Name).Order());
         Assert.DoesNotContain(five, m => m.Learner);
         Assert.Equal(["add-learner etcd4", "promote etcd4", "add-learner etcd5", "promote etcd5"], sandbox.Log().Select(e => $"{e.Change} {e.Node}"));
+        var grown = PlannedSteps.AssertAppliedAsPlanned(sandbox.Files);
+        Assert.Equal(["BootstrapCluster/add-member/etcd4", "BootstrapCluster/add-member/etcd5"], grown.Where(s => s.StartsWith("BootstrapCluster/", StringComparison.Ordinal)));
         await writer.WaitForMoreAsync(20);
 
         // Scale in by two, the leader among them: refused without --yes, with the reason, and nothing removed.
@@ -49,7 +51,11 @@ public sealed class MembershipSandboxTests(MembershipSandbox sandbox) : IClassFi
         Assert.Contains("not removed: removing it drops that member's data and leaves 4 voting members; add --yes to confirm", refusal);
         Assert.Equal(5, sandbox.MemberList(sandbox.Endpoints(Five)).Count);
 
+        var shrinkPlan = sandbox.ForgeSucceeds(kept, "--target=Plan", "--yes");
+        Assert.Contains(shrinkPlan.Lines, l => l.EndsWith($" of 2: would remove {leader.Name} (ID {leader.Id:x16}), stop its etcd and remove its files", StringComparison.Ordinal));
         var shrink = sandbox.ForgeSucceeds(kept, "--target=Verify", "--yes");
+        var shrunk = PlannedSteps.AssertAppliedAsPlanned(sandbox.Files);
+        Assert.Equal(removed.Order().Select(i => $"BootstrapCluster/remove-member/etcd{i}"), shrunk.Where(s => s.StartsWith("BootstrapCluster/", StringComparison.Ordinal)).Order());
         Assert.Contains($"[{leader.Name}] was the leader: leadership moved to", shrink.Output);
         var three = sandbox.MemberList(sandbox.Endpoints(kept));
         Assert.Equal(kept.Select(i => $"etcd{i}"), three.Select(m => m.Name).Order());
@@ -111,7 +117,10 @@ public sealed class MembershipSandboxTests(MembershipSandbox sandbox) : IClassFi
         Assert.NotEqual(0, unconfirmed.ExitCode);
         Assert.Contains("add --yes to confirm", Assert.Single(unconfirmed.ErrorLines));
 
+        var plan = sandbox.ForgeSucceeds(kept, "--target=Plan", "--for=ReplaceMember", $"--node=etcd{lost}", "--yes");
+        Assert.Contains(plan.Lines, l => l.StartsWith($"[etcd{lost}] would replace etcd{lost} (ID {before.Id:x16}): remove it, wipe its data dir", StringComparison.Ordinal));
         var replaced = sandbox.ForgeSucceeds(kept, "--target=ReplaceMember", $"--node=etcd{lost}", "--yes");
+        Assert.Equal([$"ReplaceMember/replace-member/etcd{lost}"], PlannedSteps.AssertAppliedAsPlanned(sandbox.Files));
         Assert.Contains($"[etcd{lost}] promoted to voting member", replaced.Output);
         var after = sandbox.MemberList(sandbox.Endpoints(kept)).Single(m => m.Name == $"etcd{lost}");
         Assert.NotEqual(before.Id, after.Id);

@@ -20,16 +20,19 @@ public sealed class EtcdConfigFileTests() : PackagingTest([("etcd1", "198.18.0.1
     public void Etcd_3_4_has_enable_v2_and_restricts_tls_through_cipher_suites_only()
     {
         var yaml = Render(new EtcdVersion(3, 4, 23));
-        Assert.Contains("enable-v2: false\n", yaml);
         Assert.DoesNotContain("tls-min-version", yaml);
-        Assert.Contains("  - TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305\n", yaml);
-        Assert.Contains("listen-client-urls: 'https://198.18.0.11:2379,https://127.0.0.1:2379'\n", yaml);
-        Assert.Contains("advertise-client-urls: 'https://198.18.0.11:2379'\n", yaml);
-        Assert.Contains("initial-cluster: 'etcd1=https://198.18.0.11:2380,etcd2=https://198.18.0.12:2380'\n", yaml);
-        // Leaf certificates through the generation link (swapped as a pair without restart); the CA read at start.
-        Assert.Contains("  cert-file: '/etc/etcd/ssl/leaf/etcd1.pem'\n  key-file: '/etc/etcd/ssl/leaf/etcd1-key.pem'\n  client-cert-auth: true\n  trusted-ca-file: '/etc/etcd/ssl/etcd-root-ca.pem'\n", yaml);
-        Assert.Contains("  cert-file: '/etc/etcd/ssl/leaf/etcd1-peer.pem'\n  key-file: '/etc/etcd/ssl/leaf/etcd1-peer-key.pem'\n", yaml);
-        Assert.Contains("data-dir: '/var/lib/etcd'\n", yaml);
+        Assert.All(new[]
+        {
+            "enable-v2: false\n",
+            "  - TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305\n",
+            "listen-client-urls: 'https://198.18.0.11:2379,https://127.0.0.1:2379'\n",
+            "advertise-client-urls: 'https://198.18.0.11:2379'\n",
+            "initial-cluster: 'etcd1=https://198.18.0.11:2380,etcd2=https://198.18.0.12:2380'\n",
+            // Leaf certificates through the generation link (swapped as a pair without restart); the CA read at start.
+            "  cert-file: '/etc/etcd/ssl/leaf/etcd1.pem'\n  key-file: '/etc/etcd/ssl/leaf/etcd1-key.pem'\n  client-cert-auth: true\n  trusted-ca-file: '/etc/etcd/ssl/etcd-root-ca.pem'\n",
+            "  cert-file: '/etc/etcd/ssl/leaf/etcd1-peer.pem'\n  key-file: '/etc/etcd/ssl/leaf/etcd1-peer-key.pem'\n",
+            "data-dir: '/var/lib/etcd'\n",
+        }, line => Assert.Contains(line, yaml));
     }
 
     [Fact]

@@ -84,11 +84,14 @@ public sealed class NodeBundleTests : PackagingTest
 
         var env = Encoding.UTF8.GetString(entries["etcdctl.env"].Content);
         // Exported: a plain assignment would leave the etcdctl started next with its defaults.
-        Assert.Contains("export ETCDCTL_API=3\n", env);
-        Assert.Contains("export ETCDCTL_ENDPOINTS=https://127.0.0.11:2379,https://127.0.0.12:2379,https://127.0.0.13:2379\n", env);
-        Assert.Contains("export ETCDCTL_CACERT=\"$etcd_forge_here/etcd-root-ca.pem\"\n", env);
-        Assert.Contains("export ETCDCTL_CERT=\"$etcd_forge_here/client.pem\"\n", env);
-        Assert.Contains("export ETCDCTL_KEY=\"$etcd_forge_here/client-key.pem\"\n", env);
+        Assert.All(new[]
+        {
+            "export ETCDCTL_API=3\n",
+            "export ETCDCTL_ENDPOINTS=https://127.0.0.11:2379,https://127.0.0.12:2379,https://127.0.0.13:2379\n",
+            "export ETCDCTL_CACERT=\"$etcd_forge_here/etcd-root-ca.pem\"\n",
+            "export ETCDCTL_CERT=\"$etcd_forge_here/client.pem\"\n",
+            "export ETCDCTL_KEY=\"$etcd_forge_here/client-key.pem\"\n",
+        }, line => Assert.Contains(line, env));
     }
 
     [Fact]

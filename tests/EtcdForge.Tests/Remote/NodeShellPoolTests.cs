@@ -1,5 +1,4 @@
 using EtcdForge.Nodes;
-using EtcdForge.Remote;
 
 namespace EtcdForge.Tests.Remote;
 
@@ -46,12 +45,5 @@ public sealed class NodeShellPoolTests(TestHosts hosts)
         Assert.Equal("ok\n", (await third.RunAsync("echo ok")).Stdout);
     }
 
-    private static async Task<int> ConnectionsTo(int host, Func<Task> action)
-    {
-        var log = Path.Combine(TestHosts.StateDir, $"host{host}", "sshd.log");
-        int Count() => File.ReadLines(log).Count(l => l.StartsWith("Accepted publickey", StringComparison.Ordinal));
-        var before = Count();
-        await action();
-        return Count() - before;
-    }
+    private static Task<int> ConnectionsTo(int host, Func<Task> action) => TestHosts.SshdLogLinesDuring(host, "Accepted publickey", action);
 }

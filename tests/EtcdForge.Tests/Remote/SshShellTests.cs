@@ -235,14 +235,7 @@ public sealed class SshShellTests(TestHosts hosts)
     }
 
     // Commands (not SFTP) that the host's sshd started while the action ran.
-    private static async Task<int> CommandsStartedOn(int host, Func<Task> action)
-    {
-        var log = Path.Combine(TestHosts.StateDir, $"host{host}", "sshd.log");
-        int Count() => File.ReadLines(log).Count(l => l.StartsWith("Starting session: command ", StringComparison.Ordinal));
-        var before = Count();
-        await action();
-        return Count() - before;
-    }
+    private static Task<int> CommandsStartedOn(int host, Func<Task> action) => TestHosts.SshdLogLinesDuring(host, "Starting session: command ", action);
 
     private static Task RunAsync(string program, params string[] args) => Task.Run(() => ExternalTool.Succeed(program, args));
 }

@@ -20,6 +20,16 @@ public sealed class TestHosts : IAsyncLifetime
 
     public static string StateDir => Default.StateDir;
 
+    /// <summary>How many lines starting with <paramref name="prefix"/> host N's sshd logged while the action ran.</summary>
+    public static async Task<int> SshdLogLinesDuring(int host, string prefix, Func<Task> action)
+    {
+        var log = Path.Combine(StateDir, $"host{host}", "sshd.log");
+        int Count() => File.ReadLines(log).Count(l => l.StartsWith(prefix, StringComparison.Ordinal));
+        var before = Count();
+        await action();
+        return Count() - before;
+    }
+
     public static string Namespace(int host) => Default.Namespace(host);
 
     public string KnownHosts => Default.KnownHosts;

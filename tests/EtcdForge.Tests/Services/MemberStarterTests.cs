@@ -35,14 +35,17 @@ public sealed class MemberStarterTests : IAsyncLifetime
     {
         Assert.Equal(new EtcdService.MemberState(false, false, null), await _service.StateAsync(default));
 
-        Assert.Equal(MemberAction.Start, await new MemberStarter(_service, "fp-1").StartAsync(default));
+        Assert.Equal(MemberAction.Start, await new MemberStarter(_service, "fp-1").StartAsync(MemberAction.Start, default));
         var started = await _service.StateAsync(default);
         Assert.True(started.Running);
         Assert.Equal("fp-1", started.StartedFingerprint);
 
-        Assert.Equal(MemberAction.Leave, await new MemberStarter(_service, "fp-1").StartAsync(default));
-        // New files: only reported by StartAsync (RollingRestart paces the restarts), done by RestartAsync.
-        Assert.Equal(MemberAction.Restart, await new MemberStarter(_service, "fp-2").StartAsync(default));
+        Assert.Equal(MemberAction.Leave, await new MemberStarter(_service, "fp-1").StartAsync(MemberAction.Leave, default));
+        // A plan that no longer holds (the member runs the files it was planned to start with) stops, changing nothing.
+        var stale = await Assert.ThrowsAsync<NodeError>(() => new MemberStarter(_service, "fp-1").StartAsync(MemberAction.Start, default));
+        Assert.Contains("the plan was to start it, but it now needs leave", stale.Message);
+        // New files: a planned restart is left by StartAsync (RollingRestart paces the restarts), done by RestartAsync.
+        Assert.Equal(MemberAction.Restart, await new MemberStarter(_service, "fp-2").StartAsync(MemberAction.Restart, default));
         Assert.Equal("fp-1", (await _service.StateAsync(default)).StartedFingerprint);
         await new MemberStarter(_service, "fp-2").RestartAsync(default);
         Assert.Equal("fp-2", (await _service.StateAsync(default)).StartedFingerprint);
@@ -52,7 +55,7 @@ public sealed class MemberStarterTests : IAsyncLifetime
         var stopped = await _service.StateAsync(default);
         Assert.False(stopped.Running);
         Assert.True(stopped.HasData);
-        Assert.Equal(MemberAction.Rejoin, await new MemberStarter(_service, "fp-2").StartAsync(default));
+        Assert.Equal(MemberAction.Rejoin, await new MemberStarter(_service, "fp-2").StartAsync(MemberAction.Rejoin, default));
         Assert.True((await _service.StateAsync(default)).Running);
     }
 

@@ -19,6 +19,14 @@ public sealed record ClusterFiles(string ClusterDir)
     /// endpoints unless the args name --endpoints.</summary>
     public ToolResult Etcdctl(IEnumerable<string> endpoints, params string[] args) => EtcdctlOf("/usr/bin/etcdctl", endpoints, args);
 
+    /// <summary>The value of a key as Debian's etcdctl reads it ("" when there is none); a failing etcdctl fails the test.</summary>
+    public string ValueOf(IEnumerable<string> endpoints, string key)
+    {
+        var get = Etcdctl(endpoints, "get", key, "--print-value-only");
+        Assert.True(get.ExitCode == 0, get.ToString());
+        return get.Stdout.Trim();
+    }
+
     /// <summary>The same with another etcdctl binary, e.g. a 3.5 release's.</summary>
     public ToolResult EtcdctlOf(string etcdctl, IEnumerable<string> endpoints, params string[] args)
     {
