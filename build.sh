@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds the etcd-forge host when its sources changed, then runs it: ./build.sh --target=NAME [--config=FILE]
 set -euo pipefail
+# Relative paths on the command line (--config=my.yaml) are the caller's: the host takes them from here.
+export ETCD_FORGE_CALLER_DIR="$PWD"
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 

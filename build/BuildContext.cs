@@ -11,7 +11,7 @@ namespace EtcdForge;
 // What every task reads, made once before any task runs: the options, the validated description, where the
 // artifacts go, the clock, one shell per node and the fan-out over the nodes, and per-node install state
 // that is read lazily (InstallPlans).
-public sealed class BuildContext : FrostingContext
+public sealed class BuildContext : FrostingContext, ISuccessExitCode
 {
     public ForgeOptions Options { get; }
     public Cluster Cluster { get; }
@@ -22,6 +22,11 @@ public sealed class BuildContext : FrostingContext
     public NodeFanOut Nodes { get; }
     /// <summary>The node --node names, checked against the description before any task runs.</summary>
     public Node? ReplacedNode { get; }
+
+    /// <summary>Set by Plan when it found something to change; with --detailed-exitcode the run then exits 2.</summary>
+    public bool ChangesPending { get; set; }
+
+    public int SuccessExitCode => Options.DetailedExitCode && ChangesPending ? 2 : ExitCodes.Success;
 
     // A step on some of the nodes only (the first node's smoke test, one member of a rolling restart).
     public NodeFanOut NodesOf(params IReadOnlyList<Node> nodes) => new(nodes, Shells, Log);
@@ -69,7 +74,7 @@ public sealed class BuildContext : FrostingContext
     // The description is loaded and validated here, before any task runs (also under --dryrun, which writes nothing).
     public BuildContext(ICakeContext context) : base(context)
     {
-        Options = ForgeOptions.Parse(context.Arguments.GetArguments());
+        Options = ForgeOptions.Parse(context.Arguments.GetArguments(), context.Environment.GetEnvironmentVariable(ForgeOptions.CallerDirectoryVariable));
         var loaded = ClusterLoader.Load(Options.Config);
         foreach (var warning in loaded.Warnings) context.Log.Warning("{0}", warning);
         Cluster = loaded.Cluster;

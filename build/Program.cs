@@ -1,7 +1,10 @@
 using EtcdForge;
+using EtcdForge.CommandLine;
 
 return new CakeHost()
     .UseContext<BuildContext>()
+    .UseCommandLine<ForgeCommandLine>()
+    .UseUserError<ForgeError>()
     .UseSetup<LocksArtifacts>()
     .UseTeardown<ClosesNodeShells>()
     .UseTaskTeardown<RecordsTaskTimes>()

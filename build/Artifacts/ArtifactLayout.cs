@@ -23,6 +23,8 @@ public sealed class ArtifactLayout(string root, string clusterName)
     public string SharedCache => Path.Combine(Root, ArtifactNames.SharedDir);
     public string Downloads => Path.Combine(SharedCache, "downloads");
     public string CompressedMembers => Path.Combine(SharedCache, "gzip");
+    // The flags each obtained etcd knows, by the SHA-256 of the archive or package it came from (EtcdFlags.FlagCatalog).
+    public string EtcdFlagCatalogs => Path.Combine(SharedCache, "etcd-flags");
     public string EtcdDir => Path.Combine(Cluster, "etcd");
     public string EtcdRecord => Path.Combine(EtcdDir, "obtained.json");
     public string Pki => Path.Combine(Cluster, "pki");

@@ -10,24 +10,41 @@ public sealed record ForgeOptions
     public const string DefaultConfig = "config/cluster.yaml";
     public const string DefaultArtifacts = "artifacts";
 
-    // Consumed by the host (Cake's options); listed so that they are known here and offered as corrections.
-    private static readonly string[] HostOwned = ["target", "verbosity", "dryrun", "tree", "description", "exclusive"];
+    /// <summary>Set by build.sh and build.ps1 to the directory they were started from, before they change into the
+    /// checkout: relative paths given on the command line are taken from there.</summary>
+    public const string CallerDirectoryVariable = "ETCD_FORGE_CALLER_DIR";
 
-    private static readonly Dictionary<string, string> Valued = new(StringComparer.OrdinalIgnoreCase)
+    // Consumed by the host (Cake's options); listed so that they are known here and offered as corrections.
+    private static readonly string[] HostOwned = ["target", "verbosity", "dryrun", "tree", "description", "exclusive", "help", "version"];
+
+    // Placeholder: what --help shows after "="; Example: what an error suggests. A switch has neither.
+    private sealed record Option(string Name, string Meaning, string? Placeholder = null, string? Example = null)
     {
-        ["config"] = DefaultConfig,
-        ["artifacts"] = DefaultArtifacts,
-        ["bootstrap-timeout"] = "120",
-        ["node"] = "etcd1",
-        ["snapshot"] = "artifacts/<cluster>/backups/<file>.db",
-        ["task-report"] = "tasks.json",
-        ["for"] = "RotateCa",
-    };
+        public bool IsSwitch => Placeholder is null;
+        public OptionHelp Help => new(IsSwitch ? $"--{Name}" : $"--{Name}={Placeholder}", Meaning);
+    }
 
     // The targets Plan can plan for (--for): those whose chain ends in BootstrapCluster or carries out its plan.
     private static readonly string[] Plannable = ["BootstrapCluster", "Verify", "RenewCerts", "RotateCa", "ReplaceMember"];
 
-    private static readonly string[] Flags = ["yes", "trust-new-host-keys", "force"];
+    // Static fields initialize in this order: Plannable is read below.
+    private static readonly Option[] Known =
+    [
+        new("config", $"the cluster description (default: {DefaultConfig} in the checkout)", "FILE", DefaultConfig),
+        new("artifacts", $"where the output goes, DIR/<cluster>/ per cluster (default: {DefaultArtifacts}/ in the checkout)", "DIR", DefaultArtifacts),
+        new("yes", "confirms what drops data: Destroy, Restore, removing a member, ReplaceMember"),
+        new("snapshot", "the backup Restore restores (a .db made by Backup, its .json beside it)", "FILE", "artifacts/<cluster>/backups/<file>.db"),
+        new("node", "the member ReplaceMember rebuilds", "NAME", "etcd1"),
+        new("force", "IssueCerts/RenewCerts renew every leaf now; RotateCa rotates a CA not yet within renewBefore"),
+        new("trust-new-host-keys", "accepts an unknown SSH host key and records it in the node's knownHosts file"),
+        new("bootstrap-timeout", "how long BootstrapCluster waits for the members to become healthy (default: 60)", "SECONDS", "120"),
+        new("for", $"with --target=Plan: the target whose run Plan shows ({string.Join(", ", Plannable)})", "TARGET", "RotateCa"),
+        new("detailed-exitcode", "with --target=Plan only: exit 2 when changes are pending, 0 when there is nothing to do"),
+        new("task-report", "writes each task's outcome, seconds and peak memory as JSON to FILE", "FILE", "tasks.json"),
+    ];
+
+    /// <summary>The options for --help, each with its one-line meaning, in the order they are listed there.</summary>
+    public static IReadOnlyList<OptionHelp> Meanings { get; } = [.. Known.Select(o => o.Help)];
 
     public string Config { get; private init; } = DefaultConfig;
     public string ArtifactsRoot { get; private init; } = DefaultArtifacts;
@@ -56,6 +73,9 @@ public sealed record ForgeOptions
     // With RenewCerts: every leaf certificate renewed now, whatever its expiry; with RotateCa: a rotation now.
     public bool Force { get; private init; }
 
+    // Plan --detailed-exitcode: exit 2 when changes are pending (BuildContext.ChangesPending), as Terraform's plan.
+    public bool DetailedExitCode { get; private init; }
+
     /// <summary>The target asked for (--target; Cake's default when none).</summary>
     public string Target { get; private init; } = "Default";
 
@@ -81,9 +101,10 @@ public sealed record ForgeOptions
     private static bool Is(string target, string name) => string.Equals(target, name, StringComparison.OrdinalIgnoreCase);
 
     // name -> values as given (a bare --name arrives as "true"), the shape of Cake's ICakeArguments.GetArguments().
-    public static ForgeOptions Parse(IDictionary<string, ICollection<string>> arguments)
+    // callerDirectory: where the user ran build.sh from (CallerDirectoryVariable); null: the working directory.
+    public static ForgeOptions Parse(IDictionary<string, ICollection<string>> arguments, string? callerDirectory = null)
     {
-        var known = HostOwned.Concat(Valued.Keys).Concat(Flags).ToList();
+        var known = HostOwned.Concat(Known.Select(o => o.Name)).ToList();
         foreach (var name in arguments.Keys.Order(StringComparer.Ordinal))
         {
             if (known.Contains(name, StringComparer.OrdinalIgnoreCase)) continue;
@@ -92,21 +113,31 @@ public sealed record ForgeOptions
             throw new ForgeError($"{given} is not an option{hint}; options: {string.Join(", ", known.Select(k => "--" + k))}");
         }
         var bootstrap = ValueOf(arguments, "bootstrap-timeout");
+        string? PathOf(string name) => ValueOf(arguments, name) is { } path ? FromCaller(path, callerDirectory) : null;
         var options = new ForgeOptions
         {
-            Config = ValueOf(arguments, "config") ?? DefaultConfig,
-            ArtifactsRoot = ValueOf(arguments, "artifacts") ?? DefaultArtifacts,
-            Snapshot = ValueOf(arguments, "snapshot"),
+            Config = PathOf("config") ?? DefaultConfig,
+            ArtifactsRoot = PathOf("artifacts") ?? DefaultArtifacts,
+            Snapshot = PathOf("snapshot"),
             Yes = FlagOf(arguments, "yes"),
             TrustNewHostKeys = FlagOf(arguments, "trust-new-host-keys"),
             DryRun = FlagOf(arguments, "dryrun"),
             Force = FlagOf(arguments, "force"),
             BootstrapTimeout = bootstrap is null ? TimeSpan.FromSeconds(60) : SecondsOf(bootstrap),
             Node = ValueOf(arguments, "node"),
-            TaskReport = ValueOf(arguments, "task-report"),
+            TaskReport = PathOf("task-report"),
+            DetailedExitCode = FlagOf(arguments, "detailed-exitcode"),
             Target = ValuesOf(arguments, "target").LastOrDefault() ?? "Default",
             PlanFor = ValueOf(arguments, "for"),
         };
+        if (options.TaskReport is { } report && Directory.Exists(report))
+        {
+            throw new ForgeError($"--task-report={report} is a directory; pass a file to write, e.g. --task-report={Path.Combine(report, "tasks.json")}");
+        }
+        if (options.DetailedExitCode && !Is(options.Target, "Plan"))
+        {
+            throw new ForgeError($"--detailed-exitcode is for --target=Plan only (exit 2 when changes are pending), not --target={options.Target}; drop it or plan first with --target=Plan");
+        }
         if (options.PlanFor is { } planFor)
         {
             if (!Is(options.Target, "Plan")) throw new ForgeError($"--for={planFor} only goes with --target=Plan (it says which target's run Plan shows)");
@@ -118,12 +149,23 @@ public sealed record ForgeOptions
         }
         // Refused before any task runs: ReplaceMember's dependencies (Package, DeployNodes) must not run for a
         // replacement that was never going to happen.
-        if (string.Equals(ValuesOf(arguments, "target").LastOrDefault(), "ReplaceMember", StringComparison.OrdinalIgnoreCase))
+        if (Is(options.Target, "ReplaceMember"))
         {
             if (options.Node is null) throw new ForgeError("--target=ReplaceMember needs --node=NAME (the member to rebuild) and --yes");
             if (!options.Yes) throw new ForgeError($"--target=ReplaceMember --node={options.Node} removes member {options.Node}, deletes its data dir and adds it again under a new member ID; add --yes to confirm");
         }
         return options;
+    }
+
+    // A relative path means the same file as it would to a command run where the user stands, not in the checkout
+    // build.sh changes into. Kept as written when that is the working directory anyway, so messages show it as typed.
+    private static string FromCaller(string path, string? callerDirectory)
+    {
+        if (string.IsNullOrEmpty(callerDirectory) || Path.IsPathRooted(path)) return path;
+        var caller = Path.GetFullPath(callerDirectory);
+        return Path.TrimEndingDirectorySeparator(caller) == Path.TrimEndingDirectorySeparator(Directory.GetCurrentDirectory())
+            ? path
+            : Path.GetFullPath(path, caller);
     }
 
     private static TimeSpan SecondsOf(string text) =>
@@ -143,7 +185,7 @@ public sealed record ForgeOptions
         }
         var value = values[0];
         return value.Length == 0 || value == "true"
-            ? throw new ForgeError($"--{name} needs a value, e.g. --{name}={Valued[name]}")
+            ? throw new ForgeError($"--{name} needs a value, e.g. --{name}={Known.Single(o => o.Name == name).Example}")
             : value;
     }
 

@@ -14,7 +14,19 @@ public sealed record Cluster(
 {
     public string InitialCluster =>
         string.Join(",", Nodes.Select(n => $"{n.Name}={n.PeerUrl}"));
+
+    /// <summary>The member's extra etcd flags: the cluster's (etcd.extraFlags), each overridden by the node's own
+    /// setting of the same flag, in name order (so etcd.conf.yml does not change with the order of the YAML).</summary>
+    public IReadOnlyList<ExtraFlag> ExtraFlagsOf(Node node) =>
+    [
+        .. Etcd.ExtraFlags.Where(flag => node.ExtraFlags.All(own => own.Name != flag.Name)).Concat(node.ExtraFlags)
+            .OrderBy(flag => flag.Name, StringComparer.Ordinal),
+    ];
 }
+
+/// <summary>One entry of etcd.extraFlags or nodes[].extraFlags as written: an etcd flag name and its value, with
+/// the field and line that set it, so the check against the obtained etcd (after DownloadEtcd) can point at it.</summary>
+public sealed record ExtraFlag(string Name, string Value, string Field, int Line);
 
 public sealed record EtcdSettings(
     EtcdVersion Version,
@@ -29,7 +41,10 @@ public sealed record EtcdSettings(
     int ElectionTimeoutMs,
     int SnapshotCount,
     long QuotaBackendBytes,
-    string AutoCompactionRetention);
+    string AutoCompactionRetention)
+{
+    public IReadOnlyList<ExtraFlag> ExtraFlags { get; init; } = [];
+}
 
 public sealed record BackupSettings(int Keep)
 {
@@ -99,6 +114,9 @@ public sealed record Node(
     string ClientUrl,
     string PeerUrl)
 {
+    /// <summary>nodes[].extraFlags; see <see cref="Cluster.ExtraFlagsOf"/> for what the member gets.</summary>
+    public IReadOnlyList<ExtraFlag> ExtraFlags { get; init; } = [];
+
     // SSH nodes get a system install (etcd user, files owned by it). Local sandbox processes run as whoever runs
     // the build, even root: their files live under artifacts/, which the etcd user may not be able to reach. A
     // container needs no path to them (the daemon mounts them), so docker members get the etcd user everywhere

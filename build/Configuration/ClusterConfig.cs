@@ -37,6 +37,10 @@ public sealed class EtcdSection
     public int SnapshotCount { get; set; } = 10000;
     public long QuotaBackendBytes { get; set; } = 2L * 1024 * 1024 * 1024;
     public string AutoCompactionRetention { get; set; } = "1";
+    // etcd flags as etcd spells them (log-level, max-request-bytes, experimental-...) written into every
+    // member's etcd.conf.yml; checked at load (the flags etcd-forge sets itself are refused) and against the
+    // etcd DownloadEtcd obtained (unknown flags, values of the wrong type).
+    public Dictionary<string, string> ExtraFlags { get; set; } = [];
 }
 
 public sealed class PkiSection
@@ -76,6 +80,8 @@ public sealed class NodeConfig
     public ConnectionConfig Connection { get; set; } = new();
     // systemd for ssh nodes, process for the local sandbox (see ServiceKind).
     public string? Service { get; set; }
+    // This member's etcd flags, each overriding the same flag of etcd.extraFlags.
+    public Dictionary<string, string> ExtraFlags { get; set; } = [];
 }
 
 public sealed class ConnectionConfig

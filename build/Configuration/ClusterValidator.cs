@@ -69,7 +69,8 @@ internal sealed partial class ClusterValidator(string file, YamlShape shape, Cfs
         if (e.ElectionTimeoutMs > MaxElectionTimeoutMs) Error("etcd.electionTimeoutMs", $"{e.ElectionTimeoutMs} is more than etcd accepts ({MaxElectionTimeoutMs})");
         else if (e.ElectionTimeoutMs < 5L * e.HeartbeatIntervalMs)
         {
-            Error("etcd.electionTimeoutMs", "should be at least 5 times etcd.heartbeatIntervalMs (etcd's tuning guide)");
+            Error("etcd.electionTimeoutMs", $"{e.ElectionTimeoutMs} is less than 5 times etcd.heartbeatIntervalMs ({e.HeartbeatIntervalMs}), " +
+                $"which etcd refuses at start-up; raise it to at least {5L * e.HeartbeatIntervalMs} or lower the heartbeat interval");
         }
         Positive(e.SnapshotCount, "etcd.snapshotCount");
         if (e.QuotaBackendBytes <= 0) Error("etcd.quotaBackendBytes", "must be positive");
@@ -77,7 +78,39 @@ internal sealed partial class ClusterValidator(string file, YamlShape shape, Cfs
             Error("etcd.autoCompactionRetention", $"'{Shorten(e.AutoCompactionRetention)}' is not a number of hours or a duration like \"1\", \"30m\" or \"1h\" (0 turns compaction off)");
         return new EtcdSettings(version, e.DownloadUrl.TrimEnd('/'), e.Sha256?.ToLowerInvariant(), archive,
             e.DistributionFallback, e.ClientPort, e.PeerPort, e.DataDir.TrimEnd('/'), e.HeartbeatIntervalMs,
-            e.ElectionTimeoutMs, e.SnapshotCount, e.QuotaBackendBytes, e.AutoCompactionRetention);
+            e.ElectionTimeoutMs, e.SnapshotCount, e.QuotaBackendBytes, e.AutoCompactionRetention)
+        {
+            ExtraFlags = ExtraFlags(e.ExtraFlags, "etcd", e.AutoCompactionRetention),
+        };
+    }
+
+    // The names are checked here (EtcdFlagNames); whether the obtained etcd knows them, and the types of their
+    // values, once DownloadEtcd has obtained it (EtcdFlags.CheckedExtraFlags).
+    private List<ExtraFlag> ExtraFlags(Dictionary<string, string> raw, string section, string retention)
+    {
+        var flags = new List<ExtraFlag>();
+        foreach (var (name, value) in raw)
+        {
+            var field = $"{section}.extraFlags.{name}";
+            if (EtcdFlagNames.Refusal(name) is { } refusal) Error(field, refusal);
+            else if (name == AutoCompactionMode) CompactionMode(value, retention, field);
+            flags.Add(new ExtraFlag(name, value, field, shape.LineOf(field)));
+        }
+        return flags;
+    }
+
+    private const string AutoCompactionMode = "auto-compaction-mode";
+
+    // etcd-forge defaults the mode to periodic; revision mode reads etcd.autoCompactionRetention as a number of
+    // revisions, and etcd would take a duration there as that many nanoseconds' worth of revisions, silently.
+    private void CompactionMode(string mode, string retention, string field)
+    {
+        if (mode is not ("periodic" or "revision")) Error(field, $"'{Shorten(mode)}' is not periodic or revision");
+        else if (mode == "revision" && !retention.All(char.IsAsciiDigit))
+        {
+            Error(field, $"revision keeps a number of revisions, but etcd.autoCompactionRetention is '{Shorten(retention)}'; " +
+                "set etcd.autoCompactionRetention to the number of revisions to keep (e.g. \"10000\") or use periodic");
+        }
     }
 
     private PkiSettings ValidatePki(PkiSection p)
@@ -91,23 +124,17 @@ internal sealed partial class ClusterValidator(string file, YamlShape shape, Cfs
         var caSubject = cfssl?.CaSubject ?? new Subject(p.Ca.CommonName, p.Ca.Organization, p.Ca.OrganizationalUnit,
             p.Ca.Country, p.Ca.Locality, p.Ca.State);
         CaSubject(caSubject);
+        var problemsBefore = _problems.Count;
         // With a ca-csr.json, the CA lives as long as cfssl gencert -initca would make it: ca.expiry, else cfssl's 43800h.
         var caValidity = cfssl is null
-            ? Span(p.Ca.Validity, "pki.ca.validity")
-            : Span(cfssl.CaExpiry ?? CfsslProfiles.DefaultCaExpiry, $"{CfsslProfiles.CsrFile} ca.expiry");
-        var renewBefore = Span(p.RenewBefore, "pki.renewBefore");
-
-        var problemsBefore = _problems.Count;
-        var server = Profile("server", p.CertValidity, ServerUsages, true);
-        var peer = Profile("peer", p.CertValidity, ServerUsages, true);
-        var client = Profile("client", p.CertValidity, ClientUsages, false);
-        // Compared only with validities that parsed: a bad one already has its own error.
-        if (_problems.Count == problemsBefore && renewBefore >= server.Validity)
-        {
-            // Allowed on purpose: a short validity inside renewBefore renews on every run, which is how renewal
-            // is exercised without waiting months. Production descriptions should not look like this.
-            Warn("pki.renewBefore", "is not shorter than the certificate validity: every run reissues every leaf certificate (fine for testing renewal)");
-        }
+            ? Validity(p.Ca.Validity, "pki.ca.validity")
+            : Validity(cfssl.CaExpiry ?? CfsslProfiles.DefaultCaExpiry, $"{CfsslProfiles.CsrFile} ca.expiry");
+        var renewBefore = Validity(p.RenewBefore, "pki.renewBefore");
+        var leaves = new[] { Profile("server", p.CertValidity, ServerUsages, true), Profile("peer", p.CertValidity, ServerUsages, true),
+                             Profile("client", p.CertValidity, ClientUsages, false) };
+        // Compared only when every duration parsed: a bad one already has its own error.
+        if (_problems.Count == problemsBefore) ValidityPairs(renewBefore, caValidity, leaves);
+        var (server, peer, client) = (leaves[0].Profile, leaves[1].Profile, leaves[2].Profile);
 
         var clients = new List<ClientCert>();
         if (p.Clients.Count == 0) Error("pki.clients", "name at least one client identity (e.g. name: client, commonName: root)");
@@ -122,7 +149,32 @@ internal sealed partial class ClusterValidator(string file, YamlShape shape, Cfs
             if (clients.Any(x => x.Name == c.Name)) Error($"{field}.name", $"client '{c.Name}' is listed twice");
             clients.Add(new ClientCert(c.Name, new Subject(c.CommonName, c.Organization)));
         }
-        return new PkiSettings(algorithm, caSubject, caValidity, server, peer, client, renewBefore, clients, cfssl?.Source);
+        return new PkiSettings(algorithm, caSubject, caValidity.Span, server, peer, client, renewBefore.Span, clients, cfssl?.Source);
+    }
+
+    // A duration as written, where it was written (pki.certValidity, or a cfssl file's expiry) and what it is.
+    private sealed record Written(string Text, string Field, TimeSpan Span);
+
+    private Written Validity(string text, string field) => new(text, field, Span(text, field));
+
+    // No churn by description: every pair of durations that would make every run redo its work, or contradict
+    // each other, is refused with both values. A leaf within renewBefore from the moment it is issued would be
+    // reissued by every run; a leaf cannot be trusted longer than its CA. renewBefore shorter than every leaf's
+    // validity, and those no longer than the CA's, keeps the CA out of renewBefore when it is made (no rotation
+    // due at once). Renewal is exercised on purpose with --target=RenewCerts --force, not by such a description.
+    private void ValidityPairs(Written renewBefore, Written ca, IReadOnlyList<(CertProfile Profile, Written Validity)> leaves)
+    {
+        var shortest = leaves.MinBy(l => l.Profile.Validity).Validity;
+        if (renewBefore.Span >= shortest.Span)
+        {
+            Error(renewBefore.Field, $"{renewBefore.Text} is not shorter than {shortest.Field} ({shortest.Text}): every run would reissue every " +
+                "leaf certificate; make renewBefore shorter than that (720h for 8760h is usual), and renew at will with --target=RenewCerts --force");
+        }
+        foreach (var longer in leaves.Select(l => l.Validity).Where(v => v.Span > ca.Span).DistinctBy(v => v.Field))
+        {
+            Error(longer.Field, $"{longer.Text} is longer than {ca.Field} ({ca.Text}): a certificate is trusted only while its CA is; " +
+                "make it shorter, or the CA's validity longer");
+        }
     }
 
     // The CA's subject comes from ca-csr.json when there is one: a problem is blamed on that file's line.
@@ -138,20 +190,20 @@ internal sealed partial class ClusterValidator(string file, YamlShape shape, Cfs
         SubjectPart(subject.State, FieldOf("state", "names[0].ST"), 128);
     }
 
-    private CertProfile Profile(string name, string fallbackValidity, string[] defaultUsages, bool needsServerAuth)
+    private (CertProfile Profile, Written Validity) Profile(string name, string fallbackValidity, string[] defaultUsages, bool needsServerAuth)
     {
         if (cfssl is null || !cfssl.Profiles.TryGetValue(name, out var profile))
         {
-            var expiry = cfssl?.DefaultExpiry ?? fallbackValidity;
-            return new CertProfile(Span(expiry, cfssl?.DefaultExpiry is null ? "pki.certValidity" : $"{CfsslProfiles.ConfigFile} signing.default.expiry"), defaultUsages);
+            var expiry = Validity(cfssl?.DefaultExpiry ?? fallbackValidity, cfssl?.DefaultExpiry is null ? "pki.certValidity" : $"{CfsslProfiles.ConfigFile} signing.default.expiry");
+            return (new CertProfile(expiry.Span, defaultUsages), expiry);
         }
         var field = $"{CfsslProfiles.ConfigFile} signing.profiles.{name}";
-        var validity = Span(profile.Expiry ?? cfssl.DefaultExpiry ?? fallbackValidity, $"{field}.expiry");
-        var result = new CertProfile(validity, profile.Usages ?? defaultUsages);
+        var validity = Validity(profile.Expiry ?? cfssl.DefaultExpiry ?? fallbackValidity, $"{field}.expiry");
+        var result = new CertProfile(validity.Span, profile.Usages ?? defaultUsages);
         // etcd's gateway and peers dial with these certificates as clients too; without both usages the cluster fails at runtime.
         if (!result.Has("client auth")) Error($"{field}.usages", "must include \"client auth\"");
         if (needsServerAuth && !result.Has("server auth")) Error($"{field}.usages", "must include \"server auth\" and \"client auth\" (etcd dials its own gRPC port with this certificate)");
-        return result;
+        return (result, validity);
     }
 
     private List<Node> ValidateNodes(List<NodeConfig> raw, IReadOnlyList<ClientCert> clients, EtcdSettings etcd)
@@ -195,7 +247,10 @@ internal sealed partial class ClusterValidator(string file, YamlShape shape, Cfs
             var connection = ValidateConnection(n.Connection, $"{field}.connection");
             var service = ValidateService(n.Service, connection.Type, $"{field}.service");
             nodes.Add(new Node(n.Name, address, n.Hostnames, n.ExtraSans, connection, service,
-                Node.HttpsUrl(address, etcd.ClientPort), Node.HttpsUrl(address, etcd.PeerPort)));
+                Node.HttpsUrl(address, etcd.ClientPort), Node.HttpsUrl(address, etcd.PeerPort))
+            {
+                ExtraFlags = ExtraFlags(n.ExtraFlags, field, etcd.AutoCompactionRetention),
+            });
         }
         FileNameClashes(raw, clients);
         if (nodes.Count > 0 && nodes.Count % 2 == 0)

@@ -6,6 +6,9 @@ public readonly partial record struct EtcdVersion(int Major, int Minor, int Patc
 {
     public const string SupportedRange = "3.4.x, 3.5.x or 3.6.x";
 
+    // What --version says: the test suite runs 3.4.23 (Debian's) and 3.5.30; no 3.6 binary exists on the test machine.
+    public const string SupportStatement = "3.4, 3.5 (tested: 3.4.23, 3.5.30); 3.6 by its documented flags, untested";
+
     public bool IsSupported => Major == 3 && Minor is >= 4 and <= 6;
 
     // etcdutl ships from 3.5; the v2 API and its flag are gone in 3.6.

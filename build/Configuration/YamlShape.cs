@@ -54,6 +54,12 @@ internal sealed class YamlShape
                 : $"has no value; give it {what} or delete the line to use the default");
             return;
         }
+        if (IsMap(type))
+        {
+            if (node is YamlMappingNode entries) WalkMap(entries, path);
+            else if (!IsNull(node)) Problem(node, path, "expected a mapping of names to values (name: value per line)");
+            return;
+        }
         var element = ElementType(type);
         if (element is not null)
         {
@@ -107,6 +113,25 @@ internal sealed class YamlShape
         }
     }
 
+    // A map of names the model cannot know in advance (etcd's flags) to single values of any scalar type: the
+    // names are checked by whoever knows them, the values by whoever knows their types (see ClusterValidator).
+    private void WalkMap(YamlMappingNode map, string path)
+    {
+        foreach (var (keyNode, value) in map.Children)
+        {
+            var key = (keyNode as YamlScalarNode)?.Value ?? "";
+            var childPath = $"{path}.{key}";
+            if (_lines.ContainsKey(childPath))
+            {
+                Problem(keyNode, childPath, "key appears twice");
+                continue;
+            }
+            _lines[childPath] = (int)keyNode.Start.Line;
+            if (value is not YamlScalarNode) Problem(value, childPath, "expected a single value (text, a number or true/false), not a list or mapping");
+            else if (IsNull(value)) Problem(value, childPath, "has no value; give it one or delete the line");
+        }
+    }
+
     private void CheckScalar(YamlNode node, Type type, string path)
     {
         var target = Nullable.GetUnderlyingType(type) ?? type;
@@ -130,8 +155,10 @@ internal sealed class YamlShape
     private static bool IsNull(YamlNode node) =>
         node is YamlScalarNode { Value: null or "" or "~" or "null", Style: YamlDotNet.Core.ScalarStyle.Plain };
 
+    private static bool IsMap(Type type) => type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Dictionary<,>);
+
     private static Type? ElementType(Type type) =>
-        type != typeof(string) && type.IsGenericType && typeof(IEnumerable).IsAssignableFrom(type)
+        type != typeof(string) && !IsMap(type) && type.IsGenericType && typeof(IEnumerable).IsAssignableFrom(type)
             ? type.GetGenericArguments()[0]
             : null;
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using EtcdForge.Artifacts;
 using EtcdForge.Configuration;
+using EtcdForge.EtcdFlags;
 using EtcdForge.Nodes;
 
 namespace EtcdForge.Packaging;
@@ -24,7 +25,9 @@ public static class EtcdConfigFile
     // CHANGELOG-3.5: "v3.5.8: Add etcd --tls-min-version --tls-max-version".
     private static readonly EtcdVersion TlsMinVersionAdded = new(3, 5, 8);
 
-    public static string Render(Node node, Cluster cluster, NodePaths paths, EtcdVersion version)
+    // extraFlags go last, after etcd-forge's own keys (EtcdFlagNames keeps them from repeating one), so a member
+    // without any gets the file it got before they existed, and no restart.
+    public static string Render(Node node, Cluster cluster, NodePaths paths, EtcdVersion version, IReadOnlyList<CheckedExtraFlags.Rendered> extraFlags)
     {
         var etcd = cluster.Etcd;
         var ssl = new SslFiles(paths.SslDir, node.Name);
@@ -56,14 +59,19 @@ public static class EtcdConfigFile
         Raw(y, "election-timeout", etcd.ElectionTimeoutMs);
         Raw(y, "snapshot-count", etcd.SnapshotCount);
         Raw(y, "quota-backend-bytes", etcd.QuotaBackendBytes);
-        Key(y, "auto-compaction-mode", "periodic");
+        if (extraFlags.All(f => f.Name != AutoCompactionMode)) Key(y, AutoCompactionMode, "periodic");
         Key(y, "auto-compaction-retention", etcd.AutoCompactionRetention);
         // The flag defaults to true, but a config file starts from embed.Config's zero value: without this
         // key the HTTP/JSON gateway answers 404 (seen with 3.4.23).
         y.Append("enable-grpc-gateway: true\n");
         if (version.HasV2Flag) y.Append("enable-v2: false\n");
+        if (extraFlags.Count > 0) y.Append("# etcd.extraFlags, and this node's own\n");
+        foreach (var flag in extraFlags) y.Append(flag.Name).Append(": ").Append(flag.Yaml).Append('\n');
         return y.ToString();
     }
+
+    // etcd-forge's default, which extraFlags may change (revision-based compaction).
+    private const string AutoCompactionMode = "auto-compaction-mode";
 
     public static IReadOnlyList<string> CipherSuites(EtcdVersion version) =>
         version >= ChaChaRenamed

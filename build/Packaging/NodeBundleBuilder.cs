@@ -1,6 +1,7 @@
 using EtcdForge.Artifacts;
 using EtcdForge.Configuration;
 using EtcdForge.Download;
+using EtcdForge.EtcdFlags;
 using EtcdForge.Nodes;
 
 namespace EtcdForge.Packaging;
@@ -22,7 +23,7 @@ public static class NodeBundleBuilder
             BundleEntry.Directory("ssl", BundleEntry.PrivateDirectoryMode),
             BundleEntry.FromFile($"ssl/{SslFiles.CaFileName}", Pki(layout.TrustedCas), AtomicFile.PublicMode),
             .. leaf.Entries,
-            BundleEntry.Text("etcd.conf.yml", EtcdConfigFile.Render(node, cluster, paths, version)),
+            BundleEntry.Text("etcd.conf.yml", EtcdConfigFile.Render(node, cluster, paths, version, CheckedExtraFlags.Of(cluster, etcd, layout).For(node))),
             BundleEntry.Text(SystemdUnit.FileName, SystemdUnit.Render(cluster.Name, node.Name, paths)),
             BundleEntry.Text(InstallScript.FileName, InstallScript.Render(node.Name, paths, leaf.Name, etcd.HasEtcdutl, node.Connection.Type == ConnectionType.Ssh), AtomicFile.ExecutableMode),
         ];

@@ -17,11 +17,19 @@ public sealed class TaskReport(string path)
     {
         _entries.Add(new Entry(task, status, Math.Round(duration.TotalSeconds, 3),
             peakBytes is { } bytes ? Math.Round(bytes / 1048576.0, 1) : null));
-        AtomicFile.Write(path, JsonSerializer.SerializeToUtf8Bytes(new
+        var json = JsonSerializer.SerializeToUtf8Bytes(new
         {
             tasks = _entries,
             peakMemoryMB = _entries.Max(e => e.PeakMemoryMB),
-        }, Json), AtomicFile.PublicMode);
+        }, Json);
+        try
+        {
+            AtomicFile.Write(path, json, AtomicFile.PublicMode);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ForgeError($"--task-report={path}: cannot write it ({e.Message}); pass a file in a directory you can write to");
+        }
     }
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };

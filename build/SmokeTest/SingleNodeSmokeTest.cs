@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using EtcdForge.Client;
 using EtcdForge.Configuration;
+using EtcdForge.EtcdFlags;
 using EtcdForge.Packaging;
 using EtcdForge.Remote;
 using EtcdForge.Services;
@@ -13,7 +14,8 @@ namespace EtcdForge.SmokeTest;
 // one-member cluster with a throw-away data dir and token, full TLS, and is checked through gRPC and
 // through the HTTP/JSON gateway, then stopped and its data removed.
 // A docker member is tested in a container of its own (EtcdServices.SingleNodeTestOf), from the image the cluster will run.
-public sealed class SingleNodeSmokeTest(Cluster cluster, Node node, EtcdServices services, EtcdVersion version, TlsIdentity identity, TimeProvider clock)
+// etcd: the extraFlags checked against the etcd obtained, and that etcd's version: the node is tested with its own flags.
+public sealed class SingleNodeSmokeTest(Cluster cluster, Node node, EtcdServices services, CheckedExtraFlags etcd, TlsIdentity identity, TimeProvider clock)
 {
     public async Task<IReadOnlyList<string>> RunAsync(INodeShell shell, CancellationToken ct)
     {
@@ -21,7 +23,7 @@ public sealed class SingleNodeSmokeTest(Cluster cluster, Node node, EtcdServices
         var dir = Path.Combine(paths.RunDir, "single-node-test");
         var testPaths = paths with { ConfigDir = dir, DataDir = Path.Combine(dir, "data"), RunDir = dir };
         var alone = cluster with { Nodes = [node], Token = $"etcd-forge-single-{Guid.NewGuid():N}" };
-        var config = EtcdConfigFile.Render(node, alone, testPaths, version);
+        var config = EtcdConfigFile.Render(node, alone, testPaths, etcd.Version, etcd.For(node));
         var service = services.SingleNodeTestOf(node, shell, testPaths);
         var q = ShellQuote.Arg(dir);
         // A throw-away directory, with the config written in the same command that makes it (one round trip);

@@ -1,5 +1,6 @@
 using Cake.Common;
 using EtcdForge.Download;
+using EtcdForge.EtcdFlags;
 using EtcdForge.Planning;
 
 namespace EtcdForge.Tasks;
@@ -14,5 +15,7 @@ public sealed class DownloadEtcdTask : AsyncFrostingTask<BuildContext>
             TransferDisplay.IsInteractive(context.EnvironmentVariable("CI"), Console.IsOutputRedirected), context.Log);
         var result = await new EtcdDownload(context.Artifacts, DownloadSettings.Default, display, context.Clock, context.Log).RunAsync(context.Cluster.Etcd);
         if (result.Changed) context.Applied.Done(PlanStep.Obtain($"obtain etcd {result.Binaries.Version} from {result.Binaries.Origin}"));
+        // extraFlags refused here, before InitCa, IssueCerts or Package write anything (see CheckedExtraFlags).
+        CheckedExtraFlags.CheckAndRecord(context.Cluster, result.Binaries, context.Artifacts, context.Log);
     }
 }

@@ -1,5 +1,6 @@
 using EtcdForge.Client;
 using EtcdForge.Download;
+using EtcdForge.EtcdFlags;
 using EtcdForge.SmokeTest;
 
 namespace EtcdForge.Tasks;
@@ -20,14 +21,14 @@ public sealed class SingleNodeTestTask : AsyncFrostingTask<BuildContext>
             return;
         }
         var node = context.Cluster.Nodes[0];
-        var version = EtcdBinaries.Load(context.Artifacts).ParsedVersion;
+        var etcd = CheckedExtraFlags.Of(context.Cluster, EtcdBinaries.Load(context.Artifacts), context.Artifacts);
         var results = await context.NodesOf(node).RunAsync(async (n, shell) =>
         {
             if (await context.Services.Of(n, shell).IsRunningAsync(default))
             {
                 return (IReadOnlyList<string>)[$"skipped: etcd is already running on {n.Name}"];
             }
-            var test = new SingleNodeSmokeTest(context.Cluster, n, context.Services, version, identity, context.Clock);
+            var test = new SingleNodeSmokeTest(context.Cluster, n, context.Services, etcd, identity, context.Clock);
             return await test.RunAsync(shell, default);
         });
         foreach (var line in results.Single().Result) context.Log.Information("[{0}] {1}", node.Name, line);

@@ -1,13 +1,29 @@
 namespace Cake.Frosting;
 
-// Cake's own command line: --target, --verbosity, --dryrun, --tree, --description, --exclusive.
+// Cake's own command line: --target, --verbosity, --dryrun, --tree, --description, --exclusive, --help, --version.
 // Everything else becomes a Cake argument that the build reads from context.Arguments. The host knows no
 // option of the build: --name=value gives a value, a bare --name is "true"; what the names mean, and which
 // ones exist, is the build's business.
 internal sealed record HostOptions(
-    string Target, Verbosity Verbosity, bool DryRun, bool Tree, bool Description, bool Exclusive,
+    string Target, Verbosity Verbosity, bool DryRun, bool Tree, bool Description, bool Exclusive, bool Help, bool Version,
     ILookup<string, string> Arguments)
 {
+    // For --help, in the order they are listed there.
+    public static readonly IReadOnlyList<OptionHelp> Meanings =
+    [
+        new("--target=NAME", "the target to run, after its dependencies (default: Default)"),
+        new("--verbosity=LEVEL", "quiet, minimal, normal (default), verbose or diagnostic (adds stack traces to errors)"),
+        new("--dryrun", "lists the tasks that would run, in order; runs none and writes nothing"),
+        new("--exclusive", "runs only the target, not its dependencies"),
+        new("--tree", "shows the target's dependency tree"),
+        new("--description", "lists the targets with their descriptions"),
+        new("--help", "shows this text"),
+        new("--version", "shows the version, the commit it was built from and the supported etcd versions"),
+    ];
+
+    // What these switches do needs nothing of the build's: no context, no configuration.
+    public bool NeedsNoContext => Help || Version || Tree || Description;
+
     public static HostOptions Parse(IEnumerable<string> args)
     {
         var pairs = new List<KeyValuePair<string, string>>();
@@ -19,7 +35,7 @@ internal sealed record HostOptions(
             {
                 // A word on its own would otherwise be dropped in silence (./build.sh Verify builds Default).
                 var previous = i > 0 && list[i - 1].StartsWith('-') && !list[i - 1].Contains('=') ? list[i - 1] : null;
-                throw new ArgumentException(previous is null
+                throw new HostUsageError(previous is null
                     ? $"unexpected argument '{arg}'; options are written --name=value, e.g. --target={arg}"
                     : $"unexpected argument '{arg}' after {previous}; values are written {previous}={arg}");
             }
@@ -42,7 +58,7 @@ internal sealed record HostOptions(
                 value = NeedsValue(name) ? "" : "true";
             }
             // Without this, a bare --target would ask for a target called "true".
-            if (value.Length == 0 && NeedsValue(name)) throw new ArgumentException($"{arg} needs a value, e.g. --{Normalize(name)}={ExampleOf(name)}");
+            if (value.Length == 0 && NeedsValue(name)) throw new HostUsageError($"{arg} needs a value, e.g. --{Normalize(name)}={ExampleOf(name)}");
             pairs.Add(new(Normalize(name), value));
         }
         var lookup = pairs.ToLookup(p => p.Key, p => p.Value, StringComparer.OrdinalIgnoreCase);
@@ -51,7 +67,7 @@ internal sealed record HostOptions(
         return new HostOptions(
             Last("target") ?? "Default",
             ParseVerbosity(Last("verbosity")),
-            On("dryrun"), On("tree"), On("description"), On("exclusive"),
+            On("dryrun"), On("tree"), On("description"), On("exclusive"), On("help"), On("version"),
             lookup);
     }
 
@@ -64,6 +80,7 @@ internal sealed record HostOptions(
         "t" => "target",
         "v" => "verbosity",
         "e" => "exclusive",
+        "h" => "help",
         "dry-run" or "whatif" or "noop" => "dryrun",
         "showdescription" or "showtree" when name.Equals("showtree", StringComparison.OrdinalIgnoreCase) => "tree",
         "showdescription" => "description",
@@ -78,6 +95,6 @@ internal sealed record HostOptions(
         "n" or "normal" => Verbosity.Normal,
         "v" or "verbose" => Verbosity.Verbose,
         "d" or "diagnostic" => Verbosity.Diagnostic,
-        _ => throw new ArgumentException($"--verbosity={value} is not one of quiet, minimal, normal, verbose, diagnostic"),
+        _ => throw new HostUsageError($"--verbosity={value} is not one of quiet, minimal, normal, verbose, diagnostic"),
     };
 }

@@ -220,8 +220,66 @@ public sealed class ConfigCorpusTests : IDisposable
         },
         new("election timeout too short for the heartbeat")
         {
-            Edits = [("  clientPort: 2379", "  heartbeatIntervalMs: 500\n  clientPort: 2379")], At = "etcd:\n", Field = "etcd.electionTimeoutMs", Says = ["should be at least 5 times etcd.heartbeatIntervalMs"],
-            Do = "etcd's tuning guide",
+            Edits = [("  clientPort: 2379", "  heartbeatIntervalMs: 500\n  clientPort: 2379")], At = "etcd:\n", Field = "etcd.electionTimeoutMs",
+            Says = ["1000 is less than 5 times etcd.heartbeatIntervalMs (500), which etcd refuses at start-up"], Do = "raise it to at least 2500",
+        },
+
+        // extraFlags: what the description alone decides (the obtained etcd's answers: ExtraFlagsCorpusTests)
+        new("extraFlags: a listen URL etcd-forge sets")
+        {
+            Edits = [("  clientPort: 2379", "  extraFlags:\n    listen-client-urls: https://0.0.0.0:2379\n  clientPort: 2379")],
+            At = "    listen-client-urls: https://0.0.0.0:2379", Field = "etcd.extraFlags.listen-client-urls",
+            Says = ["etcd-forge sets the listen and advertise URLs"], Do = "set nodes[].address, etcd.clientPort and etcd.peerPort instead",
+        },
+        new("extraFlags: a flag set from a description field")
+        {
+            Edits = [("  clientPort: 2379", "  extraFlags: { heartbeat-interval: 250 }\n  clientPort: 2379")],
+            At = "  extraFlags: { heartbeat-interval: 250 }", Field = "etcd.extraFlags.heartbeat-interval",
+            Says = ["etcd-forge sets it from etcd.heartbeatIntervalMs"], Do = "set that field instead",
+        },
+        new("extraFlags: a node's TLS file")
+        {
+            Edits = [(Etcd3Address, Etcd3Address + "\n    extraFlags:\n      peer-cert-file: /etc/ssl/mine.pem")], At = "      peer-cert-file: /etc/ssl/mine.pem",
+            Field = "nodes[2].extraFlags.peer-cert-file", Says = ["etcd-forge writes every TLS setting itself"], Do = "under pki instead",
+        },
+        new("extraFlags: wal-dir")
+        {
+            Edits = [(Etcd3Address, Etcd3Address + "\n    extraFlags: { wal-dir: /ssd/etcd-wal }")], At = "    extraFlags: { wal-dir: /ssd/etcd-wal }",
+            Field = "nodes[2].extraFlags.wal-dir", Says = ["keeps the WAL inside etcd.dataDir"], Do = "mount that disk at etcd.dataDir",
+        },
+        new("extraFlags: a flag written with its dashes")
+        {
+            Edits = [("  clientPort: 2379", "  extraFlags:\n    --log-level: debug\n  clientPort: 2379")], At = "    --log-level: debug",
+            Field = "etcd.extraFlags.--log-level", Says = ["'--log-level'"], Do = "write the flag without its leading dashes: log-level",
+        },
+        new("extraFlags: a list instead of a mapping")
+        {
+            Edits = [("  clientPort: 2379", "  extraFlags: [log-level, debug]\n  clientPort: 2379")], At = "  extraFlags: [log-level, debug]",
+            Field = "etcd.extraFlags", Says = ["expected a mapping of names to values"], Do = "name: value per line",
+        },
+        new("extraFlags: a list as a value")
+        {
+            Edits = [("  clientPort: 2379", "  extraFlags:\n    cors: [a.example, b.example]\n  clientPort: 2379")], At = "    cors: [a.example, b.example]",
+            Field = "etcd.extraFlags.cors", Says = ["expected a single value"], Do = "not a list or mapping",
+        },
+        new("extraFlags: revision compaction of an hour")
+        {
+            Edits = [("  clientPort: 2379", "  autoCompactionRetention: 1h\n  extraFlags: { auto-compaction-mode: revision }\n  clientPort: 2379")],
+            At = "  extraFlags: { auto-compaction-mode: revision }", Field = "etcd.extraFlags.auto-compaction-mode",
+            Says = ["revision keeps a number of revisions, but etcd.autoCompactionRetention is '1h'"], Do = "or use periodic",
+        },
+
+        // no churn by description: durations that contradict each other, refused with both values
+        new("renewBefore not shorter than the certificate validity")
+        {
+            Edits = [("  renewBefore: 720h", "  renewBefore: 9000h")], At = "  renewBefore: 9000h", Field = "pki.renewBefore",
+            Says = ["9000h is not shorter than pki.certValidity (8760h): every run would reissue every leaf certificate"],
+            Do = "renew at will with --target=RenewCerts --force",
+        },
+        new("certificate validity longer than the CA's")
+        {
+            Edits = [("    commonName: badinput CA", "    commonName: badinput CA\n    validity: 4380h")], At = "  certValidity: 8760h", Field = "pki.certValidity",
+            Says = ["8760h is longer than pki.ca.validity (4380h): a certificate is trusted only while its CA is"], Do = "or the CA's validity longer",
         },
 
         // certificates
@@ -491,6 +549,10 @@ public sealed class ConfigCorpusTests : IDisposable
         {
             Args = ["--target=Package", "--artifacts={dir}/cluster.yaml/out"], Says = ["--artifacts={dir}/cluster.yaml/out: {dir}/cluster.yaml is a file, not a directory"],
             Do = "pass a directory",
+        },
+        new("--task-report naming a directory")
+        {
+            Args = ["--target=Package", "--task-report={dir}"], Says = ["--task-report={dir} is a directory"], Do = "pass a file to write, e.g. --task-report=",
         },
         new("misspelt option: --confg")
         {

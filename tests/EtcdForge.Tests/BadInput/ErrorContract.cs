@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 
 namespace EtcdForge.Tests.BadInput;
 
-// What a user who made a mistake gets from the real host: a non-zero exit code and exactly one line on stderr,
+// What a user who made a mistake gets from the real host: exit code 1 (3 is a bug) and exactly one line on stderr,
 // "Error: <where>: <what is wrong>; <what to do>", with no stack trace and no exception type anywhere in the output.
 internal static partial class ErrorContract
 {
@@ -11,7 +11,7 @@ internal static partial class ErrorContract
     /// <returns>the error line without its "Error: " prefix.</returns>
     public static string OneLine(ForgeResult run)
     {
-        Assert.True(run.ExitCode != 0, "expected a non-zero exit code:\n" + run);
+        Assert.True(run.ExitCode == 1, "expected exit code 1 (a user error):\n" + run);
         Assert.True(run.ErrorLines.Count == 1, $"expected exactly one line on stderr, got {run.ErrorLines.Count}:\n" + run);
         var line = run.ErrorLines[0];
         Assert.True(line.StartsWith(Prefix, StringComparison.Ordinal), "the stderr line should start with 'Error: ':\n" + run);

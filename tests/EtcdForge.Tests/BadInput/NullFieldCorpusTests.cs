@@ -31,6 +31,8 @@ public sealed class NullFieldCorpusTests : IDisposable
           snapshotCount: 10000
           quotaBackendBytes: 2147483648
           autoCompactionRetention: "1"
+          extraFlags:
+            log-level: info
         pki:
           keyAlgorithm: ecdsa-p256
           ca:
@@ -57,6 +59,8 @@ public sealed class NullFieldCorpusTests : IDisposable
             extraSans:
               - etcd.local
             service: process
+            extraFlags:
+              log-level: warn
             connection:
               type: ssh
               user: root
@@ -67,6 +71,7 @@ public sealed class NullFieldCorpusTests : IDisposable
 
         """;
 
+    private const string MapEntry = "log-level";
     private static readonly NullabilityInfoContext Nullability = new();
     private readonly TempDir _scratch = new();
 
@@ -129,7 +134,12 @@ public sealed class NullFieldCorpusTests : IDisposable
             var info = Nullability.Create(property);
             yield return (path, info.WriteState == NullabilityState.Nullable);
             var t = property.PropertyType;
-            if (t != typeof(string) && t.IsGenericType && typeof(IEnumerable).IsAssignableFrom(t))
+            if (t.IsGenericType && t.GetGenericTypeDefinition() == typeof(Dictionary<,>))
+            {
+                // A map has no fixed keys: its entry is the one the complete description spells out.
+                yield return ($"{path}.{MapEntry}", false);
+            }
+            else if (t != typeof(string) && t.IsGenericType && typeof(IEnumerable).IsAssignableFrom(t))
             {
                 var element = t.GetGenericArguments()[0];
                 yield return ($"{path}[0]", info.GenericTypeArguments[0].ReadState == NullabilityState.Nullable);

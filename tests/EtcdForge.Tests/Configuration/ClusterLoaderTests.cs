@@ -81,17 +81,77 @@ public sealed class ClusterLoaderTests : IDisposable
         Assert.Equal(2, result.Cluster.Nodes.Count);
     }
 
-    // The renewal tests use a 2 h validity inside a 3 h renewBefore so every run renews; that must load.
+    // No churn by description: leaves due from the moment they are issued would be reissued by every run.
     [Fact]
-    public void A_renewBefore_longer_than_the_validity_is_a_warning_not_an_error()
+    public void A_renewBefore_not_shorter_than_the_validity_is_refused_with_both_values()
     {
-        var yaml = ConfigFixture.Valid.Replace("pki:\n", "pki:\n  certValidity: 2h\n  renewBefore: 3h\n");
-        var result = ConfigFixture.Load(_dir, yaml);
-        var warning = Assert.Single(result.Warnings);
-        Assert.True(warning.IsWarning);
-        Assert.Equal("pki.renewBefore", warning.Field);
-        Assert.Contains("every run reissues every leaf certificate", warning.Message);
-        Assert.Equal(TimeSpan.FromHours(2), result.Cluster.Pki.Server.Validity);
+        var problem = OneProblem(ConfigFixture.Valid.Replace("pki:\n", "pki:\n  certValidity: 8760h\n  renewBefore: 9000h\n"),
+            "pki.renewBefore", "9000h is not shorter than pki.certValidity (8760h): every run would reissue every leaf certificate");
+        Assert.Equal(8, problem.Line);
+        Assert.Contains("--target=RenewCerts --force", problem.Message);
+        OneProblem(ConfigFixture.Valid.Replace("pki:\n", "pki:\n  certValidity: 2h\n  renewBefore: 2h\n"), "pki.renewBefore", "2h is not shorter than pki.certValidity (2h)");
+        Assert.Equal(TimeSpan.FromMinutes(119), ConfigFixture.Load(_dir, ConfigFixture.Valid.Replace("pki:\n", "pki:\n  certValidity: 2h\n  renewBefore: 119m\n")).Cluster.Pki.RenewBefore);
+    }
+
+    [Fact]
+    public void A_leaf_validity_longer_than_the_CAs_is_refused_with_both_values() =>
+        OneProblem(ConfigFixture.Valid.Replace("pki:\n", "pki:\n  certValidity: 87601h\n  ca:\n    validity: 87600h\n"),
+            "pki.certValidity", "87601h is longer than pki.ca.validity (87600h): a certificate is trusted only while its CA is");
+
+    // cfssl's files are checked by the same rule, each duration blamed where it is written.
+    [Fact]
+    public void A_cfssl_profile_inside_renewBefore_is_refused_naming_the_profile()
+    {
+        _dir.File("ca-csr.json", """{ "CN": "Recipe CA", "key": { "algo": "ecdsa", "size": 256 } }""");
+        _dir.File("ca-config.json", """
+            { "signing": { "default": { "expiry": "8760h" },
+              "profiles": { "client": { "expiry": "240h", "usages": ["signing", "key encipherment", "client auth"] } } } }
+            """);
+        var problem = OneProblem(ConfigFixture.Valid, "pki.renewBefore", "720h is not shorter than ca-config.json signing.profiles.client.expiry (240h)");
+        Assert.Equal(_dir.Combine("cluster.yaml"), problem.File);
+    }
+
+    [Fact]
+    public void Extra_flags_of_the_cluster_and_of_a_node_load_with_their_lines_and_the_node_overrides()
+    {
+        var yaml = ConfigFixture.Valid
+            .Replace("  version: 3.5.21\n", "  version: 3.5.21\n  extraFlags:\n    log-level: debug\n    max-request-bytes: 2097152\n")
+            .Replace("    address: 127.0.0.12\n", "    address: 127.0.0.12\n    extraFlags: { log-level: warn, experimental-initial-corrupt-check: true }\n");
+        var cluster = ConfigFixture.Load(_dir, yaml).Cluster;
+
+        Assert.Equal([new ExtraFlag("log-level", "debug", "etcd.extraFlags.log-level", 7), new ExtraFlag("max-request-bytes", "2097152", "etcd.extraFlags.max-request-bytes", 8)],
+            cluster.Etcd.ExtraFlags);
+        Assert.Equal(["log-level=debug", "max-request-bytes=2097152"], cluster.ExtraFlagsOf(cluster.Nodes[0]).Select(f => $"{f.Name}={f.Value}"));
+        Assert.Equal(["experimental-initial-corrupt-check=true", "log-level=warn", "max-request-bytes=2097152"],
+            cluster.ExtraFlagsOf(cluster.Nodes[1]).Select(f => $"{f.Name}={f.Value}"));
+        Assert.Equal("nodes[1].extraFlags.log-level", cluster.ExtraFlagsOf(cluster.Nodes[1]).Single(f => f.Name == "log-level").Field);
+    }
+
+    [Theory]
+    [InlineData("listen-client-urls: https://10.0.0.1:2379", "etcd.extraFlags.listen-client-urls", "set nodes[].address, etcd.clientPort and etcd.peerPort instead")]
+    [InlineData("heartbeat-interval: 200", "etcd.extraFlags.heartbeat-interval", "etcd-forge sets it from etcd.heartbeatIntervalMs; set that field instead")]
+    [InlineData("peer-cert-allowed-cn: etcd", "etcd.extraFlags.peer-cert-allowed-cn", "etcd-forge writes every TLS setting itself")]
+    [InlineData("wal-dir: /ssd/wal", "etcd.extraFlags.wal-dir", "mount that disk at etcd.dataDir")]
+    [InlineData("discovery-srv: example.com", "etcd.extraFlags.discovery-srv", "which discovery would replace")]
+    [InlineData("raft-read-timeout: 5s", "etcd.extraFlags.raft-read-timeout", "etcd reads it only from its command line")]
+    [InlineData("--log-level: debug", "etcd.extraFlags.--log-level", "write the flag without its leading dashes: log-level")]
+    [InlineData("logLevel: debug", "etcd.extraFlags.logLevel", "etcd spells its flags in lower case with dashes, e.g. log-level")]
+    [InlineData("auto-compaction-mode: daily", "etcd.extraFlags.auto-compaction-mode", "'daily' is not periodic or revision")]
+    [InlineData("auto-compaction-mode: revision", "etcd.extraFlags.auto-compaction-mode", "revision keeps a number of revisions, but etcd.autoCompactionRetention is '1h'")]
+    public void An_extra_flag_that_etcd_forge_owns_or_cannot_write_is_refused_at_load(string entry, string field, string message)
+    {
+        var retention = entry.Contains("revision") ? "  autoCompactionRetention: \"1h\"\n" : "";
+        var yaml = ConfigFixture.Valid.Replace("  version: 3.5.21\n", $"  version: 3.5.21\n{retention}  extraFlags:\n    {entry}\n");
+        var problem = OneProblem(yaml, field, message);
+        Assert.Equal(retention.Length > 0 ? 8 : 7, problem.Line);
+    }
+
+    [Fact]
+    public void Revision_compaction_with_a_number_of_revisions_loads()
+    {
+        var yaml = ConfigFixture.Valid.Replace("  version: 3.5.21\n", "  version: 3.5.21\n  autoCompactionRetention: \"10000\"\n")
+            .Replace("    address: 127.0.0.13\n", "    address: 127.0.0.13\n    extraFlags: { auto-compaction-mode: revision }\n");
+        Assert.Equal("revision", ConfigFixture.Load(_dir, yaml).Cluster.Nodes[2].ExtraFlags.Single().Value);
     }
 
     [Theory]
@@ -163,7 +223,8 @@ public sealed class ClusterLoaderTests : IDisposable
                 "server": { "expiry": "4380h", "usages": ["signing", "key encipherment", "server auth", "client auth"] },
                 "client": { "expiry": "2190h", "usages": ["signing", "key encipherment", "client auth"] } } } }
             """);
-        var pki = ConfigFixture.Load(_dir, ConfigFixture.Valid).Cluster.Pki;
+        // A week's default expiry needs a renewBefore shorter than the default 720h.
+        var pki = ConfigFixture.Load(_dir, ConfigFixture.Valid.Replace("pki:\n", "pki:\n  renewBefore: 72h\n")).Cluster.Pki;
         Assert.Equal(KeyAlgorithm.Rsa2048, pki.KeyAlgorithm);
         Assert.Equal(new Subject("Recipe CA", "Ops", "etcd", "DE", "Berlin", "BE"), pki.CaSubject);
         Assert.Equal(TimeSpan.FromHours(43800), pki.CaValidity);

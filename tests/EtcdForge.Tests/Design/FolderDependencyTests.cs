@@ -19,11 +19,12 @@ public sealed class FolderDependencyTests
         ["EtcdForge.Docker"],
         ["EtcdForge.Image"],
         ["EtcdForge.Packaging", "EtcdForge.Rotation", "EtcdForge.Verification"],
+        ["EtcdForge.EtcdFlags"],
         ["EtcdForge.Certificates", "EtcdForge.Download"],
         ["EtcdForge.Nodes", "EtcdForge.Reporting"],
-        ["EtcdForge.Client", "EtcdForge.Pki", "EtcdForge.Remote"],
+        ["EtcdForge.Client", "EtcdForge.CommandLine", "EtcdForge.Pki", "EtcdForge.Remote"],
         ["EtcdForge.Configuration"],
-        ["EtcdForge.Artifacts", "EtcdForge.CommandLine", "EtcdForge.Commands"],
+        ["EtcdForge.Artifacts", "EtcdForge.Commands"],
         ["EtcdForge.Errors", "EtcdForge.Spelling", "Cake.Frosting"], // Cake.Frosting: the host's stand-in for the engine
     ];
 

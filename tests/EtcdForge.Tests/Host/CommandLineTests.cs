@@ -1,3 +1,4 @@
+using Cake.Frosting;
 
 namespace EtcdForge.Tests.Host;
 
@@ -11,10 +12,13 @@ public sealed class CommandLineTests : IDisposable
     private readonly TempDir _scratch = new();
     private string Artifacts => _scratch.Combine("artifacts");
 
+    // No description at all: what only lists tasks or options must not need one.
+    private string NoDescription => $"--config={_scratch.Combine("no-such-cluster.yaml")}";
+
     [Fact]
-    public void Tree_shows_the_dependency_chain()
+    public void Tree_shows_the_dependency_chain_without_a_description()
     {
-        var run = ForgeProcess.Run("--tree", $"--artifacts={Artifacts}");
+        var run = ForgeProcess.Run("--tree", NoDescription, $"--artifacts={Artifacts}");
 
         Assert.True(run.ExitCode == 0, run.ToString());
         HostAssert.Plain(run);
@@ -26,15 +30,66 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
-    public void Description_lists_every_target_with_its_description()
+    public void Description_lists_every_target_with_its_description_without_a_description_file()
     {
-        var run = ForgeProcess.Run("--description", $"--artifacts={Artifacts}");
+        var run = ForgeProcess.Run("--description", NoDescription, $"--artifacts={Artifacts}");
 
         Assert.True(run.ExitCode == 0, run.ToString());
         HostAssert.Plain(run);
         foreach (var target in Targets) Assert.Contains(run.Lines, l => l.TrimStart().StartsWith(target + " "));
         Assert.Contains("Builds every artifact", run.Stdout);
         Assert.Contains("Obtains verified etcd binaries", run.Stdout);
+        HostAssert.Empty(Artifacts);
+    }
+
+    [Fact]
+    public void Help_lists_every_target_and_every_option_with_its_meaning_without_a_description()
+    {
+        var run = ForgeProcess.Run("--help", NoDescription, $"--artifacts={Artifacts}");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Empty(run.ErrorLines);
+        HostAssert.Plain(run);
+        Assert.StartsWith("Usage: ./build.sh --target=NAME", run.Lines[1]);
+        var tasks = TaskRegistration.Discover([typeof(BuildContext).Assembly]).ToList();
+        Assert.Contains(tasks, t => t.Name == "Plan");
+        foreach (var task in tasks)
+        {
+            Assert.False(string.IsNullOrEmpty(task.Description), $"{task.Name} has no [TaskDescription]");
+            Assert.Contains(run.Lines, l => l.TrimStart().StartsWith(task.Name + " ") && l.EndsWith(task.Description!));
+        }
+        foreach (var option in HostOptions.Meanings.Concat(EtcdForge.CommandLine.ForgeOptions.Meanings))
+        {
+            Assert.Contains(run.Lines, l => l.TrimStart().StartsWith(option.Syntax + " ") && l.EndsWith(option.Meaning));
+        }
+        Assert.Contains("  3  an internal error: a bug in etcd-forge; please report it with the output of --verbosity=diagnostic", run.Lines);
+        HostAssert.Empty(Artifacts);
+    }
+
+    [Fact]
+    public void Version_names_the_version_the_commit_and_the_supported_etcd_versions_without_a_description()
+    {
+        var run = ForgeProcess.Run("--version", NoDescription, $"--artifacts={Artifacts}");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Empty(run.ErrorLines);
+        var lines = run.Stdout.TrimEnd().Split('\n');
+        Assert.Equal(3, lines.Length);
+        Assert.Equal("etcd-forge 0.9.0", lines[0]);
+        // The host was built from this checkout, so its commit is one of the repository's.
+        var commit = Assert.Single(System.Text.RegularExpressions.Regex.Match(lines[1], "^commit: ([0-9a-f]{40})$").Groups.Values.Skip(1)).Value;
+        ExternalTool.Succeed("git", "-C", RepoPaths.Root, "cat-file", "-e", commit + "^{commit}");
+        Assert.Equal("supported etcd: 3.4, 3.5 (tested: 3.4.23, 3.5.30); 3.6 by its documented flags, untested", lines[2]);
+        HostAssert.Empty(Artifacts);
+    }
+
+    [Fact]
+    public void Detailed_exitcode_outside_Plan_is_one_line_before_anything_runs()
+    {
+        var run = ForgeProcess.Run("--target=Package", "--detailed-exitcode", $"--artifacts={Artifacts}");
+
+        var error = HostAssert.OneLineError(run);
+        Assert.Equal("Error: --detailed-exitcode is for --target=Plan only (exit 2 when changes are pending), not --target=Package; drop it or plan first with --target=Plan", error);
         HostAssert.Empty(Artifacts);
     }
 

@@ -62,7 +62,7 @@ internal static class HostAssert
 
     public static void Failed(ForgeResult result)
     {
-        Assert.True(result.ExitCode != 0, "expected a non-zero exit code:\n" + result);
+        Assert.True(result.ExitCode == 1, "expected exit code 1 (a user error):\n" + result);
         Plain(result);
     }
 

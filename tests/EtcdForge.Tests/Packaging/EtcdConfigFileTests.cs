@@ -1,5 +1,6 @@
 using EtcdForge.Artifacts;
 using EtcdForge.Configuration;
+using EtcdForge.EtcdFlags;
 using EtcdForge.Nodes;
 using EtcdForge.Packaging;
 
@@ -7,10 +8,10 @@ namespace EtcdForge.Tests.Packaging;
 
 public sealed class EtcdConfigFileTests() : PackagingTest([("etcd1", "198.18.0.11"), ("etcd2", "198.18.0.12")])
 {
-    private string Render(EtcdVersion version)
+    private string Render(EtcdVersion version, params CheckedExtraFlags.Rendered[] extraFlags)
     {
         var node = Packed.Node("etcd1") with { Connection = new(ConnectionType.Ssh, "root", 22, null, null, null) };
-        return EtcdConfigFile.Render(node, Packed.Cluster, NodePaths.For(node, Packed.Cluster, Packed.Layout), version);
+        return EtcdConfigFile.Render(node, Packed.Cluster, NodePaths.For(node, Packed.Cluster, Packed.Layout), version, extraFlags);
     }
 
     private static IReadOnlyList<string> TopKeys(string yaml) =>
@@ -64,7 +65,29 @@ public sealed class EtcdConfigFileTests() : PackagingTest([("etcd1", "198.18.0.1
     public void A_member_on_a_loopback_address_gets_no_second_loopback_listener()
     {
         using var f = new PackagingFixture([("etcd1", "127.0.0.11")]);
-        var yaml = EtcdConfigFile.Render(f.Node("etcd1"), f.Cluster, NodePaths.For(f.Node("etcd1"), f.Cluster, f.Layout), new EtcdVersion(3, 4, 23));
+        var yaml = EtcdConfigFile.Render(f.Node("etcd1"), f.Cluster, NodePaths.For(f.Node("etcd1"), f.Cluster, f.Layout), new EtcdVersion(3, 4, 23), []);
         Assert.Contains("listen-client-urls: 'https://127.0.0.11:2379'\n", yaml);
     }
+
+    // extraFlags go after etcd-forge's own keys (a member without any keeps the file it had, and is not restarted);
+    // auto-compaction-mode is the one default of etcd-forge's they may change.
+    [Fact]
+    public void Extra_flags_follow_etcd_forges_keys_and_may_change_the_compaction_mode()
+    {
+        var yaml = Render(new EtcdVersion(3, 5, 21), new("auto-compaction-mode", "'revision'"), new("log-level", "'debug'"));
+
+        Assert.Single(yaml.Split('\n'), l => l.StartsWith("auto-compaction-mode:", StringComparison.Ordinal));
+        Assert.EndsWith("enable-v2: false\n# etcd.extraFlags, and this node's own\nauto-compaction-mode: 'revision'\nlog-level: 'debug'\n", yaml);
+        Assert.Equal(Render(new EtcdVersion(3, 5, 21)).Replace("auto-compaction-mode: 'periodic'\n", ""), yaml[..yaml.IndexOf("# etcd.extraFlags", StringComparison.Ordinal)]);
+    }
+
+    // extraFlags cannot repeat a key etcd-forge writes (a repeated key is an error to etcd's YAML reader): every top-level
+    // key of every version's file is refused at load, but for the one default they may change.
+    [Theory]
+    [InlineData(3, 4, 23)]
+    [InlineData(3, 5, 21)]
+    [InlineData(3, 6, 5)]
+    public void Every_key_etcd_forge_writes_is_one_extraFlags_may_not_set(int major, int minor, int patch) =>
+        Assert.All(TopKeys(Render(new EtcdVersion(major, minor, patch))).Where(k => k != "auto-compaction-mode"),
+            key => Assert.NotNull(EtcdFlagNames.Refusal(key)));
 }

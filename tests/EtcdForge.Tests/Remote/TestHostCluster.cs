@@ -56,7 +56,9 @@ public class TestHostCluster : IDisposable
 
     private ForgeProcess Process() => new() { Environment = _environment };
 
-    private string[] WithPaths(string[] args) => [.. args, $"--config={Config}", $"--artifacts={Artifacts}"];
+    // A run may name another description of the cluster (--config=...); by default it is this one.
+    private string[] WithPaths(string[] args) =>
+        [.. args, .. args.Any(a => a.StartsWith("--config=", StringComparison.Ordinal)) ? [] : new[] { $"--config={Config}" }, $"--artifacts={Artifacts}"];
 
     /// <summary>Debian's etcdctl with the operator's client certificate, against all members unless --endpoints is given.</summary>
     internal ToolResult Etcdctl(params string[] args) => Files.Etcdctl(Enumerable.Range(1, Nodes.Length).Select(Endpoint), args);

@@ -52,6 +52,8 @@ public sealed record DescribedNode(string Name, string Address, string Connectio
     /// <summary>More names for the server certificate (hostnames: and extraSans:).</summary>
     public IReadOnlyList<string> Hostnames { get; init; } = [];
     public IReadOnlyList<string> ExtraSans { get; init; } = [];
+    /// <summary>More entries of the node's mapping, written as they are (e.g. "extraFlags: { log-level: info }").</summary>
+    public string? More { get; init; }
 
     public static DescribedNode Local(string name, string address) => new(name, address, "{ type: local }");
 
@@ -66,5 +68,5 @@ public sealed record DescribedNode(string Name, string Address, string Connectio
     public string Yaml => $"  - {{ name: {Name}, address: {Address}, " +
         (Hostnames.Count == 0 ? "" : $"hostnames: [{string.Join(", ", Hostnames)}], ") +
         (ExtraSans.Count == 0 ? "" : $"extraSans: [{string.Join(", ", ExtraSans)}], ") +
-        (Service is null ? "" : $"service: {Service}, ") + $"connection: {Connection} }}";
+        (Service is null ? "" : $"service: {Service}, ") + (More is null ? "" : $"{More}, ") + $"connection: {Connection} }}";
 }

@@ -8,7 +8,8 @@ namespace EtcdForge.Tests.Support;
 // every run that gets as far as its first task takes it.
 public sealed record DirSnapshot(IReadOnlyDictionary<string, (DateTime Mtime, string Sha256, UnixFileMode Mode)> Files)
 {
-    public static DirSnapshot Of(string root)
+    /// <param name="skipping">directories below root (relative) left out, e.g. a running member's tree.</param>
+    public static DirSnapshot Of(string root, params string[] skipping)
     {
         var files = new SortedDictionary<string, (DateTime, string, UnixFileMode)>(StringComparer.Ordinal);
         if (Directory.Exists(root))
@@ -16,6 +17,7 @@ public sealed record DirSnapshot(IReadOnlyDictionary<string, (DateTime Mtime, st
             foreach (var path in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories))
             {
                 if (System.IO.Path.GetFileName(path) is ArtifactsLock.FileName or ArtifactsLock.OwnerFileName) continue;
+                if (skipping.Any(dir => path.StartsWith(System.IO.Path.Combine(root, dir) + "/", StringComparison.Ordinal))) continue;
                 files[System.IO.Path.GetRelativePath(root, path)] =
                     (File.GetLastWriteTimeUtc(path), Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path))), File.GetUnixFileMode(path));
             }

@@ -93,7 +93,10 @@ public sealed class RunningForge(Process process, IReadOnlyList<string> args, Ti
                 $"stdout:\n{_stdout.Result}\nstderr:\n{_stderr.Result}");
         }
         process.WaitForExit(); // flushes the redirected streams
-        return new ForgeResult(args, process.ExitCode, _stdout.Result, _stderr.Result);
+        var result = new ForgeResult(args, process.ExitCode, _stdout.Result, _stderr.Result);
+        // An internal error is a bug in etcd-forge, whatever the test expected (a user error exits 1).
+        if (result.ExitCode == Cake.Frosting.ExitCodes.InternalError) throw new Xunit.Sdk.XunitException($"etcd-forge reported an internal error, a bug:\n{result}");
+        return result;
     }
 
     public void Dispose()

@@ -21,8 +21,10 @@ public class LoopbackCluster : ILocalCluster, IDisposable
     private readonly ReleaseServer _mirror;
     private readonly LocalMembers _members;
 
-    /// <param name="etcd">more lines for the etcd section; <paramref name="sections"/>: top-level sections (e.g. backup); <paramref name="pki"/>: more pki lines.</param>
-    public LoopbackCluster(int block, string version = EtcdRelease.V35, string name = "loopback", int firstHost = 11, IReadOnlyList<string>? etcd = null, IReadOnlyList<string>? sections = null, IReadOnlyList<string>? pki = null)
+    /// <param name="etcd">more lines for the etcd section; <paramref name="sections"/>: top-level sections (e.g. backup); <paramref name="pki"/>: more pki lines;
+    /// <paramref name="nodes"/>: more entries per member (by name, e.g. etcd3: "extraFlags: { log-level: info }").</param>
+    public LoopbackCluster(int block, string version = EtcdRelease.V35, string name = "loopback", int firstHost = 11, IReadOnlyList<string>? etcd = null,
+        IReadOnlyList<string>? sections = null, IReadOnlyList<string>? pki = null, IReadOnlyDictionary<string, string>? nodes = null)
     {
         if (block is < 1 or > 254) throw new ArgumentOutOfRangeException(nameof(block), block, "a loopback block is 127.0.B.0/24, B in 1-254");
         if (firstHost is < 2 or > 252) throw new ArgumentOutOfRangeException(nameof(firstHost), firstHost, "members are 127.0.B.firstHost..+2");
@@ -35,7 +37,7 @@ public class LoopbackCluster : ILocalCluster, IDisposable
         _mirror = new ReleaseServer($"127.0.{block}.1");
         _members = new LocalMembers(ClusterDir);
         Version = version;
-        _description = new ClusterDescription(name) { Sections = sections ?? [], Pki = pki ?? [], Nodes = [.. Enumerable.Range(1, Nodes.Length).Select(m => DescribedNode.Local(Nodes[m - 1], Address(m)))] };
+        _description = new ClusterDescription(name) { Sections = sections ?? [], Pki = pki ?? [], Nodes = [.. Enumerable.Range(1, Nodes.Length).Select(m => DescribedNode.Local(Nodes[m - 1], Address(m)) with { More = nodes?.GetValueOrDefault(Nodes[m - 1]) })] };
         Config = ConfigFor(version, etcd ?? []);
     }
 
@@ -106,6 +108,10 @@ public class LoopbackCluster : ILocalCluster, IDisposable
         }
         return new DirSnapshot(files);
     }
+
+    // Everything under artifacts/ but the members' own trees (nodes/, where running etcd changes its data and logs),
+    // for "nothing changed under artifacts/" checks on a running cluster.
+    public DirSnapshot ArtifactFiles() => DirSnapshot.Of(Artifacts, Path.Combine(Name, "nodes"));
 
     public ForgeResult Forge(params string[] args) => ForgeProcess.Run(WithPaths(args));
 
