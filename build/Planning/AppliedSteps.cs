@@ -4,7 +4,9 @@ using EtcdForge.Artifacts;
 namespace EtcdForge.Planning;
 
 /// <summary>reports/applied.json: the steps this run carried out, in the order they finished, each logged with its
-/// id as it finishes. Rewritten after every step, so a run that stops halfway still says how far it got.</summary>
+/// id as it finishes. Written from the first step on and rewritten after every step, so a run that stops halfway
+/// still says how far it got; a run that carries out no step (nothing to do, or refused) leaves the artifacts as
+/// they were, the last run's record included.</summary>
 public sealed class AppliedSteps(ArtifactLayout layout, string cluster, TimeProvider clock, ICakeLog log)
 {
     public sealed record Entry(string Id, string Task, string? Node, string Action, string Outcome, string? Detail);
@@ -22,12 +24,11 @@ public sealed class AppliedSteps(ArtifactLayout layout, string cluster, TimeProv
 
     public static string PathOf(ArtifactLayout layout) => Path.Combine(layout.Reports, "applied.json");
 
-    /// <summary>Starts this run's record (an empty list), replacing the last run's.</summary>
+    /// <summary>Starts this run's record; it replaces the last run's at this run's first step.</summary>
     public void Start(string target)
     {
         _target = target;
         _startedAt = clock.GetUtcNow();
-        Write();
     }
 
     public void Done(PlanStep step, string? detail = null) => Add(step, "done", detail);

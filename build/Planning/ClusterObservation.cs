@@ -1,8 +1,6 @@
 using EtcdForge.Configuration;
 using EtcdForge.Deploy;
 using EtcdForge.Membership;
-using EtcdForge.Pki;
-using EtcdForge.Rotation;
 using EtcdForge.Services;
 using EtcdForge.Upgrade;
 
@@ -30,4 +28,4 @@ public sealed record NodeObservation(Node Node, EtcdService.MemberState State, N
 
 /// <param name="Requested">a rotation is asked for (--force) or due (the CA is within renewBefore).</param>
 /// <param name="Served">what members show of a rotation under way; null when none is.</param>
-public sealed record RotationObservation(CaStage Stage, bool Requested, ServedView? Served);
+public sealed record RotationObservation(Pki.CaStage Stage, bool Requested, Rotation.ServedView? Served);

@@ -43,6 +43,7 @@ public sealed class PlanTask : AsyncFrostingTask<BuildContext>
         {
             context.Log.Warning("{0} would refuse, before changing anything: {1}", refusal.Task, refusal.Message);
         }
+        context.ChangesPending = plan.HasChanges;
         PlanReport.Write(context.Artifacts, context.Cluster.Name, context.Options.PlanFor ?? "Verify", plan, context.Clock.GetUtcNow());
         context.Log.Information(plan.HasChanges ? $"Plan: {plan.Steps.Count} change(s); nothing was changed" : "Plan: nothing to change");
     }

@@ -44,8 +44,15 @@ public abstract class CertificateLifeTests(ICertificateCluster cluster, ITestOut
 
         for (var run = 1; run <= 2; run++)
         {
+            // Plan for the renewal first: every leaf, every bundle, every node's install, and no restart.
+            var plan = cluster.Forge("--target=Plan", "--for=RenewCerts", "--force");
+            Assert.True(plan.ExitCode == 0, plan.ToString());
             var renewal = cluster.Forge("--target=RenewCerts", "--force");
             Assert.True(renewal.ExitCode == 0, renewal.ToString());
+            var steps = PlannedSteps.AssertAppliedAsPlanned(cluster.Files);
+            Assert.Equal(7, steps.Count(s => s.StartsWith("IssueCerts/reissue/", StringComparison.Ordinal)));
+            Assert.Equal(Nodes.Select(n => $"DeployNodes/install/{n}"), steps.Where(s => s.StartsWith("DeployNodes/", StringComparison.Ordinal)));
+            Assert.DoesNotContain(steps, s => s.StartsWith("BootstrapCluster/", StringComparison.Ordinal));
             Assert.Equal(7, renewal.Lines.Count(l => l.Contains("reissued (renewal forced (--force))")));
             Assert.Contains("BootstrapCluster: nothing changed", renewal.Lines);
             Assert.Contains(renewal.Lines, l => l.StartsWith("RenewCerts: all 6 checks passed"));

@@ -14,9 +14,7 @@ public sealed class CallerDirectoryTests : IDisposable
 
     public CallerDirectoryTests()
     {
-        // Created 0700; as root the host starts etcd as the etcd user, which must reach the node dirs below it.
-        File.SetUnixFileMode(_dir.Path, File.GetUnixFileMode(_dir.Path) | UnixFileMode.GroupRead | UnixFileMode.GroupExecute
-            | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        _dir.ReachableByEtcd();
         _members = new LocalMembers(ClusterDir);
     }
 

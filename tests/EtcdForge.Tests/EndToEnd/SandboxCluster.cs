@@ -21,10 +21,7 @@ public sealed class SandboxCluster : ILocalCluster, IDisposable
 
     public SandboxCluster()
     {
-        // The temp dir is created 0700; run as root, the host starts etcd as the etcd user, which must reach
-        // the node dirs below it (as it would under /tmp or / in a real run).
-        File.SetUnixFileMode(_dir.Path, File.GetUnixFileMode(_dir.Path) | UnixFileMode.GroupRead | UnixFileMode.GroupExecute
-            | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        _dir.ReachableByEtcd();
         _members = new LocalMembers(Sandbox);
         FirstRun = ForgeProcess.Run("--target=Verify", $"--artifacts={Root}");
         RecordPids();

@@ -10,9 +10,7 @@ public sealed class MembershipSandbox : MembershipCluster, IDisposable
 
     public MembershipSandbox() : base("sandbox")
     {
-        // Run as root, the members run as the etcd user, which must reach the node dirs below the temp dir.
-        File.SetUnixFileMode(Dir.Path, File.GetUnixFileMode(Dir.Path) | UnixFileMode.GroupRead | UnixFileMode.GroupExecute
-            | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        Dir.ReachableByEtcd();
     }
 
     /// <summary>The members left after the scale-in (the later tests work on them).</summary>

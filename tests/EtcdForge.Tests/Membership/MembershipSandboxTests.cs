@@ -23,8 +23,9 @@ public sealed class MembershipSandboxTests(MembershipSandbox sandbox) : IClassFi
         await using var writer = ContinuousWriter.Start(sandbox.Endpoints(Five), sandbox.Files.CaCert, sandbox.Files.ClientCert, sandbox.Files.ClientKey, "ef-membership");
         await writer.WaitForMoreAsync(20);
 
-        // Plan shows both additions and makes neither.
-        var plan = sandbox.ForgeSucceeds(Five, "--target=Plan");
+        // Plan shows both additions and makes neither; with --detailed-exitcode it says so by exiting 2.
+        var plan = sandbox.Forge(Five, "--target=Plan", "--detailed-exitcode");
+        Assert.True(plan.ExitCode == 2, plan.ToString());
         Assert.Contains("membership change 1 of 2: would add etcd4 as learner, then promote", plan.Output);
         Assert.Contains("membership change 2 of 2: would add etcd5 as learner, then promote", plan.Output);
         Assert.Equal(3, sandbox.MemberList(sandbox.Endpoints(Three)).Count);
@@ -70,6 +71,9 @@ public sealed class MembershipSandboxTests(MembershipSandbox sandbox) : IClassFi
         // A second run changes nothing.
         var again = sandbox.ForgeSucceeds(kept, "--target=BootstrapCluster", "--yes");
         Assert.Contains("BootstrapCluster: nothing changed", again.Output);
+        var settled = sandbox.Forge(kept, "--target=Plan", "--detailed-exitcode");
+        Assert.True(settled.ExitCode == 0, settled.ToString());
+        settled.PlannedNothing();
         sandbox.Keep(kept);
     }
 

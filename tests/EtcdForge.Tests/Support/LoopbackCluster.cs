@@ -31,9 +31,7 @@ public class LoopbackCluster : ILocalCluster, IDisposable
         Block = block;
         FirstHost = firstHost;
         Name = name;
-        // Created 0700; as root the host starts etcd as the etcd user, which must reach the node dirs below it.
-        File.SetUnixFileMode(_dir.Path, File.GetUnixFileMode(_dir.Path) | UnixFileMode.GroupRead | UnixFileMode.GroupExecute
-            | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        _dir.ReachableByEtcd();
         _mirror = new ReleaseServer($"127.0.{block}.1");
         _members = new LocalMembers(ClusterDir);
         Version = version;

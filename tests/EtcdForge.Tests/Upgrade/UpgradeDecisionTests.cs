@@ -50,13 +50,16 @@ public sealed class UpgradeDecisionTests
         Assert.Equal(["etcd3", "etcd1"], result.Order);
     }
 
+    // running -> target: why etcd refuses it.
+    public static readonly TheoryData<string, string, string> RefusedChanges = new()
+    {
+        { "3.5.30", "3.4.23", "is a downgrade" }, { "3.5.30", "3.5.16", "is a downgrade" },
+        { "3.4.23", "3.6.0", "skips a minor version" }, { "3.4.23", "3.7.1", "skips a minor version" },
+        { "3.5.25", "3.6.5", "3.5.26 or later" }, { "3.5.16", "3.6.0", "3.5.26 or later" },
+    };
+
     [Theory]
-    [InlineData("3.5.30", "3.4.23", "is a downgrade")]
-    [InlineData("3.5.30", "3.5.16", "is a downgrade")]
-    [InlineData("3.4.23", "3.6.0", "skips a minor version")]
-    [InlineData("3.4.23", "3.7.1", "skips a minor version")]
-    [InlineData("3.5.25", "3.6.5", "3.5.26 or later")]
-    [InlineData("3.5.16", "3.6.0", "3.5.26 or later")]
+    [MemberData(nameof(RefusedChanges))]
     public void Refused_version_changes_say_why(string running, string target, string why)
     {
         var result = Decide(Three(running), V(target), []);
