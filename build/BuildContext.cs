@@ -36,13 +36,8 @@ public sealed class BuildContext : FrostingContext, ISuccessExitCode
     // Per-node install plans and their fingerprints, read from the bundles on first use.
     public InstallPlans InstallPlans { get; }
 
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Docker.MemberContainer> _containers = new();
-
-    /// <summary>The container a docker member runs in (read once per run from the image Package wrote); null for
-    /// members that do not run in one.</summary>
-    public Docker.MemberContainer? ContainerOf(Node node) => node.Service == ServiceKind.Docker
-        ? _containers.GetOrAdd(node.Name, _ => Docker.MemberContainer.For(Cluster, node, Artifacts))
-        : null;
+    /// <summary>Where each node's etcd service comes from (a docker member's with its container).</summary>
+    public Services.EtcdServices Services { get; }
 
     private Task<Planning.ConvergencePlan>? _plan;
 
@@ -57,7 +52,7 @@ public sealed class BuildContext : FrostingContext, ISuccessExitCode
 
     private async Task<Planning.ConvergencePlan> MakePlanAsync(bool rotation)
     {
-        var seen = await new Planning.ClusterObserver(Cluster, Artifacts, Clock, Nodes, PathsOf, ContainerOf)
+        var seen = await new Planning.ClusterObserver(Cluster, Artifacts, Clock, Nodes, Services)
             .ObserveAsync(rotation, Options.ForcesRotation, Options.RenewsAllLeaves, default);
         return Planning.ConvergencePlanner.Plan(Cluster, Artifacts, seen, Options.Yes, rotation, Options.PlansReplacement ? ReplacedNode : null);
     }
@@ -91,6 +86,7 @@ public sealed class BuildContext : FrostingContext, ISuccessExitCode
                 : $"--artifacts={artifactsRoot}: {file} is a file, not a directory; pass a directory for the build output (default: artifacts)");
         }
         Artifacts = new ArtifactLayout(artifactsRoot, Cluster.Name);
+        Services = new Services.EtcdServices(Cluster, Artifacts);
         // Trust on first use only when asked for; it records the keys in each node's knownHosts file.
         // The passphrase of encrypted key files comes from the environment, never from the command line or the
         // description, so it stays out of shell history, process lists and version control.
@@ -102,7 +98,7 @@ public sealed class BuildContext : FrostingContext, ISuccessExitCode
         Shells = new NodeShellPool(Ssh);
         Nodes = NodesOf(Cluster.Nodes);
         Applied = new Planning.AppliedSteps(Artifacts, Cluster.Name, Clock, Log);
-        InstallPlans = new InstallPlans(Cluster, Artifacts, node => ContainerOf(node)?.Image?.Id);
+        InstallPlans = new InstallPlans(Cluster, Artifacts, node => Services.ContainerOf(node)?.Image?.Id);
         ReplacedNode = Options.Node is not { } name ? null
             : Cluster.Nodes.FirstOrDefault(n => n.Name == name)
               ?? throw new ForgeError($"--node={name}: no such node in {Cluster.SourceFile}; one of {string.Join(", ", Cluster.Nodes.Select(n => n.Name))}");

@@ -10,7 +10,7 @@ namespace EtcdForge.Backup;
 // own tool reads it) so that nothing on any node changes for a bad file; then every member is stopped, every data
 // dir rebuilt from the same snapshot with a new cluster token (the restored cluster must not mix with members of
 // the old one), and the members are started together. Each step can be repeated, so a failed Restore is re-run.
-public sealed class ClusterRestore(Cluster cluster, NodeFanOut nodes, Func<Node, NodePaths> pathsOf, Func<Node, string> fingerprintOf,
+public sealed class ClusterRestore(Cluster cluster, NodeFanOut nodes, EtcdServices services, Func<Node, string> fingerprintOf,
     SnapshotTool tool, string toolBinDir, TimeProvider clock, ICakeLog log)
 {
     public sealed record Checked(string Snapshot, BackupRecord Record, SnapshotTool.Status Status);
@@ -41,23 +41,23 @@ public sealed class ClusterRestore(Cluster cluster, NodeFanOut nodes, Func<Node,
         log.Information("Restore: uploading {0} to {1} node(s)", Path.GetFileName(snapshot.Snapshot), cluster.Nodes.Count);
         await nodes.RunAsync(async (node, shell) =>
         {
-            await shell.UploadAsync([FileUpload.FromFile(RestoredDataDir.SnapshotPathOn(pathsOf(node)), snapshot.Snapshot, Artifacts.AtomicFile.PrivateMode)], ct);
+            await shell.UploadAsync([FileUpload.FromFile(RestoredDataDir.SnapshotPathOn(services.PathsOf(node)), snapshot.Snapshot, Artifacts.AtomicFile.PrivateMode)], ct);
             return true;
         }, ct);
         // All members down before any data dir changes: a member still running would keep serving the old data.
         log.Information("Restore: stopping every member");
-        await nodes.RunAsync(async (node, shell) => { await EtcdService.For(node, shell, pathsOf(node)).StopAsync(ct); return true; }, ct);
+        await nodes.RunAsync(async (node, shell) => { await services.Of(node, shell).StopAsync(ct); return true; }, ct);
         log.Information("Restore: rebuilding every data dir from the snapshot (new cluster token {0})", token);
         var setAside = await nodes.RunAsync(async (node, shell) =>
         {
-            var result = await shell.RunAsync(RestoredDataDir.Script(pathsOf(node), node, cluster, token, stamp), ct);
+            var result = await shell.RunAsync(RestoredDataDir.Script(services.PathsOf(node), node, cluster, token, stamp), ct);
             if (!result.Succeeded) throw new ForgeError($"{node.Name}: snapshot restore failed: {result.Stderr.Trim().Split('\n')[^1]}; fix it and run Restore again");
             var lines = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             log.Information("[{0}] restored with its {1}", node.Name, lines.FirstOrDefault(l => l.StartsWith("restored-with ", StringComparison.Ordinal))?["restored-with ".Length..] ?? "tool");
             return lines.FirstOrDefault(l => l.StartsWith("set-aside ", StringComparison.Ordinal))?["set-aside ".Length..];
         }, ct);
         log.Information("Restore: starting every member");
-        await nodes.RunAsync(async (node, shell) => { await EtcdService.For(node, shell, pathsOf(node)).StartAsync(ct, fingerprintOf(node)); return true; }, ct);
+        await nodes.RunAsync(async (node, shell) => { await services.Of(node, shell).StartAsync(ct, fingerprintOf(node)); return true; }, ct);
         return setAside;
     }
 }

@@ -6,15 +6,15 @@ namespace EtcdForge.Deploy;
 
 // Undoes DeployNodes and BootstrapCluster on one node: stops etcd and removes exactly what was installed,
 // data included. The etcd user is left in place (other software may own files as it).
-public sealed class NodeRemoval(INodeShell shell, NodeInstallPlan plan, Docker.MemberContainer? container)
+public sealed class NodeRemoval(INodeShell shell, NodeInstallPlan plan, EtcdServices services)
 {
     public async Task<IReadOnlyList<string>> RunAsync(CancellationToken ct)
     {
         var paths = plan.Paths;
-        var service = EtcdService.For(plan.Node, shell, paths, container);
+        var service = services.Of(plan.Node, shell);
         var removed = new List<string>();
         if (await service.IsRunningAsync(ct)) removed.Add("stopped etcd");
-        if (container is not null) removed.AddRange(await RemoveContainersAsync(container, ct));
+        if (services.ContainerOf(plan.Node) is { } container) removed.AddRange(await RemoveContainersAsync(container, ct));
         await service.StopAsync(ct);
         if (plan.Node.Connection.Type == ConnectionType.Local)
         {
@@ -26,7 +26,7 @@ public sealed class NodeRemoval(INodeShell shell, NodeInstallPlan plan, Docker.M
         {
             await shell.RunAsync("systemctl disable --quiet etcd 2>/dev/null; true", ct);
         }
-        var files = string.Join(" ", plan.Files.Select(f => f.Path).Append(paths.StartedFingerprintFile).Select(ShellQuote.Arg));
+        var files = string.Join(" ", plan.Files.Select(f => f.Path).Append(paths.StartedFingerprintFile).Append(paths.ContainerJoinConfigFile).Select(ShellQuote.Arg));
         var dirs = string.Join(" ", new[] { paths.SslDir, paths.DataDir, paths.RunDir }.Select(ShellQuote.Arg));
         (await shell.RunAsync($"rm -f {files} && rm -rf {dirs} && rmdir {ShellQuote.Arg(paths.ConfigDir)} 2>/dev/null; " +
                               (plan.Node.Service == ServiceKind.Systemd ? "systemctl daemon-reload 2>/dev/null; " : "") + "true", ct))

@@ -8,19 +8,20 @@ namespace EtcdForge.Membership;
 
 // What a membership change does on a member's node: its etcd service, the fingerprint it starts with, wiping its
 // data dir, and removing everything DeployNodes installed (from the node's bundle when Package still has it).
-public sealed class MemberNodes(NodeShellPool shells, Func<Node, NodePaths> pathsOf, Func<Node, Docker.MemberContainer?> containerOf, Func<Node, string> fingerprintOf, Func<Node, string> bundleOf)
+public sealed class MemberNodes(NodeShellPool shells, EtcdServices services, Func<Node, string> fingerprintOf, Func<Node, string> bundleOf)
 {
-    public async Task<EtcdService> ServiceAsync(Node node, CancellationToken ct) =>
-        EtcdService.For(node, await shells.GetAsync(node, ct), pathsOf(node), containerOf(node));
+    public async Task<EtcdService> ServiceAsync(Node node, CancellationToken ct) => services.Of(node, await shells.GetAsync(node, ct));
+
+    private NodePaths PathsOf(Node node) => services.PathsOf(node);
 
     public string FingerprintOf(Node node) => fingerprintOf(node);
 
-    public string DataDirOf(Node node) => pathsOf(node).DataDir;
+    public string DataDirOf(Node node) => PathsOf(node).DataDir;
 
     public async Task WipeDataAsync(Node node, CancellationToken ct)
     {
         var shell = await shells.GetAsync(node, ct);
-        var dataDir = ShellQuote.Arg(pathsOf(node).DataDir);
+        var dataDir = ShellQuote.Arg(PathsOf(node).DataDir);
         (await shell.RunAsync($"[ ! -d {dataDir} ] || find {dataDir} -mindepth 1 -delete", ct)).EnsureSuccess("wiping the data dir");
     }
 
@@ -29,10 +30,10 @@ public sealed class MemberNodes(NodeShellPool shells, Func<Node, NodePaths> path
         var shell = await shells.GetAsync(node, ct);
         var bundle = bundleOf(node);
         var plan = File.Exists(bundle)
-            ? NodeInstallPlan.FromBundle(node, pathsOf(node), bundle)
-            : new NodeInstallPlan(node, pathsOf(node), []);
-        var removed = await new NodeRemoval(shell, plan, containerOf(node)).RunAsync(ct);
-        return File.Exists(bundle) ? removed : [.. removed, $"its bundle {bundle} is gone, so the installed binaries and config under {pathsOf(node).Root} were left"];
+            ? NodeInstallPlan.FromBundle(node, PathsOf(node), bundle)
+            : new NodeInstallPlan(node, PathsOf(node), []);
+        var removed = await new NodeRemoval(shell, plan, services).RunAsync(ct);
+        return File.Exists(bundle) ? removed : [.. removed, $"its bundle {bundle} is gone, so the installed binaries and config under {PathsOf(node).Root} were left"];
     }
 
     public async Task ForgetAsync(Node node) => await shells.ForgetAsync(node);

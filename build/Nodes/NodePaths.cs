@@ -16,6 +16,9 @@ public sealed record NodePaths(string Root, string BinDir, string ConfigDir, str
     public string StartedFingerprintFile => Path.Combine(ConfigDir, "etcd.deployed");
     // Where etcd-forge before 2026-12 kept it; still read, so an upgrade of etcd-forge restarts nothing.
     public string LegacyFingerprintFile => Path.Combine(RunDir, "etcd.deployed");
+    // The config a docker member joined a running cluster with (see DockerService): in the config dir, which its
+    // container sees, and on persistent storage, since the engine starts that container again after a reboot.
+    public string ContainerJoinConfigFile => Path.Combine(ConfigDir, "etcd.join.conf.yml");
 
     public static NodePaths For(Node node, Cluster cluster, ArtifactLayout layout) =>
         node.Connection.Type == ConnectionType.Local

@@ -16,8 +16,7 @@ namespace EtcdForge.Planning;
 /// <summary>Reads, without changing anything, what the planner decides from: the artifacts (by each local
 /// task's own forecast), each node's member state and files, the running cluster's members, versions and alarms,
 /// and a CA rotation's progress.</summary>
-public sealed class ClusterObserver(Cluster cluster, ArtifactLayout layout, TimeProvider clock, NodeFanOut nodes,
-    Func<Node, NodePaths> pathsOf, Func<Node, MemberContainer?> containerOf)
+public sealed class ClusterObserver(Cluster cluster, ArtifactLayout layout, TimeProvider clock, NodeFanOut nodes, EtcdServices services)
 {
     /// <param name="rotation">read a CA rotation's progress too (Plan for RotateCa).</param>
     /// <param name="renewAllLeaves">IssueCerts would renew every leaf (--force with RenewCerts).</param>
@@ -43,9 +42,9 @@ public sealed class ClusterObserver(Cluster cluster, ArtifactLayout layout, Time
 
         var observed = await nodes.RunAsync(async (node, shell) =>
         {
-            var container = containerOf(node);
-            var state = await EtcdService.For(node, shell, pathsOf(node), container).StateAsync(ct);
-            IReadOnlyList<string> image = container is null ? [] : await MemberImage.PlannedAsync(node, shell, pathsOf(node), container, ct);
+            var container = services.ContainerOf(node);
+            var state = await services.Of(node, shell).StateAsync(ct);
+            IReadOnlyList<string> image = container is null ? [] : await MemberImage.PlannedAsync(node, shell, services.PathsOf(node), container, ct);
             if (forecast.InstallPlanOf(node) is not { } install)
             {
                 // Renewed leaves alone keep the restart fingerprint, so it is known before Package has run.

@@ -7,6 +7,10 @@ namespace EtcdForge.Services;
 // etcd in a container (ContainerSpec says how it is made). The fingerprint of the files and image it was created
 // with is a label on the container, so a re-run leaves a current container alone and replaces an outdated one
 // (MemberStarter decides, RollingRestart paces). The member's data lives on the node, never in the container.
+// A member that joins a running cluster gets a container that runs the join config (Paths.ContainerJoinConfigFile)
+// for the container's whole life: the engine may start it again at any time (a crash, a reboot), and etcd then
+// ignores the join keys because the data dir holds the member. The next container made for the member (new files,
+// a Restore) runs the deployed config, and the join config is removed.
 public sealed class DockerService(INodeShell shell, NodePaths paths, MemberContainer container, IDockerEngine engine) : EtcdService(shell, paths)
 {
     private const int LogLines = 5;
@@ -16,23 +20,21 @@ public sealed class DockerService(INodeShell shell, NodePaths paths, MemberConta
     public override async Task<MemberState> StateAsync(CancellationToken ct)
     {
         var state = await engine.InspectAsync(container.Name, ct);
-        var hasData = (await Shell.RunAsync($"[ -d {ShellQuote.Arg(MemberDir)} ]", ct)).Succeeded;
+        var hasData = (await Shell.RunAsync(HasDataTest, ct)).Succeeded;
         return new MemberState(state is { Running: true }, hasData, state?.Fingerprint);
     }
 
     public override async Task StartAsync(CancellationToken ct, string? fingerprint = null, string? joinCluster = null)
     {
-        // Not built yet: the container's config is part of its image spec, with no join copy beside it.
-        if (joinCluster is not null) throw new NodeError(Shell.NodeName, "adding a member that runs in a container to a running cluster is not supported yet; add it with service: process or systemd");
         var existing = await engine.InspectAsync(container.Name, ct);
-        if (existing is not null && fingerprint is not null && existing.Fingerprint == fingerprint)
+        if (joinCluster is null && existing is not null && fingerprint is not null && existing.Fingerprint == fingerprint)
         {
             await engine.StartAsync(container.Name, ct); // stopped or killed, but made from the deployed files: start it again
         }
         else
         {
             if (existing is not null) await engine.RemoveAsync(container.Name, ct);
-            await engine.CreateAndStartAsync(await SpecAsync(fingerprint, ct), ct);
+            await engine.CreateAndStartAsync(await SpecAsync(fingerprint, joinCluster, ct), ct);
         }
         // etcd refuses a bad config, a taken port or an unreadable key within moments; report that here, with its
         // log, rather than after BootstrapCluster's whole wait. Stopped, so the restart policy does not loop on it.
@@ -56,16 +58,18 @@ public sealed class DockerService(INodeShell shell, NodePaths paths, MemberConta
 
     // The container runs as whoever owns the member's certificates: the etcd user that DeployNodes gave them to
     // (or the build's own user when it is not root). Its data dir is made for that user if it is missing (the
-    // single-node test's is), since the engine would create a missing bind source as root.
-    private async Task<ContainerSpec> SpecAsync(string? fingerprint, CancellationToken ct)
+    // single-node test's is), since the engine would create a missing bind source as root. In the same command the
+    // join config is written for a joining member, or removed for any other.
+    private async Task<ContainerSpec> SpecAsync(string? fingerprint, string? joinCluster, CancellationToken ct)
     {
         var data = ShellQuote.Arg(Paths.DataDir);
+        var join = joinCluster is null ? $"rm -f {ShellQuote.Arg(Paths.ContainerJoinConfigFile)}\n" : WriteJoinConfig(joinCluster, Paths.ContainerJoinConfigFile);
         var owner = (await Shell.RunAsync($$"""
             set -e
             owner=$(stat -c %u:%g {{ShellQuote.Arg(Paths.SslDir)}})
             if [ ! -d {{data}} ]; then mkdir -p {{data}} && chmod 0700 {{data}} && chown "$owner" {{data}}; fi
-            echo "$owner"
-            """, ct)).EnsureSuccess("finding the etcd user's uid").Stdout.Trim();
+            {{join}}echo "$owner"
+            """, ct)).EnsureSuccess("preparing the container's data dir and config").Stdout.Trim();
         if (owner.StartsWith("0:", StringComparison.Ordinal))
         {
             throw new NodeError(Shell.NodeName, $"{Paths.SslDir} belongs to root, and etcd's container must not run as root; run DeployNodes as root so the etcd user owns it");
@@ -75,6 +79,6 @@ public sealed class DockerService(INodeShell shell, NodePaths paths, MemberConta
         mounts.Add(new Mount(Paths.DataDir, Writable: true));
         var labels = new Dictionary<string, string> { [Labels.Cluster] = container.Cluster, [Labels.Member] = container.Member };
         if (fingerprint is not null) labels[Labels.Fingerprint] = fingerprint;
-        return new ContainerSpec(container.Name, container.BuiltImage.Id, owner, mounts, ["--config-file", Paths.ConfigFile], labels);
+        return new ContainerSpec(container.Name, container.BuiltImage.Id, owner, mounts, ["--config-file", joinCluster is null ? Paths.ConfigFile : Paths.ContainerJoinConfigFile], labels);
     }
 }

@@ -12,14 +12,12 @@ public abstract class HostService(INodeShell shell, NodePaths paths) : EtcdServi
 
     public override async Task<bool> IsRunningAsync(CancellationToken ct) => (await Shell.RunAsync(AliveTest, ct)).Succeeded;
 
-    // Every remote command costs a round trip and a login shell, so the three questions go in one. A member has data
-    // when its WAL has a segment (etcd's own test): a first start that failed early can leave member/snap/db and an
-    // empty member/wal behind, and etcd starts such a member afresh.
+    // Every remote command costs a round trip and a login shell, so the three questions go in one.
     public override async Task<MemberState> StateAsync(CancellationToken ct)
     {
         var script = $"""
             if {AliveTest}; then echo running; fi
-            if ls {ShellQuote.Arg(Path.Combine(MemberDir, "wal"))}/*.wal >/dev/null 2>&1; then echo data; fi
+            if {HasDataTest}; then echo data; fi
             for f in {ShellQuote.Arg(Paths.StartedFingerprintFile)} {ShellQuote.Arg(Paths.LegacyFingerprintFile)}; do
               if [ -f "$f" ]; then printf 'fingerprint %s\n' "$(cat "$f")"; break; fi
             done
@@ -36,14 +34,9 @@ public abstract class HostService(INodeShell shell, NodePaths paths) : EtcdServi
         ? ""
         : $"mkdir -p {ShellQuote.Arg(Paths.ConfigDir)} && printf '%s\\n' {ShellQuote.Arg(fingerprint)} > {ShellQuote.Arg(Paths.StartedFingerprintFile)} && rm -f {ShellQuote.Arg(Paths.LegacyFingerprintFile)}\n";
 
-    // etcd reads initial-cluster and initial-cluster-state only on a member's first start, and ignores flags and
-    // environment once it has a config file. A member joining a running cluster therefore starts once from a copy
-    // of the deployed config that says "existing" and lists the members the cluster has now; every later start
-    // uses the deployed config, whose bootstrap keys etcd then ignores.
-    protected string JoinConfig(string joinCluster) =>
-        $"mkdir -p {ShellQuote.Arg(Paths.RunDir)} && sed -e {ShellQuote.Arg($"s|^initial-cluster: .*$|initial-cluster: '{joinCluster}'|")} " +
-        $"-e {ShellQuote.Arg("s|^initial-cluster-state: .*$|initial-cluster-state: 'existing'|")} {ShellQuote.Arg(Paths.ConfigFile)} > {ShellQuote.Arg(JoinConfigFile)}\n";
+    // A joining member's config (see EtcdService.WriteJoinConfig) is needed for its first start only: every later
+    // start uses the deployed config, so it can live in the run dir.
+    protected string JoinConfig(string joinCluster) => WriteJoinConfig(joinCluster, JoinConfigFile);
 
     protected string JoinConfigFile => Path.Combine(Paths.RunDir, "etcd.join.conf.yml");
-
 }

@@ -4,7 +4,6 @@ using System.Text.Json;
 using EtcdForge.Client;
 using EtcdForge.Configuration;
 using EtcdForge.EtcdFlags;
-using EtcdForge.Nodes;
 using EtcdForge.Packaging;
 using EtcdForge.Remote;
 using EtcdForge.Services;
@@ -14,20 +13,18 @@ namespace EtcdForge.SmokeTest;
 // The recipe's advice: prove one node works before forming the cluster. The node runs alone as a
 // one-member cluster with a throw-away data dir and token, full TLS, and is checked through gRPC and
 // through the HTTP/JSON gateway, then stopped and its data removed.
-// A docker member is tested in a container of its own (container: the test's), from the image the cluster will run.
+// A docker member is tested in a container of its own (EtcdServices.SingleNodeTestOf), from the image the cluster will run.
 // etcd: the extraFlags checked against the etcd obtained, and that etcd's version: the node is tested with its own flags.
-public sealed class SingleNodeSmokeTest(Cluster cluster, Node node, NodePaths paths, CheckedExtraFlags etcd, TlsIdentity identity, TimeProvider clock,
-    Docker.MemberContainer? container = null)
+public sealed class SingleNodeSmokeTest(Cluster cluster, Node node, EtcdServices services, CheckedExtraFlags etcd, TlsIdentity identity, TimeProvider clock)
 {
     public async Task<IReadOnlyList<string>> RunAsync(INodeShell shell, CancellationToken ct)
     {
+        var paths = services.PathsOf(node);
         var dir = Path.Combine(paths.RunDir, "single-node-test");
         var testPaths = paths with { ConfigDir = dir, DataDir = Path.Combine(dir, "data"), RunDir = dir };
         var alone = cluster with { Nodes = [node], Token = $"etcd-forge-single-{Guid.NewGuid():N}" };
         var config = EtcdConfigFile.Render(node, alone, testPaths, etcd.Version, etcd.For(node));
-        EtcdService service = container is null
-            ? new ProcessService(shell, testPaths, node.InstallsAsSystem)
-            : new DockerService(shell, testPaths, container, Docker.MemberContainer.EngineOf(node, shell, testPaths));
+        var service = services.SingleNodeTestOf(node, shell, testPaths);
         var q = ShellQuote.Arg(dir);
         // A throw-away directory, with the config written in the same command that makes it (one round trip);
         // umask 022 because etcd may run as the etcd user and must read it whatever the node's umask is.

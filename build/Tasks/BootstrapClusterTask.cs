@@ -51,7 +51,7 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
             if (diff.Conflicts.Count > 0) throw new ForgeError(string.Join(Environment.NewLine, diff.Conflicts));
             changes = diff.Changes;
         }
-        var nodes = new MemberNodes(context.Shells, context.PathsOf, context.ContainerOf, context.InstallPlans.FingerprintOf, n => context.Artifacts.NodeBundle(n.Name));
+        var nodes = new MemberNodes(context.Shells, context.Services, context.InstallPlans.FingerprintOf, n => context.Artifacts.NodeBundle(n.Name));
         await new MembershipChanger(members, nodes, new MembershipLog(context.Artifacts.Reports, context.Clock), known,
                 context.Options.BootstrapTimeout, context.Clock, context.Options.Yes, context.Log, summary)
             .ApplyAsync(changes, [.. live.SelectMany(m => m.ClientUrls).DefaultIfEmpty(endpoints[0])], default,
@@ -133,7 +133,7 @@ public sealed class BootstrapClusterTask : AsyncFrostingTask<BuildContext>
 
     private static string LastLine(string log) => log.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "(empty)";
 
-    private static EtcdService ServiceOf(BuildContext context, Node node, INodeShell shell) => EtcdService.For(node, shell, context.PathsOf(node), context.ContainerOf(node));
+    private static EtcdService ServiceOf(BuildContext context, Node node, INodeShell shell) => context.Services.Of(node, shell);
 
     private static MemberStarter StarterOf(BuildContext context, Node node, INodeShell shell) =>
         new(ServiceOf(context, node, shell), context.InstallPlans.FingerprintOf(node));

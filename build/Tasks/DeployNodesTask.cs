@@ -30,7 +30,7 @@ public sealed class DeployNodesTask : AsyncFrostingTask<BuildContext>
             // An upgrading member's new binaries wait beside the old ones until its turn in BootstrapCluster.
             var staged = StagedBinaries.AsDeployed(context.InstallPlans.Of(node), upgrade);
             var outcome = await new NodeDeployer(shell, staged).DeployAsync(default);
-            if (context.ContainerOf(node) is not { } container) return outcome;
+            if (context.Services.ContainerOf(node) is not { } container) return outcome;
             var before = shell.BytesUploaded;
             return await MemberImage.EnsureLoadedAsync(node, shell, staged.Paths, container, default) is { } loaded
                 ? outcome with { Changes = [.. outcome.Changes, loaded], BytesUploaded = outcome.BytesUploaded + shell.BytesUploaded - before }

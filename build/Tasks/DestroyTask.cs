@@ -16,7 +16,7 @@ public sealed class DestroyTask : AsyncFrostingTask<BuildContext>
         var results = await context.Nodes.RunAsync(async (node, shell) =>
         {
             var plan = context.InstallPlans.Of(node);
-            return await new NodeRemoval(shell, plan, context.ContainerOf(node)).RunAsync(default);
+            return await new NodeRemoval(shell, plan, context.Services).RunAsync(default);
         });
         foreach (var (node, lines) in results)
         {
@@ -25,7 +25,7 @@ public sealed class DestroyTask : AsyncFrostingTask<BuildContext>
         // Once every container of the cluster is gone, so that its own members no longer hold the image.
         var engines = MemberImage.OnePerEngine(context.Cluster.Nodes).ToList();
         var images = await context.NodesOf([.. engines]).RunAsync((node, shell) =>
-            MemberImage.RemoveAsync(node, shell, context.PathsOf(node), context.ContainerOf(node)!, default));
+            MemberImage.RemoveAsync(node, shell, context.PathsOf(node), context.Services.ContainerOf(node)!, default));
         foreach (var (node, line) in images)
         {
             if (line is not null) context.Log.Information("[{0}] {1}", node.Name, line);

@@ -18,7 +18,7 @@ public sealed class ReplaceMemberTask : AsyncFrostingTask<BuildContext>
         var change = plan.Members.Replacement ?? throw new ForgeError("ReplaceMember needs --node=NAME");
         var live = plan.Observation.Live!;
         var members = new ClusterMembers(ClusterIdentities.Operator(context.Cluster, context.Artifacts), context.Clock);
-        var nodes = new MemberNodes(context.Shells, context.PathsOf, context.ContainerOf, context.InstallPlans.FingerprintOf, n => context.Artifacts.NodeBundle(n.Name));
+        var nodes = new MemberNodes(context.Shells, context.Services, context.InstallPlans.FingerprintOf, n => context.Artifacts.NodeBundle(n.Name));
         await new MembershipChanger(members, nodes, new MembershipLog(context.Artifacts.Reports, context.Clock), context.Cluster.Nodes,
                 context.Options.BootstrapTimeout, context.Clock, context.Options.Yes, context.Log, summary)
             .ApplyAsync([change], [.. live.Where(m => m != change.Old).SelectMany(m => m.ClientUrls)], default,

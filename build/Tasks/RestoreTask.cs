@@ -17,7 +17,7 @@ public sealed class RestoreTask : AsyncFrostingTask<BuildContext>
         }
         var (path, r) = ClusterRestore.CheckHash(file, context.Artifacts.Backups);
         var etcd = EtcdBinaries.Load(context.Artifacts);
-        var restore = new ClusterRestore(context.Cluster, context.Nodes, context.PathsOf, context.InstallPlans.FingerprintOf,
+        var restore = new ClusterRestore(context.Cluster, context.Nodes, context.Services, context.InstallPlans.FingerprintOf,
             new SnapshotTool(etcd.ParsedVersion), etcd.BinDir, context.Clock, context.Log);
         var snapshot = await restore.CheckAsync(path, r);
         if (!context.Options.Yes)

@@ -1,7 +1,6 @@
 using EtcdForge.Client;
 using EtcdForge.Download;
 using EtcdForge.EtcdFlags;
-using EtcdForge.Services;
 using EtcdForge.SmokeTest;
 
 namespace EtcdForge.Tasks;
@@ -25,11 +24,11 @@ public sealed class SingleNodeTestTask : AsyncFrostingTask<BuildContext>
         var etcd = CheckedExtraFlags.Of(context.Cluster, EtcdBinaries.Load(context.Artifacts), context.Artifacts);
         var results = await context.NodesOf(node).RunAsync(async (n, shell) =>
         {
-            if (await EtcdService.For(n, shell, context.PathsOf(n), context.ContainerOf(n)).IsRunningAsync(default))
+            if (await context.Services.Of(n, shell).IsRunningAsync(default))
             {
                 return (IReadOnlyList<string>)[$"skipped: etcd is already running on {n.Name}"];
             }
-            var test = new SingleNodeSmokeTest(context.Cluster, n, context.PathsOf(n), etcd, identity, context.Clock, context.ContainerOf(n)?.SingleNodeTest);
+            var test = new SingleNodeSmokeTest(context.Cluster, n, context.Services, etcd, identity, context.Clock);
             return await test.RunAsync(shell, default);
         });
         foreach (var line in results.Single().Result) context.Log.Information("[{0}] {1}", node.Name, line);

@@ -4,15 +4,17 @@ using EtcdForge.Tests.EndToEnd;
 
 namespace EtcdForge.Tests.Docker;
 
-// config/examples/docker-sandbox.yaml on this suite's own loopback block (127.0.25.11-13, so it runs beside the
-// other suites), named dockertest, with Debian's etcd 3.4.23 as a local release archive (no network). One
-// `--target=Verify` for the class; Dispose runs Destroy --yes and then removes, by name, any container of this
-// cluster that is still there, so no container outlives the tests.
+// config/examples/docker-sandbox.yaml on this suite's own loopback block (127.0.25.11-13, and .14 for the member a
+// test adds, so it runs beside the other suites), named dockertest, with Debian's etcd 3.4.23 as a local release
+// archive (no network). One `--target=Verify` for the class; Dispose runs Destroy --yes and then removes, by name,
+// any container of this cluster that is still there, so no container outlives the tests.
 public sealed class DockerSandbox : IDisposable
 {
     public const string ClusterName = "dockertest";
     public static readonly string[] Nodes = ["etcd1", "etcd2", "etcd3"];
     public static readonly string[] Endpoints = ["https://127.0.25.11:2379", "https://127.0.25.12:2379", "https://127.0.25.13:2379"];
+    /// <summary>Where a test adds a fourth member (the next address of the block).</summary>
+    public const string FourthAddress = "127.0.25.14";
 
     private readonly TempDir _dir = new();
 

@@ -7,8 +7,9 @@ namespace EtcdForge.Tests.Docker;
 
 // service: docker end to end on this machine's engine (the Engine API over the Unix socket): the real host brings
 // the three members up in containers, Debian's tools and the docker CLI check them from outside, then a crash, a
-// `docker kill`, a member that cannot start, changed settings and Destroy. Tests run in name order (T1..T8) against
-// the one cluster the fixture made. Checks of the engine's state use the docker CLI, not etcd-forge's own code.
+// `docker kill`, a member that cannot start, Backup and Restore, a fourth member joining and leaving again, changed
+// settings and Destroy. Tests run in name order (T1..T8) against the one cluster the fixture made. Checks of
+// the engine's state use the docker CLI, not etcd-forge's own code.
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class DockerSandboxCollection
 {
@@ -147,6 +148,74 @@ public sealed class DockerSandboxTests(DockerSandbox cluster) : IClassFixture<Do
     }
 
     [DockerFact]
+    public void T6b_Restore_brings_back_the_keys_of_a_backup_into_new_containers()
+    {
+        _ = Up;
+        Put("restore/kept", "before");
+        cluster.Forge("--target=Backup").Succeeded("Backup");
+        var snapshot = Directory.GetFiles(Path.Combine(cluster.Cluster, "backups"), "*.db").Order(StringComparer.Ordinal).Last();
+        Put("restore/kept", "overwritten");
+        Put("restore/dropped", "after the backup");
+        var before = DockerSandbox.Nodes.Select(n => DockerSandbox.Inspect(DockerSandbox.Container(n), "{{.Id}}")).ToList();
+
+        var run = cluster.Forge("--target=Restore", $"--snapshot={snapshot}", "--yes").Succeeded("Restore");
+
+        Assert.Equal(3, run.Lines.Count(l => l.EndsWith("] restored with its etcdctl", StringComparison.Ordinal)));
+        Assert.Contains(run.Lines, l => l.StartsWith("Verify: all ") && l.EndsWith(" checks passed"));
+        Assert.Equal("before", Get("restore/kept"));
+        Assert.Null(Get("restore/dropped"));
+        // Stopping a docker member removes its container: each runs again in a new one, from the deployed config.
+        foreach (var (node, old) in DockerSandbox.Nodes.Zip(before))
+        {
+            var container = DockerSandbox.Container(node);
+            Assert.NotEqual(old, DockerSandbox.Inspect(container, "{{.Id}}"));
+            Assert.Equal($"true --config-file {ConfigFile(node)}", DockerSandbox.Inspect(container, "{{.State.Running}} {{join .Config.Cmd \" \"}}"));
+        }
+    }
+
+    [DockerFact]
+    public void T6c_A_fourth_docker_member_joins_the_running_cluster_as_a_learner_and_is_promoted()
+    {
+        _ = Up;
+        var running = DockerSandbox.Nodes.Select(n => DockerSandbox.Inspect(DockerSandbox.Container(n), "{{.Id}} {{.State.StartedAt}}")).ToList();
+        var four = cluster.WriteConfig("four.yaml", File.ReadAllText(cluster.Config) + $$"""
+              - name: etcd4
+                address: {{DockerSandbox.FourthAddress}}
+                connection: { type: local }
+                service: docker
+
+            """);
+
+        var grow = cluster.Forge("--target=Verify", $"--config={four}").Succeeded("Verify with a fourth member");
+
+        Assert.Contains(grow.Lines, l => l.Contains("[etcd4] added as learner (ID "));
+        Assert.Contains(grow.Lines, l => l.Contains("[etcd4] promoted to voting member (ID "));
+        Assert.Contains(grow.Lines, l => l.StartsWith("Verify: all ") && l.EndsWith(" checks passed"));
+        Assert.Equal(["add-learner etcd4", "promote etcd4"], MembershipLog().TakeLast(2));
+        // Debian's etcdctl: four voting members. The three that ran were left alone.
+        var list = Etcdctl("member", "list", "--write-out=json");
+        Assert.True(list.ExitCode == 0, list.ToString());
+        using (var members = JsonDocument.Parse(list.Stdout))
+        {
+            var all = members.RootElement.GetProperty("members").EnumerateArray().ToList();
+            Assert.Equal(["etcd1", "etcd2", "etcd3", "etcd4"], all.Select(m => m.GetProperty("name").GetString()).Order());
+            Assert.DoesNotContain(all, m => m.TryGetProperty("isLearner", out var learner) && learner.GetBoolean());
+        }
+        Assert.True(running.SequenceEqual(DockerSandbox.Nodes.Select(n => DockerSandbox.Inspect(DockerSandbox.Container(n), "{{.Id}} {{.State.StartedAt}}"))), grow.ToString());
+        // The new member's container runs the join config, which lives beside the deployed one, for its whole life:
+        // the next run finds it current and plans nothing.
+        var join = Path.Combine(cluster.NodeDir("etcd4"), "etc", "etcd", "etcd.join.conf.yml");
+        Assert.Equal($"true --config-file {join}", DockerSandbox.Inspect(DockerSandbox.Container("etcd4"), "{{.State.Running}} {{join .Config.Cmd \" \"}}"));
+        Assert.Contains("initial-cluster-state: 'existing'", File.ReadAllLines(join));
+        cluster.Forge("--target=Plan", $"--config={four}").PlannedNothing();
+
+        // Back to the suite's three members, so the tests after this one find the cluster they expect.
+        var shrink = cluster.Forge("--target=BootstrapCluster", "--yes").Succeeded("BootstrapCluster back to three members");
+        Assert.Contains(shrink.Lines, l => l.Contains("[etcd4] removed from the cluster (ID "));
+        Assert.DoesNotContain(DockerSandbox.Container("etcd4"), DockerSandbox.ContainersOfThisCluster());
+    }
+
+    [DockerFact]
     public void T7_Changed_settings_replace_the_containers_one_at_a_time_and_keep_the_data()
     {
         _ = Up;
@@ -204,4 +273,26 @@ public sealed class DockerSandboxTests(DockerSandbox cluster) : IClassFixture<Do
     }
 
     private ToolResult Etcdctl(params string[] args) => cluster.Files.Etcdctl(DockerSandbox.Endpoints, args);
+
+    private void Put(string key, string value)
+    {
+        var put = Etcdctl("put", key, value);
+        Assert.True(put.ExitCode == 0, put.ToString());
+    }
+
+    private string? Get(string key)
+    {
+        var get = Etcdctl("get", key, "--print-value-only");
+        Assert.True(get.ExitCode == 0, get.ToString());
+        return get.Stdout.Trim() is { Length: > 0 } value ? value : null;
+    }
+
+    private string ConfigFile(string node) => Path.Combine(cluster.NodeDir(node), "etc", "etcd", "etcd.conf.yml");
+
+    // reports/membership.json as "change node" lines, oldest first.
+    private IEnumerable<string> MembershipLog()
+    {
+        using var log = JsonDocument.Parse(File.ReadAllText(cluster.Files.Report("membership.json")));
+        return [.. log.RootElement.EnumerateArray().Select(e => $"{e.GetProperty("change").GetString()} {e.GetProperty("node").GetString()}")];
+    }
 }
