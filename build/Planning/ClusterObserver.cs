@@ -40,7 +40,9 @@ public sealed class ClusterObserver(Cluster cluster, ArtifactLayout layout, Time
         var live = hasPki ? await members.TryListAsync(endpoints, ct) : null;
         var alarms = live is null ? [] : await members.TryAlarmsAsync(endpoints, ct) ?? [];
 
-        var observed = await nodes.RunAsync(async (node, shell) =>
+        // A node that cannot be read (unreachable, a refused host key) is observed as such: DeployNodes then tries it
+        // and reports it on its own line while the other nodes finish, as it would without a plan.
+        var observed = await nodes.RunEachAsync(async (node, shell) =>
         {
             var container = services.ContainerOf(node);
             var state = await services.Of(node, shell).StateAsync(ct);
@@ -56,7 +58,7 @@ public sealed class ClusterObserver(Cluster cluster, ArtifactLayout layout, Time
             return new NodeObservation(node, state, compared, install.Fingerprint, image);
         });
         return new ClusterObservation(forecast, target, versions, facts?.Alarms ?? [], live, alarms, applied,
-            [.. observed.Select(o => o.Result)], File.Exists(layout.CaCert) ? await RotationAsync(forceRotation, probe: rotation && hasPki, ct) : null);
+            [.. observed.Select(o => o.Result ?? NodeObservation.Unread(o.Node, o.Error!))], File.Exists(layout.CaCert) ? await RotationAsync(forceRotation, probe: rotation && hasPki, ct) : null);
     }
 
     // The members are asked only when the rotation's steps are planned: the probe makes a TLS handshake per member.

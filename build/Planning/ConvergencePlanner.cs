@@ -35,6 +35,14 @@ public static class ConvergencePlanner
         var installs = new HashSet<string>();
         foreach (var node in seen.Nodes)
         {
+            if (node.Unreadable is { } why)
+            {
+                // DeployNodes tries it and says why on its own line; nothing is decided about its member.
+                installs.Add(node.Node.Name);
+                steps.Add(PlanStep.Install(node.Node, [$"install its bundle once it can be read ({why})"]));
+                refusals.Add(new("BootstrapCluster", $"{node.Node.Name}: {why}"));
+                continue;
+            }
             var files = node.Compared?.Changes ?? ["install its new bundle (which files differ is known once Package has built it)"];
             if (files.Count == 0 && node.ImageChanges.Count == 0) continue;
             installs.Add(node.Node.Name);
@@ -42,6 +50,7 @@ public static class ConvergencePlanner
         }
 
         var founders = MembershipDiff.Founders(described, seen.Live, seen.Applied, HasData)
+            .Where(n => byName[n.Name].Unreadable is null)
             .Select(n => (Node: n, Action: MemberStarter.Decide(byName[n.Name].State, byName[n.Name].Fingerprint)))
             .ToList();
         steps.AddRange(founders.Where(f => f.Action is MemberAction.Start or MemberAction.Rejoin).Select(f => PlanStep.Member(f.Node, f.Action)));
