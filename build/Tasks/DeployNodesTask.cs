@@ -65,7 +65,9 @@ public sealed class DeployNodesTask : AsyncFrostingTask<BuildContext>
             context.Applied.Done(step, $"{outcome.Changes.Count} change(s), {outcome.BytesUploaded:N0} bytes uploaded");
         }
         DeployReport.Write(context.Artifacts, entries);
-        NodeFanOut.ThrowIfAnyFailed(runs);
+        // The nodes that were up to date finished too: the error line says so, as it does for those deployed.
+        NodeFanOut.ThrowIfAnyFailed([.. context.Cluster.Nodes.Select(n => runs.FirstOrDefault(r => r.Node == n)
+            ?? new NodeFanOut.Run<NodeDeployer.Outcome>(n, null, null))]);
         summary.Finish();
     }
 }
