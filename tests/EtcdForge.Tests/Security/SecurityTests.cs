@@ -255,7 +255,7 @@ public sealed class SecurityTests(SecurityCluster cluster) : IClassFixture<Secur
             places.Add(($"stderr of {string.Join(' ', run.Args)}", run.Stderr));
         }
         var reports = Directory.GetFiles(cluster.Files.Reports).Select(Path.GetFileName).Order().ToList();
-        Assert.Equal(["deploy.json", "image.json", "verify.json", "verify.junit.xml"], reports);
+        Assert.Equal(["applied.json", "deploy.json", "image.json", "verify.json", "verify.junit.xml"], reports);
         places.AddRange(Directory.GetFiles(cluster.Files.Reports).Select(f => (f, File.ReadAllText(f))));
         places.AddRange(Directory.GetFiles(cluster.Artifacts, "*.log", SearchOption.AllDirectories).Select(f => (f, File.ReadAllText(f))));
         for (var host = 1; host <= 3; host++)
